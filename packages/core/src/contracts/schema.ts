@@ -1,0 +1,44 @@
+/** Column types every destination understands. */
+export type ColumnType = 'bigint' | 'double' | 'boolean' | 'text' | 'timestamptz' | 'jsonb';
+
+export type WriteDisposition = 'append' | 'replace' | 'merge';
+
+export interface ColumnSchema {
+  /** Normalized, destination-safe identifier (snake_case, ≤ 63 bytes). */
+  name: string;
+  type: ColumnType;
+  /** The field path in the source record this column came from, e.g. `nested.userId`. */
+  originalName?: string;
+  nullable: boolean;
+}
+
+export interface TableSchema {
+  /** Normalized table name; child tables are `<parent>__<field>`. */
+  name: string;
+  /** The resource whose records fill this table. */
+  resource: string;
+  /** For a child table: the parent table's name. Rows link through `_restsync_parent_id`. */
+  parent?: string;
+  /** Ordered columns. */
+  columns: ColumnSchema[];
+  /** Normalized primary key columns (empty: none). Child tables use `_restsync_id`. */
+  primaryKey: string[];
+  writeDisposition: WriteDisposition;
+}
+
+/** The whole inferred schema of a dataset. Versioned: every change increments `version`. */
+export interface Schema {
+  version: number;
+  tables: TableSchema[];
+}
+
+/** A normalized row: column name → value (number, string, boolean, null, or a JSON object/array for jsonb). */
+export type Row = Record<string, unknown>;
+
+/** System column names the normalizer adds. */
+export const systemColumns = {
+  loadId: '_restsync_load_id',
+  id: '_restsync_id',
+  parentId: '_restsync_parent_id',
+  listIndex: '_restsync_list_idx',
+} as const;

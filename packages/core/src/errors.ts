@@ -1,0 +1,207 @@
+const marker = Symbol.for('restsync.error');
+
+/** Stable machine-readable error codes. */
+export type RestsyncErrorCode =
+  | 'config'
+  | 'secret'
+  | 'http'
+  | 'auth'
+  | 'rate_limit'
+  | 'response'
+  | 'pagination'
+  | 'schema'
+  | 'destination';
+
+export interface RestsyncErrorOptions {
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error restsync throws. Use `RestsyncError.isInstance(error)` rather than
+ * `instanceof`: it works across duplicate copies of the package.
+ */
+export class RestsyncError extends Error {
+  readonly [marker] = true;
+  readonly code: RestsyncErrorCode;
+  /** Whether repeating the same operation may succeed. */
+  readonly isRetryable: boolean;
+
+  constructor(
+    code: RestsyncErrorCode,
+    message: string,
+    options: RestsyncErrorOptions & { isRetryable?: boolean } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'RestsyncError';
+    this.code = code;
+    this.isRetryable = options.isRetryable ?? false;
+  }
+
+  static isInstance(error: unknown): error is RestsyncError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  }
+}
+
+/** One problem found in a config, with the path to the offending value. */
+export interface ConfigIssue {
+  /** Path in the config, e.g. `resources[0].endpoint.paginator.limit`. */
+  path: string;
+  message: string;
+}
+
+/** The config is wrong. Lists every problem found, each with its path. Thrown before any request. */
+export class ConfigError extends RestsyncError {
+  readonly issues: ConfigIssue[];
+
+  constructor(issues: ConfigIssue[], options: RestsyncErrorOptions = {}) {
+    const lines = issues.map((issue) => `  - ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    super('config', `Invalid restsync config (${count}):\n${lines.join('\n')}`, options);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+
+  static override isInstance(error: unknown): error is ConfigError {
+    return RestsyncError.isInstance(error) && error.code === 'config';
+  }
+}
+
+/** A secret could not be resolved. The message lists every place that was looked at. */
+export class SecretError extends RestsyncError {
+  readonly secretName: string;
+  readonly searched: string[];
+
+  constructor(secretName: string, searched: string[], options: RestsyncErrorOptions = {}) {
+    super(
+      'secret',
+      `Secret "${secretName}" was not found. Looked in: ${searched.join('; ')}. ` +
+        `Set the environment variable or add it to the .env file.`,
+      options,
+    );
+    this.name = 'SecretError';
+    this.secretName = secretName;
+    this.searched = searched;
+  }
+}
+
+/** Context every HTTP failure carries. URLs are always redacted. */
+export interface HttpErrorDetails {
+  resource: string;
+  method: string;
+  /** The request URL with secrets redacted. */
+  url: string;
+  /** HTTP status, or undefined for a transport failure. */
+  status?: number;
+  /** How many attempts were made, including the first. */
+  attempts: number;
+  /** The response body, truncated and redacted. */
+  body?: string;
+}
+
+function describeHttp(details: HttpErrorDetails): string {
+  const status = details.status === undefined ? 'no response' : `HTTP ${details.status}`;
+  const attempts = details.attempts === 1 ? '1 attempt' : `${details.attempts} attempts`;
+  const body = details.body ? `: ${details.body}` : '';
+  return `resource "${details.resource}": ${details.method} ${details.url} failed with ${status} after ${attempts}${body}`;
+}
+
+/** An HTTP request failed (a non-success status, or a transport error after all retries). */
+export class HttpError extends RestsyncError {
+  readonly details: HttpErrorDetails;
+
+  constructor(
+    details: HttpErrorDetails,
+    options: RestsyncErrorOptions & {
+      isRetryable?: boolean;
+      code?: RestsyncErrorCode;
+      message?: string;
+    } = {},
+  ) {
+    super(options.code ?? 'http', options.message ?? describeHttp(details), options);
+    this.name = 'HttpError';
+    this.details = details;
+  }
+
+  get status(): number | undefined {
+    return this.details.status;
+  }
+
+  get attempts(): number {
+    return this.details.attempts;
+  }
+
+  static override isInstance(error: unknown): error is HttpError {
+    return (
+      RestsyncError.isInstance(error) &&
+      'details' in error &&
+      ['http', 'auth', 'rate_limit'].includes(error.code)
+    );
+  }
+}
+
+/** The API rejected the credentials (401/403). Never retried. */
+export class AuthError extends HttpError {
+  constructor(details: HttpErrorDetails, options: RestsyncErrorOptions = {}) {
+    super(details, {
+      ...options,
+      code: 'auth',
+      message: `${describeHttp(details)}. Check the credentials configured for this API.`,
+    });
+    this.name = 'AuthError';
+  }
+}
+
+/** The API asked us to wait longer than `maxRetryDelay`, or kept rate-limiting after all retries. */
+export class RateLimitError extends HttpError {
+  /** The wait the API asked for, in milliseconds, when known. */
+  readonly waitMs: number | undefined;
+
+  constructor(
+    details: HttpErrorDetails,
+    waitMs: number | undefined,
+    message: string,
+    options: RestsyncErrorOptions = {},
+  ) {
+    super(details, { ...options, code: 'rate_limit', message });
+    this.name = 'RateLimitError';
+    this.waitMs = waitMs;
+  }
+}
+
+/** The response could not be used: malformed JSON, a data selector that matches nothing, a record without its primary key. */
+export class ResponseError extends RestsyncError {
+  constructor(message: string, options: RestsyncErrorOptions & { isRetryable?: boolean } = {}) {
+    super('response', message, options);
+    this.name = 'ResponseError';
+  }
+}
+
+/** The pagination went wrong: a loop (same next request twice) or an impossible state. */
+export class PaginationError extends RestsyncError {
+  constructor(message: string, options: RestsyncErrorOptions = {}) {
+    super('pagination', message, options);
+    this.name = 'PaginationError';
+  }
+}
+
+/** Data cannot be mapped to the schema. */
+export class SchemaError extends RestsyncError {
+  constructor(message: string, options: RestsyncErrorOptions = {}) {
+    super('schema', message, options);
+    this.name = 'SchemaError';
+  }
+}
+
+/** The destination failed (connection, SQL). The message names the table; it never contains a password. */
+export class DestinationError extends RestsyncError {
+  readonly table: string | undefined;
+
+  constructor(
+    message: string,
+    options: RestsyncErrorOptions & { table?: string; isRetryable?: boolean } = {},
+  ) {
+    super('destination', message, options);
+    this.name = 'DestinationError';
+    this.table = options.table;
+  }
+}

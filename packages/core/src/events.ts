@@ -1,0 +1,66 @@
+import type { Redactor } from './redact';
+
+/** Everything the engine reports while it runs. Every string in an event is redacted. */
+export type RestsyncEvent =
+  | { type: 'request'; resource: string; method: string; url: string; attempt: number }
+  | {
+      type: 'retry';
+      resource: string;
+      method: string;
+      url: string;
+      /** The attempt that failed (1 = first request). */
+      attempt: number;
+      /** Why it is retried: `HTTP 503`, `ECONNRESET`, ... */
+      reason: string;
+      status?: number;
+      /** How long the engine waits before the next attempt. */
+      delayMs: number;
+      /** Whether the delay came from a `Retry-After` header. */
+      retryAfter: boolean;
+    }
+  | { type: 'page'; resource: string; index: number; url: string; status: number; records: number }
+  | { type: 'pagination_done'; resource: string; pages: number; reason: string }
+  | { type: 'response_ignored'; resource: string; url: string; status: number; reason: string }
+  | { type: 'schema_changed'; table: string; version: number; added: string[] }
+  | { type: 'batch_loaded'; resource: string; rows: number; tables: Record<string, number> }
+  | { type: 'resource_done'; resource: string; rows: number; pages: number }
+  | { type: 'log'; level: LogLevel; message: string };
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Receives events. Must not throw; errors thrown by a listener are ignored. */
+export type EventListener = (event: RestsyncEvent) => void;
+
+/** Fan-out of events to listeners; created by the pipeline or the caller. */
+export interface EventBus {
+  emit(event: RestsyncEvent): void;
+  on(listener: EventListener): () => void;
+}
+
+export interface EventBusOptions {
+  /** Every event is redacted with it before any listener sees it. */
+  redactor?: Redactor;
+  listeners?: EventListener[];
+}
+
+export function createEventBus(options: EventBusOptions = {}): EventBus {
+  const listeners = new Set<EventListener>(options.listeners ?? []);
+  const redactor = options.redactor;
+  return {
+    emit(event) {
+      if (listeners.size === 0) return;
+      const safe = redactor ? redactor.redactValue(event) : event;
+      for (const listener of listeners) {
+        try {
+          listener(safe);
+        } catch {
+          // A broken listener must not break a sync.
+        }
+      }
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

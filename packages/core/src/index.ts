@@ -1,0 +1,45 @@
+export type { Auth } from './contracts/auth';
+export type {
+  Destination,
+  DestinationCapabilities,
+  DestinationOpenOptions,
+  DestinationSession,
+  LoadBatch,
+  LoadRecord,
+  ResourceCompletion,
+  ResourceState,
+  TableBatch,
+} from './contracts/destination';
+export type { Paginator, PaginatorCheckpoint, PaginatorInstance, PaginatorStep } from './contracts/paginator';
+export { nextRequest, paginationDone, singlePage } from './contracts/paginator';
+export type { Page, RequestSpec, ResponseInfo } from './contracts/request';
+export { withHeaders, withQuery } from './contracts/request';
+export type {
+  ColumnSchema,
+  ColumnType,
+  Row,
+  Schema,
+  TableSchema,
+  WriteDisposition,
+} from './contracts/schema';
+export { systemColumns } from './contracts/schema';
+export type { ResourceInfo, Source, SourcePage, SourceRunOptions } from './contracts/source';
+export type { ConfigIssue, HttpErrorDetails, RestsyncErrorCode, RestsyncErrorOptions } from './errors';
+export {
+  AuthError,
+  ConfigError,
+  DestinationError,
+  HttpError,
+  PaginationError,
+  RateLimitError,
+  ResponseError,
+  RestsyncError,
+  SchemaError,
+  SecretError,
+} from './errors';
+export type { EventBus, EventBusOptions, EventListener, LogLevel, RestsyncEvent } from './events';
+export { createEventBus } from './events';
+export type { Redactor } from './redact';
+export { createRedactor } from './redact';
+export type { Secret, SecretInput, SecretResolveOptions } from './secrets';
+export { isSecret, resolveSecret, secret, secretEnvName } from './secrets';

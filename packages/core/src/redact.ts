@@ -1,0 +1,71 @@
+const mask = '***';
+
+/**
+ * Holds every secret value in play and removes them from any text: messages, URLs, log lines,
+ * events. The engine registers the secrets each auth declares before the first request.
+ */
+export interface Redactor {
+  /** Registers a value that must never be shown. Values shorter than 3 characters are ignored. */
+  add(value: string): void;
+  /** Replaces every registered value (raw and URL-encoded) with `***`. */
+  redact(text: string): string;
+  /** Redacts a URL: secret values, and the password of a `user:password@` part. */
+  redactUrl(url: string): string;
+  /** Deeply redacts every string inside a JSON-like value (for events and state). */
+  redactValue<T>(value: T): T;
+}
+
+export function createRedactor(initial: Iterable<string> = []): Redactor {
+  const values = new Set<string>();
+  let pattern: RegExp | undefined;
+
+  const rebuild = () => {
+    const escaped = [...values]
+      .sort((a, b) => b.length - a.length)
+      .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    pattern = escaped.length > 0 ? new RegExp(escaped.join('|'), 'g') : undefined;
+  };
+
+  const redact = (text: string): string => (pattern ? text.replace(pattern, mask) : text);
+
+  const redactor: Redactor = {
+    add(value) {
+      if (typeof value !== 'string' || value.length < 3) return;
+      const variants = [
+        value,
+        encodeURIComponent(value),
+        new URLSearchParams({ v: value }).toString().slice(2),
+      ];
+      let changed = false;
+      for (const variant of variants) {
+        if (!values.has(variant)) {
+          values.add(variant);
+          changed = true;
+        }
+      }
+      if (changed) rebuild();
+    },
+    redact,
+    redactUrl(url) {
+      return redact(url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, `$1:${mask}@`));
+    },
+    redactValue<T>(value: T): T {
+      if (!pattern) return value;
+      return deepRedact(value, redact) as T;
+    },
+  };
+  for (const value of initial) redactor.add(value);
+  return redactor;
+}
+
+function deepRedact(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((item) => deepRedact(item, redact));
+  if (value instanceof Error) return value;
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = deepRedact(item, redact);
+    return result;
+  }
+  return value;
+}
