@@ -39,6 +39,9 @@ export type Row = Record<string, unknown>;
 export const systemColumns = {
   loadId: '_restsync_load_id',
   id: '_restsync_id',
+  /** On child rows: the `_restsync_id` of the direct parent row. */
   parentId: '_restsync_parent_id',
+  /** On child rows: the `_restsync_id` of the root (top-level) row, so merge can replace all descendants. */
+  rootId: '_restsync_root_id',
   listIndex: '_restsync_list_idx',
 } as const;
