@@ -9,7 +9,7 @@ export interface Redactor {
   add(value: string): void;
   /** Replaces every registered value (raw and URL-encoded) with `***`. */
   redact(text: string): string;
-  /** Redacts a URL: secret values, and the password of a `user:password@` part. */
+  /** Redacts URLs in a text: secret values, and the password of every `scheme://user:password@` part. */
   redactUrl(url: string): string;
   /** Deeply redacts every string inside a JSON-like value (for events and state). */
   redactValue<T>(value: T): T;
@@ -47,7 +47,7 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
     },
     redact,
     redactUrl(url) {
-      return redact(url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/i, `$1:${mask}@`));
+      return redact(url.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, `$1:${mask}@`));
     },
     redactValue<T>(value: T): T {
       if (!pattern) return value;

@@ -1,0 +1,271 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Auth } from '../contracts/auth';
+import { nextRequest, type Paginator, paginationDone } from '../contracts/paginator';
+import { type RequestSpec, withQuery } from '../contracts/request';
+import type { SourcePage } from '../contracts/source';
+import { ConfigError, PaginationError } from '../errors';
+import type { RestsyncEvent } from '../events';
+import { type Responder, sendJson, startTestServer, type TestServer } from './__fixtures__/test-server';
+import { type PaginateOptions, paginate } from './paginate';
+import { createRestClient } from './rest-client';
+
+const apiKey = 'pk live/secret+key=7';
+const secretForms = [
+  apiKey,
+  encodeURIComponent(apiKey),
+  new URLSearchParams({ v: apiKey }).toString().slice(2),
+];
+
+const queryKeyAuth: Auth = {
+  kind: 'auth',
+  type: 'api_key',
+  apply: (request) => withQuery(request, { api_key: apiKey }),
+  secrets: () => [apiKey],
+};
+
+/** Follows `body.next` (an absolute URL) until it is missing. */
+function nextLinkPaginator(): Paginator {
+  return {
+    kind: 'paginator',
+    type: 'next_link',
+    create: () => ({
+      first: (request) => request,
+      next: (page) => {
+        const next = (page.response.body as { next?: string | null }).next;
+        return next ? nextRequest({ ...page.request, url: next }) : paginationDone('no next link');
+      },
+    }),
+  };
+}
+
+/** Offset paging with `limit` 2; the position lives in the instance; stops on a short page. */
+function offsetPaginator(): Paginator & { created: number } {
+  const paginator = {
+    kind: 'paginator' as const,
+    type: 'test_offset',
+    created: 0,
+    create() {
+      paginator.created += 1;
+      let offset = 0;
+      return {
+        resume: (checkpoint: Record<string, unknown>) => {
+          offset = Number(checkpoint.offset);
+        },
+        first: (request: RequestSpec) => withQuery(request, { offset, limit: 2 }),
+        next: (page: { request: RequestSpec; records: unknown[] }) => {
+          offset += page.records.length;
+          if (page.records.length < 2) return paginationDone('short page');
+          return nextRequest(withQuery(page.request, { offset, limit: 2 }));
+        },
+        checkpoint: () => ({ offset }),
+      };
+    },
+  };
+  return paginator;
+}
+
+/** Serves records 0..4 by `offset` and `limit`. */
+const fiveRecords: Responder = (request, response) => {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const offset = Number(url.searchParams.get('offset'));
+  const limit = Number(url.searchParams.get('limit'));
+  const ids = [0, 1, 2, 3, 4].slice(offset, offset + limit);
+  sendJson(
+    response,
+    200,
+    ids.map((id) => ({ id })),
+  );
+};
+
+const servers: TestServer[] = [];
+
+async function serve(responder: Responder): Promise<TestServer> {
+  const server = await startTestServer(responder);
+  servers.push(server);
+  return server;
+}
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+});
+
+function setup(server: TestServer) {
+  const client = createRestClient({
+    baseUrl: server.url('/v1'),
+    auth: queryKeyAuth,
+    retry: { initialDelayMs: 1 },
+  });
+  const events: RestsyncEvent[] = [];
+  client.events.on((event) => events.push(event));
+  const run = (options: Partial<PaginateOptions> = {}) =>
+    paginate({
+      client,
+      resource: 'items',
+      request: { method: 'GET', url: server.url('/v1/items'), headers: {} },
+      paginator: nextLinkPaginator(),
+      ...options,
+    });
+  return { client, events, run };
+}
+
+async function collect(pages: AsyncIterable<SourcePage>): Promise<SourcePage[]> {
+  const result: SourcePage[] = [];
+  for await (const page of pages) result.push(page);
+  return result;
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected paginate to fail');
+}
+
+function ofType<T extends RestsyncEvent['type']>(events: RestsyncEvent[], type: T) {
+  return events.filter((event): event is Extract<RestsyncEvent, { type: T }> => event.type === type);
+}
+
+describe('paginate', () => {
+  it('should yield every page with its records, checkpoint and parent, then report why it stopped', async () => {
+    const server = await serve(fiveRecords);
+    const { events, run } = setup(server);
+
+    const pages = await collect(run({ paginator: offsetPaginator(), parent: { id: 'p1' } }));
+
+    expect(pages.map((page) => page.records.map((record) => record.id))).toEqual([[0, 1], [2, 3], [4]]);
+    expect(pages.map((page) => page.index)).toEqual([0, 1, 2]);
+    expect(pages.map((page) => page.checkpoint)).toEqual([{ offset: 2 }, { offset: 4 }, { offset: 5 }]);
+    expect(pages.every((page) => page.parent?.id === 'p1' && page.resource === 'items')).toBe(true);
+    expect(pages[1]?.request.url).toBe(server.url('/v1/items?offset=2&limit=2'));
+    expect(pages[1]?.response.status).toBe(200);
+    expect(ofType(events, 'page').map((event) => event.records)).toEqual([2, 2, 1]);
+    expect(ofType(events, 'pagination_done')).toEqual([
+      { type: 'pagination_done', resource: 'items', pages: 3, reason: 'short page' },
+    ]);
+  });
+
+  it('should resume from a checkpoint before the first request', async () => {
+    const server = await serve(fiveRecords);
+    const { run } = setup(server);
+
+    const pages = await collect(run({ paginator: offsetPaginator(), checkpoint: { offset: 4 } }));
+
+    expect(pages.map((page) => page.records)).toEqual([[{ id: 4 }]]);
+    expect(server.requests[0]?.url).toContain('offset=4');
+  });
+
+  it('should create a fresh paginator instance for every call', async () => {
+    const server = await serve(fiveRecords);
+    const { run } = setup(server);
+    const paginator = offsetPaginator();
+
+    const first = await collect(run({ paginator }));
+    const second = await collect(run({ paginator }));
+
+    expect(paginator.created).toBe(2);
+    expect(first.map((page) => page.records.length)).toEqual([2, 2, 1]);
+    expect(second.map((page) => page.records.length)).toEqual([2, 2, 1]);
+    expect(second[0]?.request.url).toContain('offset=0');
+  });
+
+  it('should use selectRecords with the page context', async () => {
+    const server = await serve((_request, response) => sendJson(response, 200, { data: [{ id: 1 }] }));
+    const { run } = setup(server);
+    const contexts: unknown[] = [];
+
+    const pages = await collect(
+      run({
+        selectRecords: (body, context) => {
+          contexts.push(context.index);
+          return (body as { data: Record<string, unknown>[] }).data;
+        },
+      }),
+    );
+
+    expect(pages[0]?.records).toEqual([{ id: 1 }]);
+    expect(contexts).toEqual([0]);
+  });
+
+  it('should send a next-page URL on another origin without credentials', async () => {
+    const elsewhere = await serve((_request, response) =>
+      sendJson(response, 200, { items: [2], next: null }),
+    );
+    const api = await serve((_request, response) =>
+      sendJson(response, 200, { items: [1], next: elsewhere.url('/cdn/items?page=2') }),
+    );
+    const { run } = setup(api);
+
+    const pages = await collect(run());
+
+    expect(pages).toHaveLength(2);
+    expect(new URL(api.url(api.requests[0]?.url ?? '')).searchParams.get('api_key')).toBe(apiKey);
+    expect(elsewhere.requests).toHaveLength(1);
+    expect(elsewhere.requests[0]?.url).toBe('/cdn/items?page=2');
+    const sentElsewhere = JSON.stringify(elsewhere.requests[0]);
+    for (const form of secretForms) expect(sentElsewhere).not.toContain(form);
+  });
+
+  it('should fail with a PaginationError naming the resource and redacted URL when a next page repeats', async () => {
+    // The API echoes the URL it was called with (key included) as the next link, forever.
+    const server = await serve((request, response) =>
+      sendJson(response, 200, { items: [1], next: server.url(request.url ?? '') }),
+    );
+    const { run } = setup(server);
+
+    const error = await failure(collect(run({ maxPages: 10 })));
+
+    expect(error).toBeInstanceOf(PaginationError);
+    expect(error.message).toContain('resource "items"');
+    expect(error.message).toContain('api_key=***');
+    for (const form of secretForms) expect(error.message).not.toContain(form);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('should stop after maxPages pages', async () => {
+    const server = await serve((request, response) => {
+      const page = Number(new URL(request.url ?? '/', server.origin).searchParams.get('page') ?? 1);
+      sendJson(response, 200, { items: [page], next: server.url(`/v1/items?page=${page + 1}`) });
+    });
+    const { events, run } = setup(server);
+
+    const pages = await collect(run({ maxPages: 3 }));
+
+    expect(pages).toHaveLength(3);
+    expect(server.requests).toHaveLength(3);
+    expect(ofType(events, 'pagination_done')[0]).toMatchObject({ pages: 3, reason: 'maxPages reached' });
+  });
+
+  it('should reject a maxPages below 1 with a ConfigError', async () => {
+    const server = await serve(fiveRecords);
+    const { run } = setup(server);
+
+    const error = await failure(collect(run({ maxPages: 0 })));
+
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('should end the sequence with an event when a response action ignores a 404', async () => {
+    const server = await serve((request, response) => {
+      if (request.url?.startsWith('/v1/items?page=2')) sendJson(response, 404, { error: 'gone' });
+      else sendJson(response, 200, { items: [1], next: server.url('/v1/items?page=2') });
+    });
+    const { events, run } = setup(server);
+
+    const pages = await collect(run({ responseActions: [{ status: 404, action: 'ignore' }] }));
+
+    expect(pages).toHaveLength(1);
+    expect(ofType(events, 'response_ignored')).toEqual([
+      {
+        type: 'response_ignored',
+        resource: 'items',
+        url: server.url('/v1/items?page=2'),
+        status: 404,
+        reason: 'status 404 matched a response action',
+      },
+    ]);
+    expect(ofType(events, 'pagination_done')[0]).toMatchObject({ pages: 1, reason: 'response ignored' });
+  });
+});

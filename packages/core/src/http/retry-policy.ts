@@ -1,0 +1,167 @@
+import { ConstantBackoff, handleType, retry, TimeoutStrategy, timeout } from 'cockatiel';
+import { ConfigError, type RestsyncError } from '../errors';
+
+/** How the engine retries failed requests. Every field is optional; unset fields keep their default. */
+export interface RetryOptions {
+  /** How many times a failed request is repeated (so at most `maxRetries + 1` attempts). @default 3 */
+  maxRetries?: number;
+  /** The wait before the first retry, in milliseconds. @default 1000 */
+  initialDelayMs?: number;
+  /** Each further retry waits this many times longer than the one before. @default 2 */
+  backoffFactor?: number;
+  /** Cap for the computed exponential delay, in milliseconds. @default 30_000 */
+  maxDelayMs?: number;
+  /** A `Retry-After` wait above this fails at once with `RateLimitError`, in milliseconds. @default 60_000 */
+  maxRetryDelayMs?: number;
+  /** Response statuses that are retried. @default [429, 500, 502, 503, 504] */
+  retryStatuses?: number[];
+}
+
+/** `RetryOptions` with every default filled in. */
+export type ResolvedRetryOptions = Required<RetryOptions>;
+
+export const defaultRetryOptions: ResolvedRetryOptions = Object.freeze({
+  maxRetries: 3,
+  initialDelayMs: 1000,
+  backoffFactor: 2,
+  maxDelayMs: 30_000,
+  maxRetryDelayMs: 60_000,
+  retryStatuses: Object.freeze([429, 500, 502, 503, 504]) as number[],
+});
+
+const numericFields = [
+  'maxRetries',
+  'initialDelayMs',
+  'backoffFactor',
+  'maxDelayMs',
+  'maxRetryDelayMs',
+] as const;
+
+/** Merges retry options, later layers winning over earlier ones, and validates the result. */
+export function resolveRetryOptions(...layers: (RetryOptions | undefined)[]): ResolvedRetryOptions {
+  const resolved: ResolvedRetryOptions = { ...defaultRetryOptions };
+  for (const layer of layers) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) {
+      if (value !== undefined) Object.assign(resolved, { [key]: value });
+    }
+  }
+  const issues = numericFields
+    .filter((field) => !(Number.isFinite(resolved[field]) && resolved[field] >= 0))
+    .map((field) => ({
+      path: `retry.${field}`,
+      message: `must be a number >= 0, got ${String(resolved[field])}`,
+    }));
+  if (!Number.isInteger(resolved.maxRetries)) {
+    issues.push({ path: 'retry.maxRetries', message: `must be a whole number, got ${resolved.maxRetries}` });
+  }
+  if (!Array.isArray(resolved.retryStatuses)) {
+    issues.push({ path: 'retry.retryStatuses', message: 'must be a list of HTTP status codes' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return resolved;
+}
+
+/** The exponential delay before retry number `retryNumber` (1 = first retry), capped at `maxDelayMs`. */
+export function computeBackoffDelay(options: ResolvedRetryOptions, retryNumber: number): number {
+  const delay = options.initialDelayMs * options.backoffFactor ** (retryNumber - 1);
+  return Math.min(delay, options.maxDelayMs);
+}
+
+/**
+ * Thrown by an attempt that should be repeated. The policy waits `delayMs` (abortable) before the
+ * next attempt; should the policy ever give up on it, `finalError` is what the caller sees.
+ */
+export class RetryableFailure extends Error {
+  readonly delayMs: number;
+  readonly finalError: RestsyncError;
+
+  constructor(delayMs: number, finalError: RestsyncError) {
+    super(finalError.message);
+    this.name = 'RetryableFailure';
+    this.delayMs = delayMs;
+    this.finalError = finalError;
+  }
+}
+
+export interface AttemptContext {
+  /** 1 for the first request, 2 for the first retry, ... */
+  attempt: number;
+  /** Aborted when the caller aborts or the attempt times out. */
+  signal: AbortSignal;
+}
+
+/** Retry + per-attempt timeout, as one cockatiel policy pair. */
+export interface HttpPolicy {
+  /**
+   * Runs `attempt` until it returns, or throws anything but a `RetryableFailure`, or the retries run
+   * out. Waits `failure.delayMs` between attempts; the wait ends early (rejecting) when `signal` aborts.
+   */
+  execute<T>(attempt: (context: AttemptContext) => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
+function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
+  // The delay lives in the attempt (see `sleep`), not in cockatiel's backoff: cockatiel's own wait
+  // ignores the abort signal, and a `Retry-After` header must replace the computed delay.
+  const retryPolicy = retry(handleType(RetryableFailure), {
+    maxAttempts: maxRetries,
+    backoff: new ConstantBackoff(0),
+  });
+  const timeoutPolicy = timeout(timeoutMs, TimeoutStrategy.Cooperative);
+  return {
+    async execute(attempt, signal) {
+      let delayMs = 0;
+      try {
+        return await retryPolicy.execute(async (context) => {
+          if (delayMs > 0) await sleep(delayMs, context.signal);
+          try {
+            return await timeoutPolicy.execute(
+              (attemptContext) => attempt({ attempt: context.attempt + 1, signal: attemptContext.signal }),
+              context.signal,
+            );
+          } catch (error) {
+            if (error instanceof RetryableFailure) delayMs = error.delayMs;
+            throw error;
+          }
+        }, signal);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (error instanceof RetryableFailure) throw error.finalError;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Caches one policy per distinct `(maxRetries, timeoutMs)`, so a client builds each policy once. */
+export function createPolicyCache(): (maxRetries: number, timeoutMs: number) => HttpPolicy {
+  const policies = new Map<string, HttpPolicy>();
+  return (maxRetries, timeoutMs) => {
+    const key = `${maxRetries}:${timeoutMs}`;
+    let policy = policies.get(key);
+    if (!policy) {
+      policy = createHttpPolicy(maxRetries, timeoutMs);
+      policies.set(key, policy);
+    }
+    return policy;
+  };
+}
+
+/** Waits `delayMs` with `setTimeout` (so fake timers drive it); rejects with the abort reason on abort. */
+export function sleep(delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, delayMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

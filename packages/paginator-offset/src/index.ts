@@ -1,0 +1,3 @@
+export { fromConfig } from './from-config';
+export { offset } from './offset-paginator';
+export type { OffsetPaginatorOptions } from './options';
