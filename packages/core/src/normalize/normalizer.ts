@@ -1,0 +1,153 @@
+import type { TableBatch } from '../contracts/destination';
+import type { Schema, TableSchema } from '../contracts/schema';
+import type { ResourceInfo } from '../contracts/source';
+import { ConfigError, SchemaError } from '../errors';
+import { documentRow } from './documents';
+import { type FlattenContext, flattenRecord, maxFlattenDepth, preparePrimaryKey } from './flatten';
+import { assertMaxIdentifierLength, defaultMaxIdentifierLength } from './identifier';
+import { type PrimaryKeyField, primaryKeyFields, rootRowIds } from './primary-key';
+import { SchemaRegistry } from './schema-registry';
+import type { SchemaChange } from './schema-tracker';
+import type { TableState } from './table-state';
+import { isPlainObject } from './value-types';
+
+export type { SchemaChange } from './schema-tracker';
+
+export interface NormalizerOptions {
+  /** The resources whose records will be normalized (name, primary key, write disposition, nesting). */
+  resources: ResourceInfo[];
+  /** The stored schema from the destination; evolution starts from it (never drops columns). */
+  schema?: Schema;
+  /**
+   * `flatten` for SQL destinations (snake_case names, `parent__child` columns, child tables for
+   * arrays); `documents` keeps nesting (MongoDB): one table per resource, nested values untouched,
+   * only top-level columns inferred (objects/arrays → jsonb).
+   */
+  nesting: 'flatten' | 'documents';
+  /** Longest identifier in bytes; longer names are truncated and end with a hash. @default 63 */
+  maxIdentifierLength?: number;
+}
+
+export interface Normalizer {
+  /**
+   * Normalizes one page of records of a resource into rows per table (root table first, then child
+   * tables). Mutates the schema as needed. Throws `SchemaError` for a record without its primary key.
+   */
+  normalize(resource: string, records: Record<string, unknown>[], loadId: string): TableBatch[];
+  /** The current schema (version = stored version + number of `normalize()` calls that changed it). */
+  schema(): Schema;
+  /** Changes since the last call (empty when none); the pipeline sends the new schema with the next batch when non-empty. */
+  takeChanges(): SchemaChange[];
+  /** Table schema by name. */
+  table(name: string): TableSchema | undefined;
+}
+
+interface ResourceEntry {
+  info: ResourceInfo;
+  keys: PrimaryKeyField[];
+}
+
+function validate(options: NormalizerOptions): void {
+  const issues = options.resources.flatMap((resource) =>
+    resource.primaryKey
+      .filter((field) => options.nesting === 'flatten' && field.split('.').length > maxFlattenDepth + 1)
+      .map((field) => ({
+        path: `resources.${resource.name}.primaryKey`,
+        message: `primary key field "${field}" is nested deeper than ${maxFlattenDepth} objects, where objects are kept as jsonb; use a shallower key`,
+      })),
+  );
+  if (issues.length > 0) throw new ConfigError(issues);
+}
+
+/**
+ * Creates the normalizer of one pipeline run: turns pages of records into rows per table and
+ * evolves the schema (see docs/naming-and-types.md for every rule).
+ *
+ * @example
+ * const normalizer = createNormalizer({ resources: source.resources, schema: stored, nesting: 'flatten' });
+ * const batches = normalizer.normalize('users', page.records, loadId);
+ */
+export function createNormalizer(options: NormalizerOptions): Normalizer {
+  const maxLength = options.maxIdentifierLength ?? defaultMaxIdentifierLength;
+  assertMaxIdentifierLength(maxLength);
+  validate(options);
+  const documents = options.nesting === 'documents';
+  const registry = new SchemaRegistry(options.schema, maxLength, documents);
+  const resources = new Map<string, ResourceEntry>(
+    options.resources.map((info) => [info.name, { info, keys: primaryKeyFields(info) }]),
+  );
+
+  function prepareRoot(table: TableState, entry: ResourceEntry, records: readonly unknown[]): void {
+    if (table.primaryKeyNodes !== undefined) return;
+    if (documents || entry.keys.length === 0) {
+      table.primaryKeyNodes = [];
+      table.configure([...entry.info.primaryKey], entry.info.writeDisposition);
+      return;
+    }
+    const first = records.find(isPlainObject);
+    if (first !== undefined) preparePrimaryKey(table, entry.info, entry.keys, first);
+  }
+
+  function normalizeDocuments(
+    table: TableState,
+    entry: ResourceEntry,
+    records: readonly unknown[],
+    ids: string[],
+    loadId: string,
+  ): TableBatch[] {
+    const rows = new Array(records.length);
+    for (let index = 0; index < records.length; index++) {
+      rows[index] = documentRow(table, entry.info, records[index], index, loadId, ids[index]!);
+    }
+    return [{ table: table.snapshot(), rows }];
+  }
+
+  function normalizeFlat(
+    table: TableState,
+    entry: ResourceEntry,
+    records: readonly unknown[],
+    ids: string[],
+    loadId: string,
+  ): TableBatch[] {
+    const context: FlattenContext = {
+      registry,
+      loadId,
+      arraysAsJson: entry.info.nested === 'json',
+      touched: [],
+    };
+    try {
+      for (let index = 0; index < records.length; index++) {
+        flattenRecord(context, table, entry.info, entry.keys, records[index], index, ids[index]!);
+      }
+      return context.touched.map((state) => ({ table: state.snapshot(), rows: state.rows ?? [] }));
+    } finally {
+      for (const state of context.touched) state.rows = undefined;
+    }
+  }
+
+  return {
+    normalize(resource, records, loadId) {
+      const entry = resources.get(resource);
+      if (entry === undefined) {
+        throw new SchemaError(
+          `Resource "${resource}" is not one of the normalizer's resources (${[...resources.keys()].join(', ')}). ` +
+            `Pass every resource of the source to createNormalizer().`,
+        );
+      }
+      if (records.length === 0) return [];
+      const ids = rootRowIds(entry.info, entry.keys, records, !documents);
+      try {
+        const table = registry.rootTable(entry.info);
+        prepareRoot(table, entry, records);
+        return documents
+          ? normalizeDocuments(table, entry, records, ids, loadId)
+          : normalizeFlat(table, entry, records, ids, loadId);
+      } finally {
+        registry.tracker.endCall();
+      }
+    },
+    schema: () => registry.schema(),
+    takeChanges: () => registry.tracker.take(),
+    table: (name) => registry.table(name)?.snapshot(),
+  };
+}

@@ -1,0 +1,110 @@
+import type { Schema, TableSchema } from '../contracts/schema';
+import { systemColumns } from '../contracts/schema';
+import type { ResourceInfo } from '../contracts/source';
+import { fitIdentifier, normalizeSegment } from './identifier';
+import { SchemaTracker } from './schema-tracker';
+import { type FieldNode, TableState } from './table-state';
+
+function copyTable(table: TableSchema): TableSchema {
+  return {
+    ...table,
+    columns: table.columns.map((column) => ({ ...column })),
+    primaryKey: [...table.primaryKey],
+  };
+}
+
+/** Every table of the dataset: the stored ones and those created since, with their name allocation. */
+export class SchemaRegistry {
+  readonly tracker: SchemaTracker;
+  private readonly tables = new Map<string, TableState>();
+  private readonly order: TableState[] = [];
+  private readonly roots = new Map<string, TableState>();
+  private readonly claimed = new Set<TableState>();
+
+  constructor(
+    stored: Schema | undefined,
+    private readonly maxLength: number,
+    private readonly documents: boolean,
+  ) {
+    this.tracker = new SchemaTracker(stored?.version ?? 0);
+    for (const table of stored?.tables ?? []) {
+      const state = new TableState(copyTable(table), this.tracker, maxLength, documents);
+      this.tables.set(table.name, state);
+      this.order.push(state);
+      if (table.parent === undefined && !this.roots.has(table.resource))
+        this.roots.set(table.resource, state);
+    }
+  }
+
+  /** The root table of a resource, created (named after the resource) on first use. */
+  rootTable(resource: ResourceInfo): TableState {
+    const existing = this.roots.get(resource.name);
+    if (existing !== undefined) return existing;
+    const name = this.allocate(normalizeSegment(resource.name), () => false);
+    const state = this.create({
+      name,
+      resource: resource.name,
+      columns: [],
+      primaryKey: [],
+      writeDisposition: resource.writeDisposition,
+    });
+    this.roots.set(resource.name, state);
+    return state;
+  }
+
+  /**
+   * The child table a field's arrays become: `<parent>__<field>`. A stored table of that name under
+   * the same parent is reused; the first field to claim a name keeps it, a later one gets `_2`….
+   */
+  childTable(parent: TableState, node: FieldNode): TableState {
+    const resource = parent.schema.resource;
+    let child: TableState | undefined;
+    const name = this.allocate(`${parent.name}__${node.fullName}`, (existing) => {
+      const matches =
+        existing.schema.parent === parent.name &&
+        existing.schema.resource === resource &&
+        !this.claimed.has(existing);
+      if (matches) child = existing;
+      return matches;
+    });
+    if (child === undefined) {
+      child = this.create({
+        name,
+        resource,
+        parent: parent.name,
+        columns: [],
+        primaryKey: [systemColumns.id],
+        writeDisposition: parent.schema.writeDisposition,
+      });
+    }
+    child.configure([systemColumns.id], parent.schema.writeDisposition);
+    this.claimed.add(child);
+    node.childTable = child;
+    return child;
+  }
+
+  table(name: string): TableState | undefined {
+    return this.tables.get(name);
+  }
+
+  schema(): Schema {
+    return { version: this.tracker.version, tables: this.order.map((state) => state.snapshot()) };
+  }
+
+  private create(schema: TableSchema): TableState {
+    const state = new TableState(schema, this.tracker, this.maxLength, this.documents);
+    this.tables.set(schema.name, state);
+    this.order.push(state);
+    this.tracker.created(schema.name);
+    return state;
+  }
+
+  /** The first of `fullName`, `<fullName>_2`… (length-limited) that is free or that `claim` accepts. */
+  private allocate(fullName: string, claim: (existing: TableState) => boolean): string {
+    for (let suffix = 1; ; suffix++) {
+      const name = fitIdentifier(suffix === 1 ? fullName : `${fullName}_${suffix}`, this.maxLength);
+      const existing = this.tables.get(name);
+      if (existing === undefined || claim(existing)) return name;
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { accepts, inferType, isIsoDateTime, prepareValue } from './value-types';
+
+describe('isIsoDateTime', () => {
+  it.each([
+    '2024-01-02T03:04:05Z',
+    '2024-01-02T03:04:05.123Z',
+    '2024-01-02T03:04:05.123456789Z',
+    '2024-01-02T03:04:05+02:00',
+    '2024-01-02T03:04:05-0530',
+    '2024-01-02T03:04:05+02',
+    '2024-01-02T03:04Z',
+    '2024-02-29T00:00:00Z',
+  ])('should accept %j', (value) => {
+    expect(isIsoDateTime(value)).toBe(true);
+  });
+
+  it.each([
+    '2024-01-02',
+    '2024-01-02T03:04:05',
+    '2024-01-02 03:04:05Z',
+    '2024-13-02T03:04:05Z',
+    '2023-02-29T03:04:05Z',
+    '2024-04-31T03:04:05Z',
+    '2024-01-02T24:00:00Z',
+    '2024-01-02T03:60:00Z',
+    '0000-01-02T03:04:05Z',
+    '2024-01-02T03:04:05+15:00',
+    'not a date at all, but long',
+    '2024-01-02T03:04:05Zjunk',
+  ])('should reject %j', (value) => {
+    expect(isIsoDateTime(value)).toBe(false);
+  });
+});
+
+describe('inferType', () => {
+  it('should map values to column types', () => {
+    expect(inferType(42)).toBe('bigint');
+    expect(inferType(-7)).toBe('bigint');
+    expect(inferType(1.5)).toBe('double');
+    expect(inferType(1e20)).toBe('double');
+    expect(inferType(true)).toBe('boolean');
+    expect(inferType('2024-01-02T03:04:05Z')).toBe('timestamptz');
+    expect(inferType('2024-01-02')).toBe('text');
+    expect(inferType('hello')).toBe('text');
+    expect(inferType({ a: 1 })).toBe('jsonb');
+    expect(inferType([1])).toBe('jsonb');
+    expect(inferType(5n)).toBe('bigint');
+  });
+});
+
+describe('accepts', () => {
+  it('should let a double column hold integers but not a bigint column hold fractions', () => {
+    expect(accepts('double', 3)).toBe(true);
+    expect(accepts('bigint', 3.5)).toBe(false);
+    expect(accepts('text', 3)).toBe(false);
+    expect(accepts('timestamptz', 'yesterday')).toBe(false);
+    expect(accepts('jsonb', 'text')).toBe(false);
+  });
+});
+
+describe('prepareValue', () => {
+  it('should turn a Date into its ISO string and an oversized bigint into text', () => {
+    expect(prepareValue(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)))).toBe('2024-01-02T03:04:05.000Z');
+    expect(prepareValue(2n ** 70n)).toBe('1180591620717411303424');
+    expect(prepareValue(12n)).toBe(12n);
+  });
+});

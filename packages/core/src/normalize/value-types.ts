@@ -1,0 +1,90 @@
+import type { ColumnType } from '../contracts/schema';
+
+/** 2^63: the first integer a signed 64-bit column cannot hold. */
+const int64Limit = 2 ** 63;
+const int64LimitBig = 2n ** 63n;
+
+const isoDateTime =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const daysPerMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** A plain object (a JSON object): flattened into columns, never a Date or an array. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Whether a number fits a signed 64-bit integer column. */
+export function isInt64(value: number): boolean {
+  return Number.isInteger(value) && value < int64Limit && value >= -int64Limit;
+}
+
+/**
+ * Whether a string is an ISO 8601 / RFC 3339 date-time that every destination parses the same way:
+ * `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or an offset (`+02:00`, `+0200`, `+02`).
+ * A date-time without a zone, a date alone, or an impossible date (`2024-02-30`) does not match.
+ */
+export function isIsoDateTime(value: string): boolean {
+  const length = value.length;
+  if (length < 17 || length > 40 || value.charCodeAt(4) !== 45 || value.charCodeAt(10) !== 84) return false;
+  const match = isoDateTime.exec(value);
+  if (match === null) return false;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > (daysPerMonth[month - 1] ?? 0)) return false;
+  if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
+  if (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59) return false;
+  if (match[7] !== undefined && (Number(match[8]) > 14 || Number(match[9] ?? 0) > 59)) return false;
+  return true;
+}
+
+/**
+ * The column type a scalar or JSON value gets on its own: integers (within 64 bits) → `bigint`,
+ * other numbers → `double`, booleans → `boolean`, ISO date-time strings → `timestamptz`, other
+ * strings → `text`, objects and arrays → `jsonb`. Run `prepareValue` first on a `Date` or a bigint.
+ */
+export function inferType(value: unknown): ColumnType {
+  switch (typeof value) {
+    case 'string':
+      return isIsoDateTime(value) ? 'timestamptz' : 'text';
+    case 'number':
+      return isInt64(value) ? 'bigint' : 'double';
+    case 'boolean':
+      return 'boolean';
+    case 'bigint':
+      return 'bigint';
+    default:
+      return 'jsonb';
+  }
+}
+
+/**
+ * Whether a column of `type` holds `value` unchanged: `double` accepts every number, `bigint` only
+ * 64-bit integers, `timestamptz` only ISO date-time strings, `jsonb` only objects and arrays.
+ */
+export function accepts(type: ColumnType, value: unknown): boolean {
+  switch (type) {
+    case 'text':
+      return typeof value === 'string';
+    case 'bigint':
+      return typeof value === 'number' ? isInt64(value) : typeof value === 'bigint';
+    case 'double':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamptz':
+      return typeof value === 'string' && isIsoDateTime(value);
+    case 'jsonb':
+      return typeof value === 'object' && value !== null;
+  }
+}
+
+/**
+ * Turns the values JSON never produces into ones it does, before typing: a `Date` becomes its ISO
+ * string (an invalid one its text), a JS bigint outside 64 bits its decimal text.
+ */
+export function prepareValue(value: Date | bigint): unknown {
+  if (typeof value === 'bigint')
+    return value < int64LimitBig && value >= -int64LimitBig ? value : String(value);
+  return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
+}
