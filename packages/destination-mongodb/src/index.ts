@@ -1,0 +1,8 @@
+export type { DateMode } from './documents';
+export type {
+  MongodbClientOptions,
+  MongodbDestinationOptions,
+  MongodbUrlOptions,
+} from './mongodb-destination';
+export { mongodb } from './mongodb-destination';
+export type { WriteMode } from './mongodb-session';

@@ -1,0 +1,296 @@
+import {
+  DestinationError,
+  type DestinationSession,
+  type LoadBatch,
+  type LoadRecord,
+  type Redactor,
+  type ResourceState,
+  type Schema,
+  type TableBatch,
+  type TableSchema,
+} from '@restsync/core';
+import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
+import { type DatasetLayout, stagingCollection, stagingPrefix, systemCollections } from './collection-names';
+import { type FailureContext, toDestinationError } from './destination-errors';
+import { type DateMode, type IdentitySource, toDocument } from './documents';
+import { escapeFieldName, renameKeysDeep, unescapeFieldName } from './field-names';
+import { insertDocuments, upsertDocuments } from './write-documents';
+
+/** How batches are made durable, recorded on each load as `mode`. */
+export type WriteMode = 'transaction' | 'acknowledged-batches';
+
+export interface SessionContext {
+  client: MongoClient;
+  /** Close the client with the session (false for a client the user passed in). */
+  ownsClient: boolean;
+  layout: DatasetLayout;
+  pipeline: string;
+  dataset: string;
+  mode: WriteMode;
+  dates: DateMode;
+  chunkSize: number;
+  redactor: Redactor;
+}
+
+/** System documents use their own `_id` (a string or a number), never an ObjectId. */
+type SystemDocument = { _id: string | number } & Document;
+
+interface TablePlan {
+  table: TableSchema;
+  documents: Document[];
+  /** The collection written now: the table's own, or its staging collection for `replace`. */
+  collection: string;
+  upsert: boolean;
+}
+
+/** Index on every data collection, so one load's documents can be found (and audited) quickly. */
+const loadIdIndex = { key: { _restsync_load_id: 1 }, name: '_restsync_load_id' } as const;
+
+export function createMongodbSession(context: SessionContext): DestinationSession {
+  const { client, layout, pipeline, mode } = context;
+  const db: Db = client.db(layout.database);
+  const collectionName = (table: string) => `${layout.prefix}${table}`;
+  const namespace = (collection: string) => `${layout.database}.${collection}`;
+  const indexed = new Set<string>();
+  let step: FailureContext = { action: 'opening the dataset' };
+
+  /** Runs `operation`, turning any failure into a `DestinationError` that names the last step. */
+  const guarded = async <T>(first: FailureContext, operation: () => Promise<T>): Promise<T> => {
+    step = first;
+    try {
+      return await operation();
+    } catch (error) {
+      throw toDestinationError(error, step, context.redactor);
+    }
+  };
+
+  const ensureIndexes = async (collection: string) => {
+    if (indexed.has(collection)) return;
+    step = { action: 'creating the _restsync_load_id index', namespace: namespace(collection) };
+    await db.collection(collection).createIndex(loadIdIndex.key, { name: loadIdIndex.name });
+    indexed.add(collection);
+  };
+
+  const storeStates = async (states: Document[], session: ClientSession | undefined) => {
+    if (states.length === 0) return;
+    const collection = collectionName(systemCollections.state);
+    step = { action: 'storing the resource state', namespace: namespace(collection) };
+    await db.collection(collection).bulkWrite(
+      states.map((document) => ({
+        replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
+      })),
+      { ordered: true, session, ignoreUndefined: true },
+    );
+  };
+
+  /** State documents are built before any write, so a state that cannot be stored fails early. */
+  const stateDocuments = (states: ResourceState[]): Document[] =>
+    states.map((state) => {
+      step = {
+        action: `preparing the state of resource "${state.resource}"`,
+        namespace: namespace(collectionName(systemCollections.state)),
+      };
+      return stateDocument(pipeline, state);
+    });
+
+  const storeSchema = async (schema: Schema, loadId: string, session: ClientSession | undefined) => {
+    const collection = collectionName(systemCollections.schemas);
+    step = { action: `storing schema version ${schema.version}`, namespace: namespace(collection) };
+    const document = { _id: schema.version, version: schema.version, schema, loadId, storedAt: now() };
+    await db
+      .collection<SystemDocument>(collection)
+      .replaceOne({ _id: schema.version }, document, { upsert: true, session, ignoreUndefined: true });
+  };
+
+  const planTable = (tableBatch: TableBatch, loadId: string): TablePlan => {
+    const { table } = tableBatch;
+    const target = collectionName(table.name);
+    const disposition = table.writeDisposition;
+    if (disposition === 'merge' && table.primaryKey.length === 0) {
+      throw new DestinationError(
+        `MongoDB collection "${namespace(target)}": table "${table.name}" uses merge but has no primary key. ` +
+          'Set primaryKey on the resource, or use the append disposition.',
+        { table: table.name },
+      );
+    }
+    const keyed = disposition !== 'append' && table.primaryKey.length > 0;
+    const identity: IdentitySource = keyed ? 'primary-key' : 'restsync-id';
+    const documents = tableBatch.rows.map((row) => toDocument(row, table, identity, context.dates));
+    return {
+      table,
+      documents,
+      collection: disposition === 'replace' ? stagingCollection(target, loadId) : target,
+      upsert: keyed,
+    };
+  };
+
+  const writeBatch = async (
+    batch: LoadBatch,
+    plans: TablePlan[],
+    states: Document[],
+    session: ClientSession | undefined,
+  ) => {
+    if (batch.schema) await storeSchema(batch.schema, batch.loadId, session);
+    for (const plan of plans) {
+      step = {
+        action: `writing rows of table "${plan.table.name}"`,
+        namespace: namespace(plan.collection),
+        table: plan.table.name,
+      };
+      const target = {
+        collection: db.collection(plan.collection),
+        session,
+        chunkSize: context.chunkSize,
+        ignoreReplayedIds: mode === 'acknowledged-batches',
+      };
+      if (plan.upsert) await upsertDocuments(target, plan.documents);
+      else await insertDocuments(target, plan.documents);
+    }
+    await storeStates(states, session);
+  };
+
+  const inTransaction = async (work: (session: ClientSession) => Promise<void>) => {
+    const session = client.startSession();
+    try {
+      await session.withTransaction(() => work(session));
+    } finally {
+      await session.endSession();
+    }
+  };
+
+  const storeLoad = async (load: LoadRecord) => {
+    const collection = collectionName(systemCollections.loads);
+    await guarded({ action: `recording load ${load.loadId}`, namespace: namespace(collection) }, async () => {
+      const document = {
+        _id: load.loadId,
+        ...load,
+        ...(load.rows ? { rows: renameKeysDeep(load.rows, escapeFieldName) } : {}),
+        mode,
+      };
+      await db
+        .collection<SystemDocument>(collection)
+        .replaceOne({ _id: load.loadId }, document, { upsert: true, ignoreUndefined: true });
+    });
+  };
+
+  return {
+    async readSchema() {
+      const collection = collectionName(systemCollections.schemas);
+      return guarded({ action: 'reading the stored schema', namespace: namespace(collection) }, async () => {
+        const stored = await db.collection(collection).findOne({}, { sort: { version: -1 } });
+        return stored ? (stored.schema as Schema) : undefined;
+      });
+    },
+
+    async readState(resource) {
+      const collection = collectionName(systemCollections.state);
+      return guarded(
+        { action: `reading the state of "${resource}"`, namespace: namespace(collection) },
+        async () => {
+          const stored = await db
+            .collection<SystemDocument>(collection)
+            .findOne({ _id: stateId(pipeline, resource) });
+          return stored ? fromStateDocument(stored) : undefined;
+        },
+      );
+    },
+
+    async startLoad(load) {
+      await storeLoad(load);
+    },
+
+    async write(batch) {
+      await guarded({ action: 'preparing a batch' }, async () => {
+        const plans = groupTables(batch.tables).map((table) => planTable(table, batch.loadId));
+        const states = stateDocuments(batch.states);
+        for (const plan of plans) await ensureIndexes(plan.collection);
+        if (mode === 'transaction')
+          await inTransaction((session) => writeBatch(batch, plans, states, session));
+        else await writeBatch(batch, plans, states, undefined);
+      });
+    },
+
+    async completeResource(completion) {
+      await guarded({ action: `completing resource "${completion.resource}"` }, async () => {
+        if (completion.writeDisposition === 'replace') {
+          for (const table of completion.tables) {
+            const target = collectionName(table.name);
+            const staging = stagingCollection(target, completion.loadId);
+            await ensureIndexes(staging);
+            step = {
+              action: `swapping the staged rows of table "${table.name}" in (renameCollection)`,
+              namespace: namespace(staging),
+              table: table.name,
+            };
+            await db.renameCollection(staging, target, { dropTarget: true });
+            indexed.delete(staging);
+            await dropStaleStaging(db, target);
+          }
+        }
+        await storeStates(stateDocuments([completion.state]), undefined);
+      });
+    },
+
+    async finishLoad(load) {
+      await storeLoad(load);
+    },
+
+    async close() {
+      if (context.ownsClient) await client.close();
+    },
+  };
+}
+
+/** Several entries for one table in a batch are written as one. */
+function groupTables(tables: TableBatch[]): TableBatch[] {
+  const byName = new Map<string, TableBatch>();
+  for (const entry of tables) {
+    const existing = byName.get(entry.table.name);
+    if (existing)
+      byName.set(entry.table.name, { table: entry.table, rows: [...existing.rows, ...entry.rows] });
+    else byName.set(entry.table.name, entry);
+  }
+  return [...byName.values()];
+}
+
+/** Drops staging collections of earlier runs that never completed. */
+async function dropStaleStaging(db: Db, target: string): Promise<void> {
+  const prefix = stagingPrefix(target).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const stale = await db.listCollections({ name: { $regex: `^${prefix}` } }, { nameOnly: true }).toArray();
+  for (const { name } of stale) await db.collection(name).drop();
+}
+
+function stateId(pipeline: string, resource: string): string {
+  return `${pipeline}:${resource}`;
+}
+
+function stateDocument(pipeline: string, state: ResourceState): Document {
+  return {
+    _id: stateId(pipeline, state.resource),
+    pipeline,
+    resource: state.resource,
+    status: state.status,
+    ...(state.checkpoint === undefined
+      ? {}
+      : { checkpoint: renameKeysDeep(state.checkpoint, escapeFieldName) }),
+    loadId: state.loadId,
+    updatedAt: state.updatedAt,
+  };
+}
+
+function fromStateDocument(document: Document): ResourceState {
+  const state: ResourceState = {
+    resource: document.resource,
+    status: document.status,
+    loadId: document.loadId,
+    updatedAt: document.updatedAt,
+  };
+  if (document.checkpoint !== undefined && document.checkpoint !== null) {
+    state.checkpoint = renameKeysDeep(document.checkpoint, unescapeFieldName) as ResourceState['checkpoint'];
+  }
+  return state;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
