@@ -1,3 +1,3 @@
 import { packageBuildConfig } from '../../scripts/tsup-config.ts';
 
-export default packageBuildConfig();
+export default packageBuildConfig(['src/index.ts', 'src/conformance/index.ts']);

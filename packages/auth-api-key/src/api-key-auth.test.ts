@@ -1,5 +1,5 @@
 import { ConfigError, type RequestSpec, SecretError, secret } from '@restsync/core';
-import { testAuthConformance } from '@restsync/testing';
+import { testAuthConformance } from '@restsync/testing/conformance';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type ApiKeyLocation, apiKey } from './api-key-auth';
 

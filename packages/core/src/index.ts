@@ -39,7 +39,52 @@ export {
 } from './errors';
 export type { EventBus, EventBusOptions, EventListener, LogLevel, RestsyncEvent } from './events';
 export { createEventBus } from './events';
+export type { PageContext, PaginateOptions } from './http/paginate';
+export { defaultSelectRecords, paginate } from './http/paginate';
+export type {
+  ResponseAction,
+  RestClient,
+  RestClientOptions,
+  RetryOptions,
+  SendOptions,
+  SendResult,
+} from './http/rest-client';
+export { createRestClient } from './http/rest-client';
+export { normalizeIdentifier } from './normalize/identifier';
+export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/normalizer';
+export { createNormalizer } from './normalize/normalizer';
+export type { Pipeline, PipelineOptions } from './pipeline/pipeline';
+export { pipeline } from './pipeline/pipeline';
+export type { ResourceRunStats, RunResult } from './pipeline/run-result';
 export type { Redactor } from './redact';
 export { createRedactor } from './redact';
 export type { Secret, SecretInput, SecretResolveOptions } from './secrets';
 export { isSecret, resolveSecret, secret, secretEnvName } from './secrets';
+export type {
+  AdapterKind,
+  AdapterRegistry,
+  AdapterRegistryOptions,
+  AuthFromConfig,
+  PaginatorFromConfig,
+} from './source/adapter-registry';
+export { adapterPackageName, createAdapterRegistry } from './source/adapter-registry';
+export { configJsonSchema } from './source/config-schema';
+export type {
+  AdapterConfig,
+  AuthConfig,
+  ClientConfig,
+  DltRestApiSourceConfig,
+  EndpointConfig,
+  PaginatorConfig,
+  ParamScalar,
+  ParamValue,
+  ProcessingStep,
+  ResolveParam,
+  ResourceConfig,
+  ResourceDefaultsConfig,
+  RestApiSourceConfig,
+  RestApiSourceOptions,
+  SecretReference,
+  SecretValue,
+} from './source/config-types';
+export { loadRestApiSource, restApiSource } from './source/rest-api-source';

@@ -1,4 +1,5 @@
-import { type MongoWireServer, startMongoWireServer, testDestinationConformance } from '@restsync/testing';
+import { type MongoWireServer, startMongoWireServer } from '@restsync/testing';
+import { testDestinationConformance } from '@restsync/testing/conformance';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';
 import { mongodb } from './mongodb-destination';

@@ -6,7 +6,7 @@ import {
   type PaginatorStep,
   type RequestSpec,
 } from '@restsync/core';
-import { testPaginatorConformance } from '@restsync/testing';
+import { testPaginatorConformance } from '@restsync/testing/conformance';
 import { describe, expect, it } from 'vitest';
 import { offset } from './offset-paginator';
 

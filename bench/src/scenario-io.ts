@@ -1,0 +1,49 @@
+/** What every benchmark scenario prints as its last stdout line. */
+export interface ScenarioResult {
+  scenario: string;
+  rows: number;
+  seconds: number;
+  rowsPerSecond: number;
+  peakRssMb: number;
+  /** Extra measurements (the load ceiling reports its first load and its update separately). */
+  parts?: Record<string, { rows: number; seconds: number; rowsPerSecond: number }>;
+}
+
+/** Settings the orchestrator passes to a scenario process through the environment. */
+export interface ScenarioSettings {
+  apiUrl: string;
+  apiKey: string;
+  records: number;
+  /** Postgres server URL, or a `pglite:<directory>` location. */
+  databaseUrl: string;
+  dataset: string;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv): ScenarioSettings {
+  const settings = {
+    apiUrl: env.BENCH_API_URL ?? '',
+    apiKey: env.BENCH_API_KEY ?? '',
+    records: Number(env.BENCH_N),
+    databaseUrl: env.BENCH_DATABASE_URL ?? '',
+    dataset: env.BENCH_DATASET ?? '',
+  };
+  if (
+    !settings.apiUrl ||
+    !settings.databaseUrl ||
+    !settings.dataset ||
+    !Number.isSafeInteger(settings.records)
+  ) {
+    throw new Error(
+      'bench scenario started without BENCH_API_URL, BENCH_N, BENCH_DATABASE_URL and BENCH_DATASET',
+    );
+  }
+  return settings;
+}
+
+export function peakRssMb(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function report(result: ScenarioResult): void {
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}

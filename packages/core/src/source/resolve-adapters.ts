@@ -1,0 +1,138 @@
+import type { Auth } from '../contracts/auth';
+import type { Paginator } from '../contracts/paginator';
+import { ConfigError, type ConfigIssue, RestsyncError, type SecretError } from '../errors';
+import {
+  type AdapterKind,
+  type AdapterRegistry,
+  adapterPackageName,
+  isValidAdapterType,
+} from './adapter-registry';
+import { isSecretKey } from './config-issues';
+import { formatPath, isPlainObject, joinPath } from './config-keys';
+import type { Located } from './read-config';
+import { resolveSecretsDeep, type SecretContext } from './secret-values';
+
+export interface AdapterResolverOptions {
+  /** Every type name that can be built (user registry, loaded packages, built-ins). */
+  registry: AdapterRegistry;
+  /** Why a type is unavailable, by `<kind>:<type>` (packages that failed to load). */
+  unavailable: ReadonlyMap<string, string>;
+  secrets: SecretContext;
+  issues: ConfigIssue[];
+}
+
+export interface AdapterResolver {
+  paginator(located: Located | undefined): Paginator | undefined;
+  auth(located: Located | undefined): Auth | undefined;
+}
+
+/** Registers an auth's secrets with the redactor; an unresolvable secret is recorded, not thrown. */
+function registerAuthSecrets(auth: Auth, secrets: SecretContext): void {
+  try {
+    for (const value of auth.secrets()) secrets.redactor.add(value);
+  } catch (error) {
+    if (RestsyncError.isInstance(error) && error.code === 'secret') {
+      secrets.failures.push(error as SecretError);
+      return;
+    }
+    throw error;
+  }
+}
+
+/** The message for a type nobody can build. */
+function unknownTypeMessage(
+  kind: AdapterKind,
+  type: string,
+  unavailable: ReadonlyMap<string, string>,
+): string {
+  const known = unavailable.get(`${kind}:${type}`);
+  if (known) return known;
+  const packageName = adapterPackageName(kind, type);
+  return (
+    `${kind} type "${type}" is not registered. restApiSource() only builds registered types: use ` +
+    `loadRestApiSource() (which loads ${packageName}), pass the adapter's factory instead, or register ` +
+    'it with createAdapterRegistry()'
+  );
+}
+
+/**
+ * Builds paginators and auths from the config: factory objects are used as they are; `type`
+ * strings and `{ type, ...options }` objects go to the registered `fromConfig` with `type`
+ * removed and secrets resolved. Adapter problems come back under the config path. Each config
+ * location is built once, so resources inheriting the same paginator share its factory.
+ */
+export function createAdapterResolver(options: AdapterResolverOptions): AdapterResolver {
+  const { registry, unavailable, secrets, issues } = options;
+  const cache = new Map<string, Paginator | Auth | undefined>();
+
+  const build = (kind: AdapterKind, located: Located): Paginator | Auth | undefined => {
+    const { value, path } = located;
+    if (isPlainObject(value) && value.kind === kind) {
+      if (kind === 'auth') registerAuthSecrets(value as unknown as Auth, secrets);
+      return value as unknown as Paginator | Auth;
+    }
+    const data = typeof value === 'string' ? { type: value } : value;
+    if (!isPlainObject(data)) return undefined;
+    const type = data.type ?? (kind === 'auth' ? 'bearer' : undefined);
+    if (typeof type !== 'string' || type === '') return undefined;
+    const typePath = typeof value === 'string' || data.type === undefined ? path : [...path, 'type'];
+    if (kind === 'paginator' && type === 'auto') {
+      issues.push({
+        path: formatPath(typePath),
+        message:
+          'paginator type "auto" (dlt\'s detection) is not supported: configure the paginator, e.g. ' +
+          '{ "type": "offset", "limit": 100 }, or leave it out for a single page',
+      });
+      return undefined;
+    }
+    if (!isValidAdapterType(type)) {
+      issues.push({ path: formatPath(typePath), message: `"${type}" is not a valid ${kind} type name` });
+      return undefined;
+    }
+    const fromConfig = kind === 'paginator' ? registry.paginators.get(type) : registry.auths.get(type);
+    if (!fromConfig) {
+      issues.push({ path: formatPath(typePath), message: unknownTypeMessage(kind, type, unavailable) });
+      return undefined;
+    }
+    const { type: _type, ...rest } = data;
+    const adapterOptions = resolveSecretsDeep(rest, secrets, isSecretKey) as Record<string, unknown>;
+    let adapter: Paginator | Auth;
+    try {
+      adapter = fromConfig(adapterOptions);
+    } catch (error) {
+      if (ConfigError.isInstance(error)) {
+        for (const issue of (error as ConfigError).issues) {
+          issues.push({ path: joinPath(path, issue.path), message: secrets.redactor.redact(issue.message) });
+        }
+      } else {
+        const message = error instanceof Error ? error.message : String(error);
+        issues.push({
+          path: formatPath(path),
+          message: secrets.redactor.redact(`the ${kind} "${type}" could not be built: ${message}`),
+        });
+      }
+      return undefined;
+    }
+    if (!isPlainObject(adapter) || adapter.kind !== kind) {
+      issues.push({
+        path: formatPath(path),
+        message: `the fromConfig registered for ${kind} type "${type}" did not return ${kind === 'auth' ? 'an' : 'a'} ${kind}`,
+      });
+      return undefined;
+    }
+    if (kind === 'auth') registerAuthSecrets(adapter as Auth, secrets);
+    return adapter;
+  };
+
+  const resolve = (kind: AdapterKind, located: Located | undefined) => {
+    if (!located) return undefined;
+    const key = `${kind}:${formatPath(located.path)}`;
+    if (!cache.has(key)) cache.set(key, build(kind, located));
+    return cache.get(key);
+  };
+
+  return {
+    paginator: (located) => resolve('paginator', located) as Paginator | undefined,
+    auth: (located) => resolve('auth', located) as Auth | undefined,
+  };
+}

@@ -1,0 +1,132 @@
+import type { Auth } from '../contracts/auth';
+import type { SourcePage, SourceRunOptions } from '../contracts/source';
+import { ResponseError } from '../errors';
+import { paginate } from '../http/paginate';
+import { createRestClient, type RestClient } from '../http/rest-client';
+import type { RetryOptions } from '../http/retry-policy';
+import type { Redactor } from '../redact';
+import type { ProcessingStep } from './config-types';
+import { buildRequest } from './request-template';
+import type { ResolvedResource } from './resolve-resources';
+
+/** The client settings every resource shares. */
+export interface ResolvedClient {
+  baseUrl: string;
+  headers: Record<string, string>;
+  auth: Auth | undefined;
+  retry: RetryOptions | undefined;
+  timeoutMs: number | undefined;
+  fetch: typeof globalThis.fetch | undefined;
+}
+
+type SourceRecord = Record<string, unknown>;
+
+function applySteps(records: SourceRecord[], steps: ProcessingStep[]): SourceRecord[] {
+  let result = records;
+  for (const step of steps) {
+    result =
+      'filter' in step
+        ? result.filter((record) => step.filter(record))
+        : result.map((record) => step.map(record));
+  }
+  return result;
+}
+
+/** `_<parent>_<field>` copies of the parent's fields, as dlt names them. */
+function parentFields(resource: ResolvedResource, parentName: string, parent: SourceRecord): SourceRecord {
+  const copied: SourceRecord = {};
+  for (const field of resource.includeFromParent) {
+    if (!Object.hasOwn(parent, field)) {
+      throw new ResponseError(
+        `resource "${resource.info.name}": a record of parent resource "${parentName}" has no field "${field}" ` +
+          `to include as "_${parentName}_${field}" (fields present: ${Object.keys(parent).slice(0, 20).join(', ') || 'none'}). ` +
+          'Fix include_from_parent for this resource.',
+      );
+    }
+    copied[`_${parentName}_${field}`] = parent[field];
+  }
+  return copied;
+}
+
+/**
+ * Streams the pages of every needed resource: each root's pages in order and, after each page,
+ * for each of its records, the full paginated sequence of every child (depth first, one fresh
+ * paginator per sequence). Non-selected resources are fetched for their children but not yielded.
+ */
+export function runSource(
+  roots: ResolvedResource[],
+  client: ResolvedClient,
+  redactor: Redactor,
+  options: SourceRunOptions,
+): AsyncGenerator<SourcePage> {
+  const clients = new Map<Auth | undefined, RestClient>();
+  const clientFor = (auth: Auth | undefined): RestClient => {
+    const key = auth ?? client.auth;
+    let existing = clients.get(key);
+    if (!existing) {
+      existing = createRestClient({
+        baseUrl: client.baseUrl,
+        headers: client.headers,
+        auth: key,
+        retry: client.retry,
+        timeoutMs: client.timeoutMs,
+        events: options.events,
+        redactor,
+        fetch: client.fetch,
+      });
+      clients.set(key, existing);
+    }
+    return existing;
+  };
+
+  async function* sequence(
+    resource: ResolvedResource,
+    parent: SourceRecord | undefined,
+  ): AsyncGenerator<SourcePage> {
+    const name = resource.info.name;
+    const restClient = clientFor(resource.auth);
+    const children = resource.children.filter((child) => child.needed);
+    const resumable = resource.info.parent === undefined && children.length === 0;
+    const request = buildRequest(resource.request, (path) => restClient.resolveUrl(path), name, parent);
+    const checkpoint = resumable ? options.checkpoints?.[name] : undefined;
+    const included =
+      parent && resource.info.parent ? parentFields(resource, resource.info.parent, parent) : {};
+    const hasIncluded = Object.keys(included).length > 0;
+
+    const pages = paginate({
+      client: restClient,
+      resource: name,
+      request,
+      paginator: resource.paginator,
+      selectRecords: resource.selectRecords,
+      ...(resource.maxPages === undefined ? {} : { maxPages: resource.maxPages }),
+      ...(checkpoint === undefined ? {} : { checkpoint }),
+      ...(resource.retry === undefined ? {} : { retry: resource.retry }),
+      ...(resource.timeoutMs === undefined ? {} : { timeoutMs: resource.timeoutMs }),
+      ...(resource.responseActions === undefined ? {} : { responseActions: resource.responseActions }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(parent === undefined ? {} : { parent }),
+    });
+    for await (const page of pages) {
+      const withParent = hasIncluded
+        ? page.records.map((record) => ({ ...record, ...included }))
+        : page.records;
+      const records = applySteps(withParent, resource.processingSteps);
+      if (resource.selected) {
+        const { checkpoint: reached, ...rest } = page;
+        yield resumable && reached !== undefined
+          ? { ...rest, records, checkpoint: reached }
+          : { ...rest, records };
+      }
+      for (const record of records) {
+        for (const child of children) yield* sequence(child, record);
+      }
+    }
+  }
+
+  return (async function* all() {
+    for (const root of roots) {
+      if (root.needed) yield* sequence(root, undefined);
+    }
+  })();
+}

@@ -1,0 +1,135 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { PGliteInterface } from '@electric-sql/pglite';
+import { createRedactor, DestinationError } from '@restsync/core';
+import pg from 'pg';
+import { type ConnectionTarget, parseConnectionUrl, redactConnectionUrl } from './connection-target';
+import { describeCause, type ErrorContext } from './destination-errors';
+import { createPgClient } from './pg-client';
+import { createPgliteClient } from './pglite-client';
+import type { SqlClient } from './sql-client';
+
+/** Hands out one shared SqlClient to every open session and releases it with the last one. */
+export interface ClientProvider {
+  /** Where it writes, password redacted. */
+  readonly description: string;
+  readonly errors: ErrorContext;
+  acquire(): Promise<SqlClient>;
+  release(): Promise<void>;
+}
+
+/** A client the user built: a `pg` Pool or a PGlite instance. */
+export type UserClient = pg.Pool | PGliteInterface;
+
+function isPglite(client: UserClient): client is PGliteInterface {
+  return typeof (client as PGliteInterface).exec === 'function' && 'waitReady' in client;
+}
+
+function errorContext(description: string, secrets: string[], host?: string, port?: string): ErrorContext {
+  const redactor = createRedactor(secrets);
+  return {
+    redact: (text) => redactor.redact(redactConnectionUrl(text)),
+    description,
+    ...(host === undefined ? {} : { host, port }),
+  };
+}
+
+/** Reference counting: the first `acquire` opens, the last `release` closes. */
+function sharedClient(open: () => Promise<SqlClient>, keepOpen: boolean) {
+  let client: Promise<SqlClient> | undefined;
+  let users = 0;
+  return {
+    async acquire() {
+      users += 1;
+      client ??= open();
+      try {
+        return await client;
+      } catch (error) {
+        users -= 1;
+        client = undefined;
+        throw error;
+      }
+    },
+    async release() {
+      users -= 1;
+      if (users > 0 || keepOpen || !client) return;
+      const closing = client;
+      client = undefined;
+      await (await closing).close();
+    },
+  };
+}
+
+function userClientProvider(client: UserClient): ClientProvider {
+  if (isPglite(client)) {
+    const directory = (client as { dataDir?: string }).dataDir;
+    const description = `pglite:${!directory || directory.startsWith('memory://') ? 'memory' : directory}`;
+    const sqlClient = createPgliteClient(client, { ownsDatabase: false });
+    return {
+      description,
+      errors: errorContext(description, []),
+      acquire: async () => sqlClient,
+      release: async () => undefined,
+    };
+  }
+  const options = client.options;
+  const target = options.connectionString ? parseConnectionUrl(options.connectionString) : undefined;
+  const server = target?.kind === 'server' ? target : undefined;
+  const host = server?.host ?? options.host ?? 'localhost';
+  const port = server?.port ?? String(options.port ?? 5432);
+  const user = options.user ? `${options.user}@` : '';
+  const description = server?.description ?? `postgres://${user}${host}:${port}/${options.database ?? ''}`;
+  const secrets = [
+    ...(server?.secrets ?? []),
+    ...(typeof options.password === 'string' ? [options.password] : []),
+  ];
+  const sqlClient = createPgClient(client, { ownsPool: false });
+  return {
+    description,
+    errors: errorContext(description, secrets, host, port),
+    acquire: async () => sqlClient,
+    release: async () => undefined,
+  };
+}
+
+function serverProvider(target: Extract<ConnectionTarget, { kind: 'server' }>): ClientProvider {
+  const shared = sharedClient(async () => {
+    const pool = new pg.Pool({ connectionString: target.url, max: 4, application_name: 'restsync' });
+    // An idle connection the server closed: the next query reports it; do not crash the process.
+    pool.on('error', () => undefined);
+    return createPgClient(pool, { ownsPool: true });
+  }, false);
+  return {
+    description: target.description,
+    errors: errorContext(target.description, target.secrets, target.host, target.port),
+    ...shared,
+  };
+}
+
+function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): ClientProvider {
+  const errors = errorContext(target.description, []);
+  // In memory, the database lives as long as the destination, so a second run sees the first.
+  const shared = sharedClient(async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    try {
+      const directory = target.directory === undefined ? undefined : resolve(target.directory);
+      if (directory !== undefined) await mkdir(dirname(directory), { recursive: true });
+      const database = await PGlite.create(directory);
+      return createPgliteClient(database, { ownsDatabase: true });
+    } catch (error) {
+      throw new DestinationError(
+        `Could not open the embedded PGlite database ${target.description}: ${describeCause(error, errors)}. ` +
+          'Check that the directory is writable and not open in another process.',
+        { cause: error },
+      );
+    }
+  }, target.directory === undefined);
+  return { description: target.description, errors, ...shared };
+}
+
+/** Chooses the client: the user's, a pool for a server URL, or embedded PGlite. */
+export function createClientProvider(options: { url?: string; client?: UserClient }): ClientProvider {
+  if (options.client) return userClientProvider(options.client);
+  const target = parseConnectionUrl(options.url);
+  return target.kind === 'server' ? serverProvider(target) : pgliteProvider(target);
+}

@@ -1,0 +1,3 @@
+export type { UserClient as PostgresClient } from './client-provider';
+export type { PostgresDestinationOptions } from './postgres-destination';
+export { postgres } from './postgres-destination';

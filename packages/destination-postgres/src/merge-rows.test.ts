@@ -1,0 +1,46 @@
+import { DestinationError } from '@restsync/core';
+import { describe, expect, it } from 'vitest';
+import { keepLastPerKey } from './merge-rows';
+
+describe('keepLastPerKey', () => {
+  it('should return the rows untouched when every key is unique', () => {
+    const rows = [{ id: 1 }, { id: 2 }];
+    expect(keepLastPerKey(rows, ['id'], 't').rows).toBe(rows);
+  });
+
+  it('should keep the last row of each key and report the ids of the superseded rows', () => {
+    const rows = [
+      { id: 1, v: 'a', _restsync_id: 'r1' },
+      { id: 2, v: 'b', _restsync_id: 'r2' },
+      { id: 1, v: 'c', _restsync_id: 'r3' },
+      { id: '1', v: 'd', _restsync_id: 'r4' },
+    ];
+    const result = keepLastPerKey(rows, ['id'], 't');
+    expect(result.rows).toEqual([rows[1], rows[3]]);
+    expect([...result.supersededIds].sort()).toEqual(['r1', 'r3']);
+  });
+
+  it('should compare composite keys on every column', () => {
+    const rows = [
+      { tenant: 'a', id: 1, v: 1 },
+      { tenant: 'b', id: 1, v: 2 },
+      { tenant: 'a', id: 1, v: 3 },
+    ];
+    expect(keepLastPerKey(rows, ['tenant', 'id'], 't').rows.map((row) => row.v)).toEqual([2, 3]);
+  });
+
+  it('should not report an id as superseded when the kept row has the same id', () => {
+    const rows = [
+      { id: 1, _restsync_id: 'same' },
+      { id: 1, _restsync_id: 'same' },
+    ];
+    expect(keepLastPerKey(rows, ['id'], 't').supersededIds.size).toBe(0);
+  });
+
+  it('should throw a DestinationError naming the table, row and column of a missing key', () => {
+    expect(() => keepLastPerKey([{ id: 1 }, { id: null }], ['id'], 'users')).toThrow(DestinationError);
+    expect(() => keepLastPerKey([{ id: 1 }, { id: null }], ['id'], 'users')).toThrow(
+      /Row 2 of table "users" has no value for primary key column "id"/,
+    );
+  });
+});

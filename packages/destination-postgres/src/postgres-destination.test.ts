@@ -1,0 +1,253 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { PGlite } from '@electric-sql/pglite';
+import { type Destination, DestinationError, type Row } from '@restsync/core';
+import {
+  resourceState,
+  rootRow,
+  rootTable,
+  testDestinationConformance,
+  testLoadId,
+  uniqueDatasetName,
+} from '@restsync/testing/conformance';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { qualifiedName, quoteIdentifier } from './identifier';
+import { postgres } from './postgres-destination';
+
+/** A database the tests can load into and read back from through a second connection. */
+interface Target {
+  name: string;
+  create: () => Promise<Destination>;
+  query: (text: string, params?: unknown[]) => Promise<Row[]>;
+}
+
+function pgliteTarget(): Target {
+  let database: Promise<PGlite> | undefined;
+  const shared = () => {
+    database ??= PGlite.create();
+    return database;
+  };
+  return {
+    name: 'PGlite',
+    // One embedded database for the file; the destination borrows it and never closes it.
+    create: async () => postgres({ client: await shared() }),
+    query: async (text, params) => (await (await shared()).query<Row>(text, params)).rows,
+  };
+}
+
+function serverTarget(url: string): Target {
+  const reader = new pg.Pool({ connectionString: url, max: 2 });
+  afterAll(() => reader.end());
+  return {
+    name: 'server',
+    create: async () => postgres({ url }),
+    query: async (text, params) => (await reader.query(text, params)).rows,
+  };
+}
+
+const targets: Target[] = [pgliteTarget()];
+if (process.env.DATABASE_URL) targets.push(serverTarget(process.env.DATABASE_URL));
+
+const readRows = (target: Target) => async (dataset: string, table: string) =>
+  (await target.query(`SELECT row_to_json(t) AS row FROM ${qualifiedName(dataset, table)} t`)).map(
+    (result) => result.row as Row,
+  );
+
+for (const target of targets) {
+  testDestinationConformance({
+    name: `postgres (${target.name})`,
+    create: target.create,
+    readRows: readRows(target),
+    dropDataset: async (dataset) => {
+      await target.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(dataset)} CASCADE`);
+    },
+  });
+
+  describe(`postgres (${target.name})`, () => {
+    const datasets: string[] = [];
+    afterAll(async () => {
+      for (const dataset of datasets)
+        await target.query(`DROP SCHEMA IF EXISTS ${quoteIdentifier(dataset)} CASCADE`);
+    });
+    const newDataset = (name = uniqueDatasetName()) => {
+      datasets.push(name);
+      return name;
+    };
+
+    it('should not let quotes in dataset, table or column names inject SQL', async () => {
+      const victim = newDataset();
+      await target.query(`CREATE SCHEMA ${quoteIdentifier(victim)}`);
+      await target.query(`CREATE TABLE ${qualifiedName(victim, 'victim')} (id bigint)`);
+      const dataset = newDataset(`x"; DROP SCHEMA "${victim}" CASCADE; --`);
+      const name = `t"; DROP TABLE "${victim}"."victim"; --`;
+      const table = rootTable(name, [[`c"); DROP TABLE "${victim}"."victim"; --`, 'text']], {
+        writeDisposition: 'merge',
+        primaryKey: ['_restsync_id'],
+      });
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      const loadId = testLoadId();
+      await session.write({
+        loadId,
+        tables: [
+          { table, rows: [rootRow(loadId, { [`c"); DROP TABLE "${victim}"."victim"; --`]: "'); --" })] },
+        ],
+        states: [resourceState(name, loadId, { "'; --": '"' })],
+      });
+      await session.close();
+      expect(
+        await target.query(`SELECT count(*)::int AS count FROM ${qualifiedName(victim, 'victim')}`),
+      ).toEqual([{ count: 0 }]);
+      const rows = await readRows(target)(dataset, name);
+      expect(rows.map((row) => row[`c"); DROP TABLE "${victim}"."victim"; --`])).toEqual(["'); --"]);
+    });
+
+    it('should accept 63-byte identifiers and reject longer ones with a clear error', async () => {
+      const dataset = newDataset();
+      const tableName = `${'ü'.repeat(31)}x`;
+      const columnName = 'c'.repeat(63);
+      expect(Buffer.byteLength(tableName)).toBe(63);
+      const table = rootTable(tableName, [[columnName, 'bigint']], { writeDisposition: 'replace' });
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      const loadId = testLoadId();
+      await session.write({
+        loadId,
+        tables: [{ table, rows: [rootRow(loadId, { [columnName]: 7 })] }],
+        states: [],
+      });
+      await session.completeResource({
+        loadId,
+        resource: tableName,
+        writeDisposition: 'replace',
+        tables: [table],
+        state: resourceState(tableName, loadId, undefined, 'complete'),
+      });
+      expect((await readRows(target)(dataset, tableName)).map((row) => row[columnName])).toEqual([7]);
+
+      const tooLong = rootTable('t'.repeat(64), [['id', 'bigint']], { writeDisposition: 'append' });
+      const error = await session
+        .write({ loadId, tables: [{ table: tooLong, rows: [rootRow(loadId, { id: 1 })] }], states: [] })
+        .catch((caught: unknown) => caught);
+      expect(DestinationError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('64 bytes');
+      await session.close();
+    });
+
+    it('should name the table and operation when a value does not fit its column, and stay usable', async () => {
+      const dataset = newDataset();
+      const table = rootTable('numbers', [['id', 'bigint']], {
+        writeDisposition: 'merge',
+        primaryKey: ['id'],
+      });
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      const loadId = testLoadId();
+      const error = await session
+        .write({ loadId, tables: [{ table, rows: [rootRow(loadId, { id: 'not a number' })] }], states: [] })
+        .catch((caught: unknown) => caught);
+      expect(DestinationError.isInstance(error)).toBe(true);
+      expect(error).toMatchObject({ table: 'numbers' });
+      expect((error as Error).message).toMatch(/merge 1 rows for table "rs_\w+"\."numbers"/);
+      expect((error as Error).cause).toBeInstanceOf(Error);
+      await session.write({ loadId, tables: [{ table, rows: [rootRow(loadId, { id: 1 })] }], states: [] });
+      expect((await readRows(target)(dataset, 'numbers')).map((row) => row.id)).toEqual([1]);
+      await session.close();
+    });
+
+    it('should refuse a column type change it cannot apply, writing nothing', async () => {
+      const dataset = newDataset();
+      const before = rootTable('things', [['size', 'bigint']], { writeDisposition: 'append' });
+      const after = rootTable('things', [['size', 'jsonb']], { writeDisposition: 'append' });
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      const loadId = testLoadId();
+      await session.write({
+        loadId,
+        tables: [{ table: before, rows: [rootRow(loadId, { size: 1 })] }],
+        states: [],
+      });
+      await expect(
+        session.write({
+          loadId,
+          tables: [{ table: after, rows: [rootRow(loadId, { size: { a: 1 } })] }],
+          states: [],
+        }),
+      ).rejects.toThrow(/Column "size" of table .*"things" is bigint in the database/);
+      expect((await readRows(target)(dataset, 'things')).map((row) => row.size)).toEqual([1]);
+      await session.close();
+    });
+
+    it('should refuse merge without a primary key', async () => {
+      const dataset = newDataset();
+      const table = rootTable('keyless', [['id', 'bigint']], { writeDisposition: 'merge' });
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      const loadId = testLoadId();
+      await expect(
+        session.write({ loadId, tables: [{ table, rows: [rootRow(loadId, { id: 1 })] }], states: [] }),
+      ).rejects.toThrow(/"keyless" uses write disposition "merge" but has no primary key/);
+      await session.close();
+    });
+  });
+}
+
+describe('postgres', () => {
+  it('should redact the password from its description and from connection errors', async () => {
+    const destination = postgres({ url: 'postgres://root:supersecret@127.0.0.1:1/test' });
+    expect(destination.description).toBe('postgres://root:***@127.0.0.1:1/test');
+    const error = await destination.open({ pipeline: 'p', dataset: 'd' }).catch((caught: unknown) => caught);
+    expect(DestinationError.isInstance(error)).toBe(true);
+    const message = (error as Error).message;
+    expect(message).toContain('postgres://root:***@127.0.0.1:1/test');
+    expect(message).toContain('host 127.0.0.1, port 1');
+    expect(message).toContain('Check that the server is running');
+    expect(inspect(error, { depth: 5 })).not.toContain('supersecret');
+    expect((error as DestinationError).isRetryable).toBe(true);
+  });
+
+  it('should describe its embedded forms', () => {
+    expect(postgres().description).toBe('pglite:memory');
+    expect(postgres({ url: 'pglite:memory' }).description).toBe('pglite:memory');
+    expect(postgres({ url: 'pglite:./data/db' }).description).toBe('pglite:./data/db');
+    expect(postgres({ url: 'pglite:///var/lib/restsync' }).description).toBe('pglite:/var/lib/restsync');
+    expect(postgres().capabilities).toEqual({
+      transactions: true,
+      merge: true,
+      nesting: 'flatten',
+      maxIdentifierLength: 63,
+    });
+  });
+
+  it('should persist a pglite:<directory> dataset across destination instances', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'restsync-pglite-'));
+    try {
+      const table = rootTable('items', [['id', 'bigint']], { writeDisposition: 'merge', primaryKey: ['id'] });
+      const loadId = testLoadId();
+      const first = await postgres({ url: `pglite:${directory}` }).open({
+        pipeline: 'p',
+        dataset: 'persisted',
+      });
+      await first.write({
+        loadId,
+        schema: { version: 1, tables: [table] },
+        tables: [{ table, rows: [rootRow(loadId, { id: 1 }), rootRow(loadId, { id: 2 })] }],
+        states: [resourceState('items', loadId, { offset: 2 })],
+      });
+      await first.close();
+
+      const second = await postgres({ url: `pglite://${directory}` }).open({
+        pipeline: 'p',
+        dataset: 'persisted',
+      });
+      expect((await second.readState('items'))?.checkpoint).toEqual({ offset: 2 });
+      expect((await second.readSchema())?.version).toBe(1);
+      await second.close();
+
+      const database = await PGlite.create(directory);
+      const rows = await database.query<{ id: number }>('SELECT id FROM "persisted"."items" ORDER BY id');
+      await database.close();
+      expect(rows.rows.map((row) => row.id)).toEqual([1, 2]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});

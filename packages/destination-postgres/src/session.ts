@@ -1,0 +1,51 @@
+import { DestinationError, type DestinationSession, type LoadRecord } from '@restsync/core';
+import { writeBatch } from './batch-writer';
+import { operationFailed } from './destination-errors';
+import { completeResource } from './resource-completion';
+import type { SessionContext } from './session-context';
+import { readState, readStoredSchema, recordLoad, systemTables } from './system-tables';
+
+/** A session over an opened dataset. `release` runs once, on `close()`. */
+export function createSession(context: SessionContext, release: () => Promise<void>): DestinationSession {
+  let closed = false;
+  const guard = async <Result>(operation: string, table: string | undefined, work: () => Promise<Result>) => {
+    if (closed) {
+      throw new DestinationError(`Cannot ${operation}: the destination session is closed. Open a new one.`);
+    }
+    try {
+      return await work();
+    } catch (error) {
+      throw operationFailed(error, context.errors, operation, table);
+    }
+  };
+  const record = (operation: string, load: LoadRecord) =>
+    guard(operation, systemTables.loads, () =>
+      recordLoad(context.client, context.dataset, {
+        ...load,
+        ...(load.error === undefined ? {} : { error: context.errors.redact(load.error) }),
+      }),
+    );
+
+  return {
+    readSchema: () =>
+      guard('read the stored schema', systemTables.schemas, () =>
+        readStoredSchema(context.client, context.dataset),
+      ),
+    readState: (resource) =>
+      guard(`read the state of resource "${resource}"`, systemTables.state, () =>
+        readState(context.client, context.dataset, context.pipeline, resource),
+      ),
+    startLoad: (load) => record(`record the start of load ${load.loadId}`, load),
+    write: (batch) => guard('write a batch', undefined, () => writeBatch(context, batch)),
+    completeResource: (completion) =>
+      guard(`complete resource "${completion.resource}"`, undefined, () =>
+        completeResource(context, completion),
+      ),
+    finishLoad: (load) => record(`record the end of load ${load.loadId}`, load),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await release();
+    },
+  };
+}

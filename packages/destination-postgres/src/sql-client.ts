@@ -1,0 +1,18 @@
+/** What the destination needs from a connection or a transaction. */
+export interface SqlExecutor {
+  /** Runs one statement with `$1`-style parameters and returns its rows. */
+  query<ResultRow = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<ResultRow[]>;
+  /**
+   * Runs `COPY <table> (<columns>) FROM STDIN` with `data` in Postgres text format
+   * (one line per row, tab-separated, `\N` for NULL).
+   */
+  copyFrom(copySql: string, data: string): Promise<void>;
+}
+
+/** A small SQL client over `pg` or PGlite; the destination has one code path over it. */
+export interface SqlClient extends SqlExecutor {
+  /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it rejects. */
+  transaction<Result>(work: (transaction: SqlExecutor) => Promise<Result>): Promise<Result>;
+  /** Releases what the client owns (a pool it created, a PGlite instance it opened). */
+  close(): Promise<void>;
+}
