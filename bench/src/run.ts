@@ -29,22 +29,18 @@ async function scenario(
   count: number,
   dataset: string,
 ): Promise<ScenarioResult> {
-  const { stdout } = await run(
-    process.execPath,
-    ['--conditions=@restsync/source', '--import', 'tsx', join(import.meta.dirname, 'scenario.ts'), name],
-    {
-      env: {
-        ...process.env,
-        API_KEY: apiKey,
-        BENCH_API_URL: apiUrl,
-        BENCH_API_KEY: apiKey,
-        BENCH_N: String(count),
-        BENCH_DATABASE_URL: databaseUrl,
-        BENCH_DATASET: dataset,
-      },
-      maxBuffer: 16 * 1024 * 1024,
+  const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'scenario.js'), name], {
+    env: {
+      ...process.env,
+      API_KEY: apiKey,
+      BENCH_API_URL: apiUrl,
+      BENCH_API_KEY: apiKey,
+      BENCH_N: String(count),
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_DATASET: dataset,
     },
-  );
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   const result = JSON.parse(last) as ScenarioResult;
   process.stderr.write(

@@ -84,6 +84,16 @@ function createInstance(options: ResolvedOffsetOptions): PaginatorInstance {
       return { offset: currentOffset };
     },
 
+    upcoming(count) {
+      if (knownTotal === undefined || baseRequest === undefined) return [];
+      const end = Math.min(knownTotal, options.maximumOffset ?? Number.POSITIVE_INFINITY);
+      const requests: RequestSpec[] = [];
+      for (let next = currentOffset; next < end && requests.length < count; next += options.limit) {
+        requests.push(place(baseRequest, next));
+      }
+      return requests;
+    },
+
     resume(checkpoint) {
       const value = checkpoint?.offset;
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {

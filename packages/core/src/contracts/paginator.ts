@@ -22,6 +22,13 @@ export interface PaginatorInstance {
   checkpoint?(): PaginatorCheckpoint | undefined;
   /** Called before `first` to continue from a stored checkpoint. */
   resume?(checkpoint: PaginatorCheckpoint): void;
+  /**
+   * Optional, for paginators that know the requests ahead (offset with a known total): up to
+   * `count` requests starting with the one `next` just returned, assuming every page is full.
+   * The engine sends them concurrently, but a response is used only when `next` later returns
+   * exactly that request; the others are discarded. Return `[]` when nothing is known ahead.
+   */
+  upcoming?(count: number): RequestSpec[];
 }
 
 /** A paginator factory, as returned by `offset({ limit: 100 })`. */

@@ -3,7 +3,7 @@ import type { Page, RequestSpec } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
 import type { ResponseAction } from './response-actions';
-import type { RestClient } from './rest-client';
+import type { RestClient, SendResult } from './rest-client';
 import type { RetryOptions } from './retry-policy';
 
 /** Where a page came from, as given to `selectRecords`. */
@@ -39,6 +39,12 @@ export interface PaginateOptions {
   signal?: AbortSignal;
   /** For a child resource: the parent record, copied onto each page. */
   parent?: Record<string, unknown>;
+  /**
+   * Requests in flight at once when the paginator knows the upcoming requests (offset with a
+   * known total). Pages are still yielded in order. 1 fetches strictly one page at a time.
+   * @default 4
+   */
+  concurrency?: number;
 }
 
 /** Default record selection: an array body is the records, an object body is one record. */
@@ -74,71 +80,113 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       { path: 'maxPages', message: `must be a whole number >= 1, got ${String(options.maxPages)}` },
     ]);
   }
+  const concurrency = options.concurrency ?? 4;
+  if (!(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new ConfigError([
+      { path: 'concurrency', message: `must be a whole number >= 1, got ${String(concurrency)}` },
+    ]);
+  }
   const { events, redactor } = client;
   const selectRecords = options.selectRecords ?? defaultSelectRecords;
   const instance = options.paginator.create();
   if (options.checkpoint && instance.resume) instance.resume(options.checkpoint);
   let request = instance.first(options.request);
   const seen = new Set<string>([requestKey(request)]);
+  // Requests sent ahead of time; aborted when the sequence ends before they are used.
+  const ahead = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, ahead.signal]) : ahead.signal;
   const sendOptions = {
     resource,
     retry: options.retry,
     timeoutMs: options.timeoutMs,
     responseActions: options.responseActions,
-    signal: options.signal,
+    signal,
+  };
+  const prefetched = new Map<string, Promise<SendResult>>();
+  const sendAhead = (upcoming: RequestSpec[]) => {
+    for (const candidate of upcoming) {
+      if (prefetched.size >= concurrency) return;
+      const key = requestKey(candidate);
+      if (prefetched.has(key) || seen.has(key)) continue;
+      const sending = client.send(candidate, sendOptions);
+      sending.catch(() => undefined);
+      prefetched.set(key, sending);
+    }
+  };
+  const take = (next: RequestSpec): Promise<SendResult> => {
+    const key = requestKey(next);
+    const sending = prefetched.get(key);
+    if (!sending) return client.send(next, sendOptions);
+    prefetched.delete(key);
+    return sending;
   };
   let index = 0;
   const done = (reason: string) => events.emit({ type: 'pagination_done', resource, pages: index, reason });
 
-  while (true) {
-    options.signal?.throwIfAborted();
-    const result = await client.send(request, sendOptions);
-    const response = { status: result.status, headers: result.headers, body: result.body };
-    if (result.ignored !== undefined) {
-      const url = redactor.redactUrl(request.url);
-      events.emit({ type: 'response_ignored', resource, url, status: result.status, reason: result.ignored });
-      done('response ignored');
-      return;
-    }
-    const records = selectRecords(result.body, { resource, request, index });
-    const page: Page = {
-      resource,
-      index,
-      request,
-      response,
-      records,
-      ...(options.parent ? { parent: options.parent } : {}),
-    };
-    const step = instance.next(page);
-    const checkpoint = instance.checkpoint?.();
-    events.emit({
-      type: 'page',
-      resource,
-      index,
-      url: redactor.redactUrl(request.url),
-      status: result.status,
-      records: records.length,
-    });
-    index += 1;
-    yield checkpoint === undefined ? page : { ...page, checkpoint };
+  try {
+    yield* walk();
+  } finally {
+    ahead.abort();
+  }
 
-    if (step.done) {
-      done(step.reason);
-      return;
+  async function* walk(): AsyncGenerator<SourcePage> {
+    while (true) {
+      options.signal?.throwIfAborted();
+      const result = await take(request);
+      const response = { status: result.status, headers: result.headers, body: result.body };
+      if (result.ignored !== undefined) {
+        const url = redactor.redactUrl(request.url);
+        events.emit({
+          type: 'response_ignored',
+          resource,
+          url,
+          status: result.status,
+          reason: result.ignored,
+        });
+        done('response ignored');
+        return;
+      }
+      const records = selectRecords(result.body, { resource, request, index });
+      const page: Page = {
+        resource,
+        index,
+        request,
+        response,
+        records,
+        ...(options.parent ? { parent: options.parent } : {}),
+      };
+      const step = instance.next(page);
+      const checkpoint = instance.checkpoint?.();
+      if (!step.done && concurrency > 1 && instance.upcoming) sendAhead(instance.upcoming(concurrency));
+      events.emit({
+        type: 'page',
+        resource,
+        index,
+        url: redactor.redactUrl(request.url),
+        status: result.status,
+        records: records.length,
+      });
+      index += 1;
+      yield checkpoint === undefined ? page : { ...page, checkpoint };
+
+      if (step.done) {
+        done(step.reason);
+        return;
+      }
+      if (options.maxPages !== undefined && index >= options.maxPages) {
+        done('maxPages reached');
+        return;
+      }
+      const key = requestKey(step.request);
+      if (seen.has(key)) {
+        throw new PaginationError(
+          `resource "${resource}": the paginator asked for ${step.request.method} ` +
+            `${redactor.redactUrl(step.request.url)} again after page ${index - 1}, which would loop forever. ` +
+            'Check the paginator settings (e.g. the cursor or next-URL path) for this resource.',
+        );
+      }
+      seen.add(key);
+      request = step.request;
     }
-    if (options.maxPages !== undefined && index >= options.maxPages) {
-      done('maxPages reached');
-      return;
-    }
-    const key = requestKey(step.request);
-    if (seen.has(key)) {
-      throw new PaginationError(
-        `resource "${resource}": the paginator asked for ${step.request.method} ` +
-          `${redactor.redactUrl(step.request.url)} again after page ${index - 1}, which would loop forever. ` +
-          'Check the paginator settings (e.g. the cursor or next-URL path) for this resource.',
-      );
-    }
-    seen.add(key);
-    request = step.request;
   }
 }

@@ -440,3 +440,29 @@ describe('normalize (flatten)', () => {
     expect(child).toMatch(/^r{40}__items_x+_[0-9a-f]{8}$/);
   });
 });
+
+describe('createNormalizer merge pages', () => {
+  // Regression: a key repeated within one page kept the earlier copy's extra children.
+  it('should keep only the last record of a repeated merge key, with its own children', () => {
+    const normalizer = createNormalizer({
+      resources: [{ name: 'orders', primaryKey: ['id'], writeDisposition: 'merge', nested: 'flatten' }],
+      nesting: 'flatten',
+    });
+    const batches = normalizer.normalize(
+      'orders',
+      [
+        { id: 7, status: 'old', lines: [{ sku: 'a' }, { sku: 'b' }, { sku: 'c' }] },
+        { id: 8, status: 'other', lines: [] },
+        { id: 7, status: 'new', lines: [{ sku: 'z' }] },
+      ],
+      'load-1',
+    );
+    const root = batches.find((batch) => batch.table.name === 'orders');
+    const lines = batches.find((batch) => batch.table.name === 'orders__lines');
+    expect(root?.rows.map((row) => [row.id, row.status])).toEqual([
+      [8, 'other'],
+      [7, 'new'],
+    ]);
+    expect(lines?.rows.map((row) => row.sku)).toEqual(['z']);
+  });
+});

@@ -135,7 +135,11 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
         );
       }
       if (records.length === 0) return [];
-      const ids = rootRowIds(entry.info, entry.keys, records, !documents);
+      const allIds = rootRowIds(entry.info, entry.keys, records, !documents);
+      // A merge key repeated within one page: the last record wins, with its own children only.
+      const { kept, ids } =
+        entry.info.writeDisposition === 'merge' ? lastPerId(records, allIds) : { kept: records, ids: allIds };
+      records = kept;
       try {
         const table = registry.rootTable(entry.info);
         prepareRoot(table, entry, records);
@@ -150,4 +154,22 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
     takeChanges: () => registry.tracker.take(),
     table: (name) => registry.table(name)?.snapshot(),
   };
+}
+
+/** Keeps the last record of each id, in order; returns the input itself when every id is unique. */
+function lastPerId(
+  records: Record<string, unknown>[],
+  ids: string[],
+): { kept: Record<string, unknown>[]; ids: string[] } {
+  const last = new Map<string, number>();
+  for (let index = 0; index < ids.length; index += 1) last.set(ids[index] as string, index);
+  if (last.size === ids.length) return { kept: records, ids };
+  const kept: Record<string, unknown>[] = [];
+  const keptIds: string[] = [];
+  for (let index = 0; index < ids.length; index += 1) {
+    if (last.get(ids[index] as string) !== index) continue;
+    kept.push(records[index] as Record<string, unknown>);
+    keptIds.push(ids[index] as string);
+  }
+  return { kept, ids: keptIds };
 }

@@ -77,6 +77,18 @@ describe('pipeline.run', () => {
     expect(store.states.get('items')?.status).toBe('complete');
   });
 
+  // Regression: a fetch failure used to close the session while the previous batch was still being written.
+  it('should wait for the batch being written before recording a fetch failure', async () => {
+    const steps: string[] = [];
+    const destination = memoryDestination({ writeDelayMs: 30, trace: (step) => steps.push(step) });
+    const source = memorySource({ pageSize: 10, records: records(50), failAtPage: 2 });
+    await expect(pipeline({ name: 'test', destination, batchSize: 10 }).run(source)).rejects.toThrow(
+      'API failed at page 2',
+    );
+    expect(steps.slice(-3)).toEqual(['write:end', 'finishLoad', 'close']);
+    expect(destination.store.tables.get('items')?.size).toBe(20);
+  });
+
   it('should start from the beginning after a completed run', async () => {
     const store = createMemoryStore();
     await pipeline({ name: 'test', destination: memoryDestination({ store }) }).run(

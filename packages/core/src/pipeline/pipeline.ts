@@ -217,23 +217,28 @@ async function loadPages(
     pendingWrite.catch(() => undefined);
   };
 
-  for await (const page of source.pages({ events: context.events, checkpoints })) {
-    buffer.add(normalizePage(context, page));
-    const stats = context.stats.get(page.resource);
-    if (stats) {
-      stats.pages += 1;
-      stats.rows += page.records.length;
+  try {
+    for await (const page of source.pages({ events: context.events, checkpoints })) {
+      buffer.add(normalizePage(context, page));
+      const stats = context.stats.get(page.resource);
+      if (stats) {
+        stats.pages += 1;
+        stats.rows += page.records.length;
+      }
+      buffer.setState({
+        resource: page.resource,
+        status: 'in_progress',
+        ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
+        loadId: context.loadId,
+        updatedAt: new Date().toISOString(),
+      });
+      if (buffer.rowCount >= batchSize) await flush();
     }
-    buffer.setState({
-      resource: page.resource,
-      status: 'in_progress',
-      ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
-      loadId: context.loadId,
-      updatedAt: new Date().toISOString(),
-    });
-    if (buffer.rowCount >= batchSize) await flush();
+    await flush();
+  } finally {
+    // A fetch or normalize failure must not leave a write running under the failed load's bookkeeping.
+    await pendingWrite?.catch(() => undefined);
   }
-  await flush();
   if (pendingWrite) await pendingWrite;
 }
 

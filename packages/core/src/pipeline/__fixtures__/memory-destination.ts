@@ -19,8 +19,12 @@ export interface MemoryStore {
 export interface MemoryDestinationOptions {
   /** Throw from `write` on this call number (1-based) to simulate a crash between batches. */
   failOnWrite?: number;
-  /** Transform each batch before it is stored (e.g. to observe it). */
+  /** Share a store between destinations, as two runs against one database do. */
   store?: MemoryStore;
+  /** Each write waits this long before storing, to simulate a slow database. */
+  writeDelayMs?: number;
+  /** Called with `write:start`, `write:end`, `finishLoad`, `close` as they happen. */
+  trace?: (step: string) => void;
 }
 
 export function createMemoryStore(): MemoryStore {
@@ -44,6 +48,8 @@ export function memoryDestination(
     },
     write: async (batch) => {
       writes += 1;
+      options.trace?.('write:start');
+      if (options.writeDelayMs) await new Promise((resolve) => setTimeout(resolve, options.writeDelayMs));
       if (writes === options.failOnWrite) throw new Error(`injected failure on write ${writes}`);
       store.batches.push(batch);
       if (batch.schema) store.schemas.push(batch.schema);
@@ -59,14 +65,18 @@ export function memoryDestination(
         store.tables.set(table.name, target);
       }
       for (const state of batch.states) store.states.set(state.resource, state);
+      options.trace?.('write:end');
     },
     completeResource: async (completion) => {
       store.states.set(completion.resource, completion.state);
     },
     finishLoad: async (load) => {
+      options.trace?.('finishLoad');
       store.loads.set(load.loadId, load);
     },
-    close: async () => undefined,
+    close: async () => {
+      options.trace?.('close');
+    },
   };
   return {
     kind: 'destination',

@@ -9,6 +9,8 @@ export interface MemorySourceOptions {
   records: Record<string, unknown>[];
   /** Emitted as a retry event before the first page, to test counting. */
   retries?: number;
+  /** Throw instead of yielding this page (0-based), as a failing API would. */
+  failAtPage?: number;
 }
 
 /** A one-resource source that serves records from memory with offset checkpoints. */
@@ -46,6 +48,7 @@ export function memorySource(options: MemorySourceOptions): Source & { startedFr
       let offset = typeof checkpoint?.offset === 'number' ? checkpoint.offset : 0;
       let index = 0;
       while (offset < options.records.length) {
+        if (index === options.failAtPage) throw new Error(`API failed at page ${index}`);
         const records = options.records.slice(offset, offset + options.pageSize);
         offset += records.length;
         const url = `http://api.test/items?offset=${offset - records.length}`;

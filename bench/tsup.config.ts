@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+
+// The benchmark runs compiled code against the packages' built dist, as users run it.
+export default defineConfig({
+  entry: ['src/run.ts', 'src/scenario.ts'],
+  format: ['esm'],
+  target: 'node20',
+  clean: true,
+});
