@@ -50,9 +50,42 @@ describe('fromConfig', () => {
     expect(() => fromConfig({ api_key: { value: 'leaked-value' } })).not.toThrow(/leaked-value/);
   });
 
+  it('should reject an unknown key with a suggestion when one is close', () => {
+    const error = configErrorOf(() => fromConfig({ api_key: 'plain-key', locaton: 'query' }));
+    expect(error.issues).toEqual([{ path: 'locaton', message: 'unknown key; did you mean "location"?' }]);
+  });
+
+  it('should never show the value of a misspelled key', () => {
+    const error = configErrorOf(() => fromConfig({ apikey: 'leaked-value', name: 'k' }));
+    expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'apikey: unknown key; did you mean "api_key"?',
+      'api_key: expected the key as a non-empty string or secret("name") (the value is not shown)',
+    ]);
+    expect(error.message).not.toContain('leaked-value');
+  });
+
+  it('should report unknown keys, a malformed secret and wrong values in one error, each once', () => {
+    const error = configErrorOf(() =>
+      fromConfig({ api_key: { value: 'leaked-value' }, location: 'body', header_name: 'X-Key' }),
+    );
+    expect(error.issues.map((issue) => issue.path)).toEqual(['header_name', 'api_key', 'location']);
+    expect(error.issues[0]?.message).toBe('unknown key (expected one of: name, api_key, location)');
+    expect(error.message).not.toContain('leaked-value');
+  });
+
   it('should reject another auth type', () => {
     expect(() => fromConfig({ type: 'bearer', api_key: 'k' })).toThrow(
       /type: expected "api_key", got "bearer"/,
     );
   });
 });
+
+function configErrorOf(build: () => unknown): ConfigError {
+  try {
+    build();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+}

@@ -1,4 +1,11 @@
-import { type Auth, ConfigError, type SecretInput, secret } from '@restsync/core';
+import {
+  type Auth,
+  ConfigError,
+  type ConfigIssue,
+  didYouMean,
+  type SecretInput,
+  secret,
+} from '@restsync/core';
 import { type ApiKeyAuthOptions, createApiKeyAuth } from './api-key-auth';
 
 /** dlt's snake_case config key for each option. */
@@ -7,38 +14,68 @@ const configKeys = { name: 'name', apiKey: 'api_key', location: 'location' } as 
   string
 >;
 
+const optionKeys: readonly string[] = Object.values(configKeys);
+
 /**
  * Builds the auth from a dlt-style config object (`{ "type": "api_key", "name": "api_key",
  * "api_key": { "secret": "api_key" }, "location": "query" }`). `api_key` is the key itself or
  * `{ "secret": "<name>" }`, read from the environment (`API_KEY`) or `.env` on first use. The core's
- * config loader calls it for `type: "api_key"`; it checks unknown keys itself.
+ * config loader calls it for `type: "api_key"` (with `type` removed and secrets resolved). Every
+ * problem is reported at once, under the snake_case key the user wrote: wrong values, and unknown
+ * keys with a suggestion when one is close (`locaton` → `location`). No value is ever shown.
  */
 export function fromConfig(config: Record<string, unknown>): Auth {
+  const issues = unknownKeyIssues(config);
   if (config.type !== undefined && config.type !== 'api_key') {
-    throw new ConfigError([
-      { path: 'type', message: `expected "api_key", got ${JSON.stringify(config.type)}` },
-    ]);
+    issues.push({ path: 'type', message: `expected "api_key", got ${JSON.stringify(config.type)}` });
   }
+  const apiKey = toSecretInput(config.api_key, issues);
   const options = {
     name: config.name ?? undefined,
-    apiKey: toSecretInput(config.api_key),
+    apiKey,
     location: config.location ?? undefined,
   } as ApiKeyAuthOptions;
-  return createApiKeyAuth(options, (option) => configKeys[option]);
+  let auth: Auth;
+  try {
+    auth = createApiKeyAuth(options, (option) => configKeys[option]);
+  } catch (error) {
+    if (issues.length === 0 || !ConfigError.isInstance(error)) throw error;
+    // A malformed api_key is already reported; the option validation would report it again.
+    const reported = new Set(issues.map((issue) => issue.path));
+    throw new ConfigError([...issues, ...error.issues.filter((issue) => !reported.has(issue.path))]);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return auth;
 }
 
-function toSecretInput(value: unknown): SecretInput {
+/** One issue per key that is not an option (`type` is accepted too, for direct calls). */
+function unknownKeyIssues(config: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(config)) {
+    if (key === 'type' || optionKeys.includes(key)) continue;
+    const suggestion = didYouMean(key, optionKeys);
+    issues.push({
+      path: /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`,
+      message: suggestion
+        ? `unknown key; did you mean "${suggestion}"?`
+        : `unknown key (expected one of: ${optionKeys.join(', ')})`,
+    });
+  }
+  return issues;
+}
+
+/** The key as given, or a secret for `{ "secret": "<name>" }`; a malformed reference is an issue. */
+function toSecretInput(value: unknown, issues: ConfigIssue[]): SecretInput {
   if (typeof value === 'string') return value;
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const name = (value as Record<string, unknown>).secret;
     if (typeof name === 'string' && name.trim() !== '' && Object.keys(value).length === 1)
       return secret(name);
-    throw new ConfigError([
-      {
-        path: 'api_key',
-        message: 'expected the key as a string or { "secret": "<name>" } (the value is not shown)',
-      },
-    ]);
+    issues.push({
+      path: 'api_key',
+      message: 'expected the key as a string or { "secret": "<name>" } (the value is not shown)',
+    });
+    return '';
   }
   // Anything else is reported by the option validation, together with every other problem.
   return value as SecretInput;

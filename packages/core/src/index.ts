@@ -68,6 +68,7 @@ export type {
   PaginatorFromConfig,
 } from './source/adapter-registry';
 export { adapterPackageName, createAdapterRegistry } from './source/adapter-registry';
+export { didYouMean } from './source/config-issues';
 export { configJsonSchema } from './source/config-schema';
 export type {
   AdapterConfig,

@@ -69,7 +69,50 @@ describe('fromConfig', () => {
     ]);
   });
 
+  it('should reject an unknown key with a suggestion when one is close', () => {
+    const error = configErrorOf(() => fromConfig({ limt: 100 }));
+    expect(error.issues).toContainEqual({ path: 'limt', message: 'unknown key; did you mean "limit"?' });
+    // The camelCase option name of offset() is not a config key: point at the dlt name.
+    expect(configErrorOf(() => fromConfig({ limit: 10, totalPath: 'meta.total' })).issues).toEqual([
+      { path: 'totalPath', message: 'unknown key; did you mean "total_path"?' },
+    ]);
+  });
+
+  it('should list the accepted keys when no key is close', () => {
+    const error = configErrorOf(() => fromConfig({ limit: 10, 'page size': 5 }));
+    expect(error.issues).toEqual([
+      {
+        path: '["page size"]',
+        message:
+          'unknown key (expected one of: limit, offset, offset_param, limit_param, offset_body_path, ' +
+          'limit_body_path, total_path, maximum_offset, stop_after_empty_page, has_more_path)',
+      },
+    ]);
+  });
+
+  it('should report unknown keys and wrong values in one error', () => {
+    const error = configErrorOf(() =>
+      fromConfig({ limit: -1, offest: 5, maximum_ofset: 100, has_more_path: '' }),
+    );
+    expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'offest: unknown key; did you mean "offset"?',
+      'maximum_ofset: unknown key; did you mean "maximum_offset"?',
+      'limit: expected a positive integer, got -1',
+      'has_more_path: expected a dot path such as "meta.total", got ""',
+    ]);
+  });
+
   it('should reject another paginator type', () => {
     expect(() => fromConfig({ type: 'cursor', limit: 10 })).toThrow(/type: expected "offset", got "cursor"/);
   });
 });
+
+function configErrorOf(build: () => unknown): ConfigError {
+  try {
+    build();
+  } catch (error) {
+    if (ConfigError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, but nothing was thrown');
+}

@@ -1,6 +1,11 @@
-import { ConfigError, type Paginator } from '@restsync/core';
+import { ConfigError, type ConfigIssue, didYouMean, type Paginator } from '@restsync/core';
 import { offsetFromResolved } from './offset-paginator';
-import { type OffsetPaginatorOptions, type OptionName, resolveOffsetOptions } from './options';
+import {
+  type OffsetPaginatorOptions,
+  type OptionName,
+  type ResolvedOffsetOptions,
+  resolveOffsetOptions,
+} from './options';
 
 /** dlt's snake_case config key for each option. */
 const configKeys = {
@@ -16,18 +21,20 @@ const configKeys = {
   hasMorePath: 'has_more_path',
 } as const satisfies Record<keyof OffsetPaginatorOptions, string>;
 
+const optionKeys: readonly string[] = Object.values(configKeys);
+
 const configKeyOf: OptionName = (option) => configKeys[option];
 
 /**
  * Builds the paginator from a dlt-style config object (`{ "type": "offset", "limit": 100,
- * "total_path": "meta.total" }`). The core's config loader calls it for `type: "offset"`; it checks
- * unknown keys itself. Problems are reported with the snake_case key the user wrote.
+ * "total_path": "meta.total" }`). The core's config loader calls it for `type: "offset"` (with
+ * `type` removed). Every problem is reported at once, under the snake_case key the user wrote:
+ * wrong values, and unknown keys with a suggestion when one is close (`limt` → `limit`).
  */
 export function fromConfig(config: Record<string, unknown>): Paginator {
+  const issues = unknownKeyIssues(config);
   if (config.type !== undefined && config.type !== 'offset') {
-    throw new ConfigError([
-      { path: 'type', message: `expected "offset", got ${JSON.stringify(config.type)}` },
-    ]);
+    issues.push({ path: 'type', message: `expected "offset", got ${JSON.stringify(config.type)}` });
   }
   const options: Record<string, unknown> = {};
   for (const [option, key] of Object.entries(configKeys)) {
@@ -35,5 +42,29 @@ export function fromConfig(config: Record<string, unknown>): Paginator {
     // A YAML `~` means "not set", except for total_path where null turns the total off.
     if (value !== undefined && (value !== null || key === 'total_path')) options[option] = value;
   }
-  return offsetFromResolved(resolveOffsetOptions(options as unknown as OffsetPaginatorOptions, configKeyOf));
+  let resolved: ResolvedOffsetOptions;
+  try {
+    resolved = resolveOffsetOptions(options as unknown as OffsetPaginatorOptions, configKeyOf);
+  } catch (error) {
+    if (issues.length === 0 || !ConfigError.isInstance(error)) throw error;
+    throw new ConfigError([...issues, ...error.issues]);
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return offsetFromResolved(resolved);
+}
+
+/** One issue per key that is not an option (`type` is accepted too, for direct calls). */
+function unknownKeyIssues(config: Record<string, unknown>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(config)) {
+    if (key === 'type' || optionKeys.includes(key)) continue;
+    const suggestion = didYouMean(key, optionKeys);
+    issues.push({
+      path: /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`,
+      message: suggestion
+        ? `unknown key; did you mean "${suggestion}"?`
+        : `unknown key (expected one of: ${optionKeys.join(', ')})`,
+    });
+  }
+  return issues;
 }

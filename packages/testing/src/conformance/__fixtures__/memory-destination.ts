@@ -1,0 +1,154 @@
+import {
+  type Destination,
+  DestinationError,
+  type DestinationSession,
+  type LoadRecord,
+  type ResourceState,
+  type Row,
+  type Schema,
+  type TableSchema,
+} from '@restsync/core';
+
+/** Everything one dataset holds. */
+export interface MemoryDataset {
+  /** Rows per table, as loaded. */
+  tables: Map<string, Row[]>;
+  /** Rows of `replace` tables during a run, swapped in when the resource completes. */
+  staging: Map<string, Row[]>;
+  /** Every schema version written; the highest is the current one. */
+  schemas: Schema[];
+  /** Each resource's state as JSON, by pipeline and resource. */
+  states: Map<string, string>;
+  /** One record per run, by load id. */
+  loads: Map<string, LoadRecord>;
+}
+
+export interface MemoryDestinationOptions {
+  /** Where the datasets live, by name. Pass your own map to read the data back. @default a new map */
+  store?: Map<string, MemoryDataset>;
+}
+
+/**
+ * Loads into memory: a dataset is a `MemoryDataset` in `store`. Every write builds the next
+ * version of the dataset and publishes it in one assignment, so a failing batch leaves nothing
+ * behind: data and state are atomic, as in a database transaction.
+ */
+export function memory(options: MemoryDestinationOptions = {}): Destination {
+  const store = options.store ?? new Map<string, MemoryDataset>();
+  return {
+    kind: 'destination',
+    type: 'memory',
+    capabilities: { transactions: true, merge: true, nesting: 'documents' },
+    description: 'memory',
+    open: async ({ pipeline, dataset }) => openSession(store, pipeline, dataset),
+  };
+}
+
+function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: string): DestinationSession {
+  if (!store.has(name)) {
+    store.set(name, {
+      tables: new Map(),
+      staging: new Map(),
+      schemas: [],
+      states: new Map(),
+      loads: new Map(),
+    });
+  }
+  const current = () => store.get(name) as MemoryDataset;
+  /** Applies `change` to a copy of the dataset and publishes the copy only if nothing threw. */
+  const update = (change: (next: MemoryDataset) => void) => {
+    const next = structuredClone(current());
+    change(next);
+    store.set(name, next);
+  };
+  const stateKey = (resource: string) => JSON.stringify([pipeline, resource]);
+  const storeState = (next: MemoryDataset, state: ResourceState) => {
+    try {
+      next.states.set(stateKey(state.resource), JSON.stringify(state));
+    } catch (error) {
+      throw new DestinationError(
+        `memory destination, dataset "${name}": the state of resource "${state.resource}" cannot be ` +
+          `stored as JSON (${(error as Error).message}); checkpoints must be plain JSON values`,
+        { cause: error },
+      );
+    }
+  };
+  // `replace` tables whose staging this session has started (stale staging from a crash is dropped).
+  const staged = new Set<string>();
+
+  return {
+    async readSchema() {
+      const { schemas } = current();
+      return schemas.length === 0 ? undefined : structuredClone(schemas[schemas.length - 1]);
+    },
+
+    async readState(resource) {
+      const stored = current().states.get(stateKey(resource));
+      return stored === undefined ? undefined : (JSON.parse(stored) as ResourceState);
+    },
+
+    async startLoad(load) {
+      update((next) => next.loads.set(load.loadId, structuredClone(load)));
+    },
+
+    async write(batch) {
+      const startedStaging: string[] = [];
+      update((next) => {
+        if (batch.schema) next.schemas.push(structuredClone(batch.schema));
+        for (const { table, rows } of batch.tables) {
+          let target = next.tables;
+          if (table.writeDisposition === 'replace') {
+            target = next.staging;
+            if (!staged.has(table.name)) {
+              next.staging.set(table.name, []);
+              startedStaging.push(table.name);
+            }
+          }
+          const existing = target.get(table.name) ?? [];
+          target.set(table.name, existing);
+          writeRows(existing, table, structuredClone(rows));
+        }
+        for (const state of batch.states) storeState(next, state);
+      });
+      for (const table of startedStaging) staged.add(table);
+    },
+
+    async completeResource({ writeDisposition, tables, state }) {
+      update((next) => {
+        if (writeDisposition === 'replace') {
+          for (const table of tables) {
+            next.tables.set(table.name, staged.has(table.name) ? (next.staging.get(table.name) ?? []) : []);
+            next.staging.delete(table.name);
+          }
+        }
+        storeState(next, state);
+      });
+      for (const table of tables) staged.delete(table.name);
+    },
+
+    async finishLoad(load) {
+      update((next) => next.loads.set(load.loadId, structuredClone(load)));
+    },
+
+    async close() {},
+  };
+}
+
+/** Appends `rows`, or upserts them on the primary key (the last row with a key wins). */
+function writeRows(existing: Row[], table: TableSchema, rows: Row[]): void {
+  if (table.writeDisposition === 'append' || table.primaryKey.length === 0) {
+    existing.push(...rows);
+    return;
+  }
+  const keyOf = (row: Row) => JSON.stringify(table.primaryKey.map((column) => row[column]));
+  const positions = new Map(existing.map((row, index) => [keyOf(row), index]));
+  for (const row of rows) {
+    const position = positions.get(keyOf(row));
+    if (position === undefined) {
+      positions.set(keyOf(row), existing.length);
+      existing.push(row);
+    } else {
+      existing[position] = row;
+    }
+  }
+}
