@@ -9,7 +9,9 @@ import { startReferenceApi } from '@restsync/testing';
 const port = Number(process.env.PORT ?? 8787);
 const records = Number(process.env.RECORDS ?? 10_000);
 const api = await startReferenceApi({ port, records, apiKey: 'demo-key' });
-process.stdout.write(`reference API: ${api.url}/v1/resource (${records} records, api_key=demo-key); Ctrl-C to stop\n`);
+process.stdout.write(
+  `reference API: ${api.url}/v1/resource (${records} records, api_key=demo-key); Ctrl-C to stop\n`,
+);
 const stop = () => {
   void api.close().then(() => process.exit(0));
 };

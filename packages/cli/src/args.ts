@@ -1,76 +1,106 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@restsync/core';
+import { closestMatch } from './did-you-mean';
 
+/** What the command line asks for. */
 export type Command =
-  | { kind: 'help' }
+  | {
+      kind: 'help';
+      /** False when no command was given: the help goes to stderr and the exit code is 2. */
+      requested: boolean;
+    }
   | { kind: 'version' }
-  | { kind: 'run' | 'validate'; configPath: string; destination?: string; dataset?: string; json: boolean };
+  | {
+      kind: 'run' | 'validate';
+      /** The config file as typed (relative paths resolve against the caller's directory). */
+      configPath: string;
+      /** `--destination <url>`, overriding the file. */
+      destination?: string;
+      /** `--dataset <name>`, overriding the file. */
+      dataset?: string;
+      /** `--json`: one JSON object on stdout, everything else on stderr. */
+      json: boolean;
+    };
 
-export const helpText = `Usage: restsync <command> [options]
+/** The command line is wrong (an unknown option, a missing argument). Exit code 2, like any config error. */
+export class CommandLineError extends ConfigError {
+  constructor(message: string) {
+    super([{ path: 'command line', message }]);
+    this.name = 'CommandLineError';
+  }
+}
 
-Commands:
-  run <config>        Sync the resources described in <config> into the destination
-  validate <config>   Check <config> without fetching anything (exit 0 valid, 2 invalid)
+const commands = ['run', 'validate', 'help'] as const;
+const options = {
+  destination: { type: 'string' },
+  dataset: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+const optionNames = Object.keys(options).map((name) => `--${name}`);
 
-<config> is a .json, .yaml/.yml, .js/.mjs or .ts file with
-  { pipeline?: { name, dataset }, destination?: <url or object>, source: <rest_api config> }
-The source accepts dlt's rest_api form (snake_case keys, "type" strings, { "secret": "api_key" }).
+/** Whether `--json` is on the command line, even when the rest of it cannot be parsed. */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
 
-Options:
-  --destination <url>  postgres://…, postgresql://…, pglite:<directory>, mongodb://… (overrides the file)
-  --dataset <name>     Postgres schema or MongoDB database (overrides the file)
-  --json               Print exactly one JSON result object on stdout; everything else goes to stderr
-  -h, --help           Show this help
-  -v, --version        Show the version
+/** Turns node's parseArgs messages into short ones with a did-you-mean hint. */
+function describeParseFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-[^' ]+)/.exec(message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+    const suggestion = closestMatch(option.split('=')[0] ?? option, optionNames);
+    return `unknown option "${option.split('=')[0]}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
+    return /argument missing|ambiguous/.test(message)
+      ? `option "${option}" needs a value, e.g. ${option} ${option === '--dataset' ? 'my_dataset' : 'postgres://user@host/db'}`
+      : `option "${option}" takes no value`;
+  }
+  return message.split('\n')[0] ?? message;
+}
 
-Exit codes: 0 success, 1 the sync failed, 2 the config or the command line is wrong.
-With no destination anywhere, data goes to an embedded PGlite database in ./.restsync/.
-`;
+function parse(argv: readonly string[]) {
+  return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+}
 
-/** Parses the command line. Wrong usage is a ConfigError (exit code 2). */
-export function parseCommand(argv: string[]): Command {
+/** Parses the command line. Wrong usage throws a `CommandLineError` (exit code 2). */
+export function parseCommand(argv: readonly string[]): Command {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
   } catch (error) {
-    throw new ConfigError([{ path: 'command line', message: (error as Error).message }]);
+    throw new CommandLineError(describeParseFailure(error));
   }
   const { values, positionals } = parsed;
-  if (values.help) return { kind: 'help' };
+  if (values.help) return { kind: 'help', requested: true };
   if (values.version) return { kind: 'version' };
   const [name, configPath, ...rest] = positionals;
-  if (name === undefined) return { kind: 'help' };
+  if (name === undefined) return { kind: 'help', requested: false };
+  if (name === 'help') return { kind: 'help', requested: true };
   if (name !== 'run' && name !== 'validate') {
-    throw new ConfigError([
-      { path: 'command line', message: `unknown command "${name}" (expected run or validate)` },
-    ]);
+    const suggestion = closestMatch(name, commands);
+    throw new CommandLineError(
+      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (expected run or validate)'}`,
+    );
   }
-  if (configPath === undefined) {
-    throw new ConfigError([{ path: 'command line', message: `"restsync ${name}" needs a config file` }]);
+  if (configPath === undefined || configPath === '') {
+    throw new CommandLineError(`"restsync ${name}" needs a config file, e.g. restsync ${name} sync.json`);
   }
-  if (rest.length > 0) {
-    throw new ConfigError([{ path: 'command line', message: `unexpected arguments: ${rest.join(' ')}` }]);
+  if (rest.length > 0) throw new CommandLineError(`unexpected argument "${rest[0]}"`);
+  for (const option of ['destination', 'dataset'] as const) {
+    if (values[option] !== undefined && values[option].trim() === '') {
+      throw new CommandLineError(`option "--${option}" needs a non-empty value`);
+    }
   }
   return {
     kind: name,
     configPath,
     json: values.json ?? false,
-    ...(values.destination ? { destination: values.destination } : {}),
-    ...(values.dataset ? { dataset: values.dataset } : {}),
+    ...(values.destination === undefined ? {} : { destination: values.destination }),
+    ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
   };
-}
-
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      destination: { type: 'string' },
-      dataset: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean', short: 'v' },
-    },
-  });
 }

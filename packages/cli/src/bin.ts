@@ -1,8 +1,25 @@
 import { runCli } from './cli';
+import { exitCodes } from './exit-codes';
+import { callerDirectory } from './working-directory';
 
-process.exitCode = await runCli(process.argv.slice(2), {
+const controller = new AbortController();
+const interrupt = () => {
+  if (controller.signal.aborted) process.exit(exitCodes.interrupted);
+  controller.abort();
+};
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
+
+const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
-  cwd: process.cwd(),
+  cwd: callerDirectory(process.env, process.cwd()),
   env: process.env,
+  signal: controller.signal,
 });
+
+// Exit once the output is flushed, even if a driver left a socket or timer open.
+const flush = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
+process.exit(code);

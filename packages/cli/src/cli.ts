@@ -1,123 +1,108 @@
-import { basename, extname } from 'node:path';
-import {
-  ConfigError,
-  pipeline as createPipeline,
-  createRedactor,
-  type Destination,
-  RestsyncError,
-  type RestsyncEvent,
-  type RunResult,
-  SecretError,
-} from '@restsync/core';
+import { createRedactor, type Source } from '@restsync/core';
 import packageJson from '../package.json' with { type: 'json' };
-import { type Command, helpText, parseCommand } from './args';
-import { readSyncFile } from './config-file';
-import { createDestination } from './destination';
-import { createProgress } from './progress';
-import { buildSource } from './source';
+import { type Command, parseCommand, wantsJson } from './args';
+import { reportError } from './error-report';
+import { type ExitCode, exitCodes } from './exit-codes';
+import { helpText } from './help-text';
+import { emptyJsonResult, type JsonResult } from './json-result';
+import { prepareRun } from './prepare-run';
+import type { ProgressStream } from './progress';
+import { runSync } from './run-sync';
+import { createRunTracker, type RunTracker } from './run-tracker';
 import { formatSummaryTable } from './summary-table';
 
 /** Where the CLI reads and writes; injectable for tests. */
 export interface CliIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  /** Results: the summary table, or the one JSON object with `--json`. */
+  stdout: ProgressStream;
+  /** Progress, errors, and everything else with `--json`. `isTTY` selects live progress. */
+  stderr: ProgressStream;
+  /** The caller's working directory: relative config paths, `pglite:` paths, `.env` and `.restsync/` resolve here. */
   cwd: string;
+  /** Where secrets are read from (`{ "secret": "api_key" }` → `API_KEY`). */
   env: Record<string, string | undefined>;
+  /** Aborting (Ctrl-C) stops the run at once with exit code 130. */
+  signal?: AbortSignal;
+  /** Plain progress line interval when stderr is not a TTY, in ms. @default 2000 */
+  progressIntervalMs?: number;
 }
 
-/** The one JSON object `--json` prints on stdout. */
-export interface JsonResult {
-  status: 'succeeded' | 'failed';
-  pipeline: string | null;
-  dataset: string | null;
-  destination: string | null;
-  resources: Record<string, { rows: number; pages: number }>;
-  retries: number;
-  durationMs: number;
-  error?: { code: string; message: string };
+const numberFormat = new Intl.NumberFormat('en-US');
+
+function plural(count: number, word: string): string {
+  return `${numberFormat.format(count)} ${word}${count === 1 ? '' : 's'}`;
 }
 
-export const exitCodes = { success: 0, syncFailed: 1, usage: 2 } as const;
-
-/** Runs the CLI and returns the exit code. Never throws. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/** Runs the CLI with the given arguments (without `node` and the script) and returns the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const startedAt = Date.now();
   const redactor = createRedactor();
-  let redact = (text: string) => redactor.redactUrl(text);
-  let command: Command = { kind: 'help' };
-  const json: JsonResult = {
-    status: 'failed',
-    pipeline: null,
-    dataset: null,
-    destination: null,
-    resources: {},
-    retries: 0,
-    durationMs: 0,
-  };
+  let source: Source | undefined;
+  const redact = (text: string) => redactor.redactUrl(source ? source.redactor.redact(text) : text);
+  const json: JsonResult = emptyJsonResult();
+  let jsonOutput = wantsJson(argv);
+  let command: Command | undefined;
+  let tracker: RunTracker | undefined;
   try {
     command = parseCommand(argv);
     if (command.kind === 'help') {
-      io.stdout.write(helpText);
-      return exitCodes.success;
+      jsonOutput = false;
+      (command.requested ? io.stdout : io.stderr).write(helpText);
+      return command.requested ? exitCodes.success : exitCodes.usage;
     }
     if (command.kind === 'version') {
+      jsonOutput = false;
       io.stdout.write(`${packageJson.version}\n`);
       return exitCodes.success;
     }
-    const file = await readSyncFile(command.configPath);
-    const source = await buildSource(file.source, { cwd: io.cwd, env: io.env });
-    redact = (text) => redactor.redactUrl(source.redactor.redact(text));
-    const destination: Destination = createDestination(command.destination ?? file.destination, io.cwd);
-    const name = file.pipeline?.name ?? basename(command.configPath, extname(command.configPath));
-    const dataset = command.dataset ?? file.pipeline?.dataset ?? `${name}_dataset`;
-    json.pipeline = name;
-    json.dataset = dataset;
-    json.destination = redact(destination.description);
+    const report = command.json ? io.stderr : io.stdout;
+    const prepared = await prepareRun({ ...command, cwd: io.cwd, env: io.env, redactor });
+    source = prepared.source;
+    json.pipeline = prepared.pipelineName;
+    json.dataset = prepared.dataset;
+    json.destination = redact(prepared.destination.description);
+    const names = prepared.source.resources.map((resource) => resource.name);
     if (command.kind === 'validate') {
-      const message = `${command.configPath} is valid: ${source.resources.length} resource(s) → ${json.destination}, dataset "${dataset}"\n`;
-      (command.json ? io.stderr : io.stdout).write(message);
+      report.write(
+        `✔ ${redact(command.configPath)} is valid: ${plural(names.length, 'resource')} (${names.join(', ')}) → ` +
+          `${json.destination}, dataset "${prepared.dataset}", pipeline "${prepared.pipelineName}"\n`,
+      );
       json.status = 'succeeded';
       return exitCodes.success;
     }
-    const progress = createProgress({ stream: io.stderr });
-    const track = (event: RestsyncEvent) => {
-      progress.onEvent(event);
-      if (event.type === 'page') {
-        const entry = json.resources[event.resource] ?? { rows: 0, pages: 0 };
-        entry.rows += event.records;
-        entry.pages += 1;
-        json.resources[event.resource] = entry;
-      } else if (event.type === 'retry') {
-        json.retries += 1;
-      }
-    };
-    let result: RunResult;
-    try {
-      result = await createPipeline({ name, dataset, destination, onEvent: track }).run(source);
-    } finally {
-      progress.stop();
-    }
+    tracker = createRunTracker({ resources: names });
+    const result = await runSync(prepared, {
+      progressStream: io.stderr,
+      tracker,
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(io.progressIntervalMs === undefined ? {} : { progressIntervalMs: io.progressIntervalMs }),
+    });
     json.status = 'succeeded';
     json.resources = result.resources;
     json.retries = result.retries;
-    (command.json ? io.stderr : io.stdout).write(`${formatSummaryTable(result)}\n`);
+    report.write(`${redact(formatSummaryTable(result))}\n`);
     return exitCodes.success;
   } catch (error) {
-    const code =
-      error instanceof ConfigError || SecretError.isInstance(error) || ConfigError.isInstance(error)
-        ? exitCodes.usage
-        : exitCodes.syncFailed;
-    const message = redact(error instanceof Error ? error.message : String(error));
-    json.error = { code: RestsyncError.isInstance(error) ? error.code : 'internal', message };
-    io.stderr.write(`restsync: ${code === exitCodes.usage ? 'invalid config' : 'sync failed'}: ${message}\n`);
-    if (!RestsyncError.isInstance(error) && error instanceof Error && error.stack) {
-      io.stderr.write(`${redact(error.stack)}\n`);
+    if (tracker) {
+      for (const progress of tracker.resources()) {
+        json.resources[progress.name] = { rows: progress.rows, pages: progress.pages };
+      }
+      json.retries = tracker.retries();
     }
-    return code;
+    const failure = reportError(error, {
+      redact,
+      ...(command && 'configPath' in command
+        ? { configPath: command.configPath, command: command.kind }
+        : {}),
+      fetchedPages: tracker?.resources().some((progress) => progress.pages > 0) ?? false,
+    });
+    json.error = failure.json;
+    io.stderr.write(failure.text);
+    return failure.exitCode;
   } finally {
-    if (command.kind === 'run' || command.kind === 'validate') {
+    if (jsonOutput) {
       json.durationMs = Date.now() - startedAt;
-      if (command.json) io.stdout.write(`${JSON.stringify(json)}\n`);
+      io.stdout.write(`${JSON.stringify(json)}\n`);
     }
   }
 }

@@ -1,42 +1,176 @@
-import { join } from 'node:path';
-import { ConfigError, type Destination } from '@restsync/core';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError, type ConfigIssue, type Destination } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
 import { postgres } from '@restsync/destination-postgres';
+import { unknownKeyMessage } from './did-you-mean';
+
+/** A destination as the CLI understood it, before anything connects. */
+export type DestinationTarget =
+  | {
+      type: 'postgres';
+      /** The URL as given (with its password: never print it). */
+      url: string;
+      /** Values to redact from every output: the password, raw and decoded. */
+      secrets: string[];
+    }
+  | {
+      type: 'pglite';
+      /** `pglite:<absolute directory>` or `pglite:memory`. */
+      url: string;
+      secrets: string[];
+    }
+  | {
+      type: 'mongodb';
+      url: string;
+      /** Write every dataset into this one database. */
+      database?: string;
+      secrets: string[];
+    }
+  | {
+      type: 'code';
+      /** A destination a code config built itself. */
+      destination: Destination;
+      secrets: string[];
+    };
+
+export interface ResolveDestinationOptions {
+  /** `--destination <url>`; wins over the file. */
+  flag?: string;
+  /** The file's `destination` value. */
+  file?: unknown;
+  /** The caller's working directory: relative `pglite:` paths and the default live here. */
+  cwd: string;
+}
 
 /** Where data goes when neither the file nor the command line names a destination. */
 export function defaultDestinationUrl(cwd: string): string {
   return `pglite:${join(cwd, '.restsync', 'pglite')}`;
 }
 
+const objectKeys = ['url', 'database'];
+const schemes = 'postgres://…, postgresql://…, pglite:<directory> or mongodb://…';
+
 function isDestination(value: unknown): value is Destination {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'destination';
 }
 
-/**
- * Builds a destination from a URL (`postgres://…`, `postgresql://…`, `pglite:<dir>`, `mongodb://…`),
- * an object `{ url, database? }`, or a Destination built in code.
- */
-export function createDestination(spec: unknown, cwd: string): Destination {
-  if (isDestination(spec)) return spec;
-  const { url, database } =
-    typeof spec === 'string'
-      ? { url: spec, database: undefined }
-      : typeof spec === 'object' && spec !== null
-        ? (spec as { url?: unknown; database?: unknown })
-        : { url: undefined, database: undefined };
-  if (spec === undefined) return postgres({ url: defaultDestinationUrl(cwd) });
-  if (typeof url !== 'string' || url === '') {
-    throw new ConfigError([{ path: 'destination', message: 'expected a URL string or { url, database? }' }]);
+/** The password of a `scheme://user:password@host` URL and any `password=` parameter, raw and decoded. */
+function urlSecrets(url: string): string[] {
+  const values = new Set<string>();
+  const add = (value: string | undefined | null) => {
+    if (!value) return;
+    values.add(value);
+    try {
+      values.add(decodeURIComponent(value));
+    } catch {
+      // A malformed escape: the raw value is registered already.
+    }
+  };
+  add(/^[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:([^@/?#]*)@/i.exec(url)?.[1]);
+  for (const match of url.matchAll(/[?&][^=&#]*password=([^&#]*)/gi)) add(match[1]);
+  return [...values];
+}
+
+function parseUrl(url: string, path: string, database: string | undefined, cwd: string): DestinationTarget {
+  const issues: ConfigIssue[] = [];
+  let target: DestinationTarget | undefined;
+  if (/^pglite:/i.test(url)) {
+    const location = url.slice('pglite:'.length).replace(/^\/\/(?=.)/, '');
+    if (location.trim() === '') {
+      issues.push({ path, message: 'pglite: needs a directory, e.g. pglite:./data (or pglite:memory)' });
+    } else {
+      const directory = location === 'memory' || isAbsolute(location) ? location : resolve(cwd, location);
+      target = { type: 'pglite', url: `pglite:${directory}`, secrets: [] };
+    }
+  } else if (/^postgres(ql)?:\/\//i.test(url)) {
+    target = { type: 'postgres', url, secrets: urlSecrets(url) };
+    if (!URL.canParse(url)) {
+      issues.push({ path, message: 'not a valid URL; expected postgres://user:password@host:5432/database' });
+    }
+  } else if (/^mongodb(\+srv)?:\/\//i.test(url)) {
+    target = {
+      type: 'mongodb',
+      url,
+      ...(database === undefined ? {} : { database }),
+      secrets: urlSecrets(url),
+    };
+  } else {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+    issues.push({
+      path,
+      message: `unsupported destination${scheme ? ` scheme "${scheme}:"` : ` "${url}"`}; use ${schemes}`,
+    });
   }
-  if (/^postgres(ql)?:\/\//i.test(url) || /^pglite:/i.test(url)) return postgres({ url });
-  if (/^mongodb(\+srv)?:\/\//i.test(url)) {
-    return mongodb(typeof database === 'string' ? { url, database } : { url });
-  }
-  throw new ConfigError([
-    {
-      path: 'destination',
+  if (database !== undefined && target !== undefined && target.type !== 'mongodb') {
+    issues.push({
+      path: path.replace(/url$/, 'database'),
       message:
-        'unsupported destination URL scheme (use postgres://, postgresql://, pglite:<directory> or mongodb://)',
-    },
-  ]);
+        'only applies to mongodb:// destinations; for Postgres the dataset is the schema (pipeline.dataset)',
+    });
+  }
+  if (issues.length > 0 || target === undefined) throw new ConfigError(issues);
+  return target;
+}
+
+/**
+ * Works out the destination from `--destination`, else the file's `destination` (a URL string,
+ * `{ url, database? }`, or a destination built in code), else the embedded PGlite default under
+ * `<cwd>/.restsync/`. Problems are a `ConfigError` naming `--destination` or `destination…`.
+ */
+export function resolveDestination(options: ResolveDestinationOptions): DestinationTarget {
+  const { flag, file, cwd } = options;
+  if (flag !== undefined) return parseUrl(flag, '--destination', undefined, cwd);
+  if (file === undefined || file === null)
+    return parseUrl(defaultDestinationUrl(cwd), 'destination', undefined, cwd);
+  if (isDestination(file)) return { type: 'code', destination: file, secrets: [] };
+  if (typeof file === 'string') return parseUrl(file, 'destination', undefined, cwd);
+  if (typeof file !== 'object' || Array.isArray(file)) {
+    throw new ConfigError([{ path: 'destination', message: `expected a URL string or { url, database? }` }]);
+  }
+  const spec = file as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  for (const key of Object.keys(spec)) {
+    if (!objectKeys.includes(key))
+      issues.push({ path: `destination.${key}`, message: unknownKeyMessage(key, objectKeys) });
+  }
+  if (typeof spec.url !== 'string' || spec.url.trim() === '') {
+    issues.push({ path: 'destination.url', message: `required: a URL (${schemes})` });
+  }
+  if (spec.database !== undefined && (typeof spec.database !== 'string' || spec.database.trim() === '')) {
+    issues.push({ path: 'destination.database', message: 'expected a non-empty string' });
+  }
+  if (issues.length > 0) throw new ConfigError(issues);
+  return parseUrl(spec.url as string, 'destination.url', spec.database as string | undefined, cwd);
+}
+
+/** Moves a factory's issue paths (`url`, `chunkSize`) under the CLI's path for the destination. */
+function rethrowUnder(error: unknown, path: string): never {
+  if (ConfigError.isInstance(error)) {
+    const issues = error.issues.map((issue) => ({
+      path: issue.path === 'url' || issue.path === '' ? path : `${path}.${issue.path}`,
+      message: issue.message,
+    }));
+    throw new ConfigError(issues, { cause: error });
+  }
+  throw error;
+}
+
+/** Builds the destination (nothing connects until the pipeline opens it). */
+export function createDestination(target: DestinationTarget, path = 'destination'): Destination {
+  try {
+    switch (target.type) {
+      case 'code':
+        return target.destination;
+      case 'postgres':
+      case 'pglite':
+        return postgres({ url: target.url });
+      case 'mongodb':
+        return mongodb({
+          url: target.url,
+          ...(target.database === undefined ? {} : { database: target.database }),
+        });
+    }
+  } catch (error) {
+    rethrowUnder(error, path);
+  }
 }

@@ -1,115 +1,129 @@
 import type { RestsyncEvent } from '@restsync/core';
 import cliProgress from 'cli-progress';
+import { formatProgressLine } from './progress-line';
+import { createRunTracker, type RunTracker } from './run-tracker';
 
-interface ResourceProgress {
-  pages: number;
-  rows: number;
-  retries: number;
-  waitingUntil: number;
-  startedAt: number;
+/** A stream progress is written to; `isTTY` selects live bars or plain lines. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
 }
 
+/** Shows a run's progress; feed it the pipeline's events after the tracker has seen them. */
 export interface ProgressDisplay {
-  /** Feed every pipeline event here. */
   onEvent(event: RestsyncEvent): void;
+  /** Stops timers, draws the final state and restores the cursor. Safe to call twice. */
   stop(): void;
 }
 
 export interface ProgressOptions {
-  stream: NodeJS.WriteStream;
-  /** Plain lines every `intervalMs` when the stream is not a TTY. @default 2000 */
+  /** Where progress goes (the CLI passes stderr). */
+  stream: ProgressStream;
+  /**
+   * The counts to show, fed by the caller. Without it the display keeps its own, fed from `onEvent`.
+   * @default a tracker of its own
+   */
+  tracker?: RunTracker;
+  /** How often a plain line per running resource is printed when the stream is not a TTY, in ms. @default 2000 */
   intervalMs?: number;
+  /** How often the live lines are redrawn on a TTY, in ms. @default 100 */
+  redrawMs?: number;
+  /** Clock. @default Date.now */
   now?: () => number;
 }
 
-const numberFormat = new Intl.NumberFormat('en-US');
+function nameWidth(tracker: RunTracker): number {
+  return Math.max(0, ...tracker.resources().map((progress) => progress.name.length));
+}
 
-function describe(progress: ResourceProgress, now: number) {
-  const seconds = Math.max((now - progress.startedAt) / 1000, 0.001);
-  const waitMs = progress.waitingUntil - now;
+/** Live lines on a TTY, through cli-progress (one line per resource, redrawn in place). */
+function createLiveProgress(
+  options: ProgressOptions,
+  tracker: RunTracker,
+  now: () => number,
+): ProgressDisplay {
+  const multibar = new cliProgress.MultiBar({
+    stream: options.stream as NodeJS.WriteStream,
+    format: ' {line}',
+    hideCursor: true,
+    clearOnComplete: false,
+    linewrap: false,
+    fps: 1000 / (options.redrawMs ?? 100),
+    emptyOnZero: true,
+  });
+  const bars = new Map<string, cliProgress.SingleBar>();
+  const refresh = () => {
+    const width = nameWidth(tracker);
+    for (const progress of tracker.resources()) {
+      bars.get(progress.name)?.update({ line: formatProgressLine(progress, now(), width) });
+    }
+  };
+  multibar.on('redraw-pre', refresh);
+  let stopped = false;
   return {
-    pages: numberFormat.format(progress.pages),
-    rows: numberFormat.format(progress.rows),
-    rate: numberFormat.format(Math.round(progress.rows / seconds)),
-    retries: numberFormat.format(progress.retries),
-    wait: waitMs > 0 ? `, waiting ${(waitMs / 1000).toFixed(1)} s` : '',
+    onEvent(event) {
+      if (stopped || !('resource' in event)) return;
+      for (const progress of tracker.resources()) {
+        if (!bars.has(progress.name) && progress.startedAt !== undefined) {
+          bars.set(progress.name, multibar.create(1, 0, { line: '' }));
+        }
+      }
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (bars.size === 0) return;
+      refresh();
+      multibar.stop();
+    },
   };
 }
 
-/**
- * Live progress, one line per resource: pages, rows, rows/s, retries and waits. On a TTY it uses
- * cli-progress; otherwise it prints a plain line per active resource every few seconds.
- */
-export function createProgress(options: ProgressOptions): ProgressDisplay {
-  const now = options.now ?? Date.now;
-  const resources = new Map<string, ResourceProgress>();
-  const touch = (resource: string) => {
-    let progress = resources.get(resource);
-    if (!progress) {
-      progress = { pages: 0, rows: 0, retries: 0, waitingUntil: 0, startedAt: now() };
-      resources.set(resource, progress);
-    }
-    return progress;
-  };
-  const update = (event: RestsyncEvent): string | undefined => {
-    if (event.type === 'page') {
-      const progress = touch(event.resource);
-      progress.pages += 1;
-      progress.rows += event.records;
-      progress.waitingUntil = 0;
-      return event.resource;
-    }
-    if (event.type === 'retry') {
-      const progress = touch(event.resource);
-      progress.retries += 1;
-      progress.waitingUntil = now() + event.delayMs;
-      return event.resource;
-    }
-    return undefined;
-  };
-
-  if (options.stream.isTTY) {
-    const multibar = new cliProgress.MultiBar(
-      {
-        stream: options.stream,
-        format: ' {resource} | {pages} pages | {rows} rows | {rate} rows/s | {retries} retries{wait}',
-        hideCursor: true,
-        clearOnComplete: false,
-        fps: 10,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    const bars = new Map<string, cliProgress.SingleBar>();
-    return {
-      onEvent(event) {
-        const resource = update(event);
-        if (resource === undefined) return;
-        const payload = { resource, ...describe(touch(resource), now()) };
-        const bar = bars.get(resource);
-        if (bar) bar.update(0, payload);
-        else bars.set(resource, multibar.create(0, 0, payload));
-      },
-      stop() {
-        multibar.stop();
-      },
-    };
-  }
-
+/** Plain lines for logs and pipes: every `intervalMs` one line per running resource, and one when it is done. */
+function createPlainProgress(
+  options: ProgressOptions,
+  tracker: RunTracker,
+  now: () => number,
+): ProgressDisplay {
+  const { stream } = options;
+  const write = (progress: Parameters<typeof formatProgressLine>[0]) =>
+    stream.write(`restsync: ${formatProgressLine(progress, now(), nameWidth(tracker))}\n`);
   const timer = setInterval(() => {
-    for (const [resource, progress] of resources) {
-      const line = describe(progress, now());
-      options.stream.write(
-        `restsync: ${resource}: ${line.pages} pages, ${line.rows} rows, ${line.rate} rows/s, ${line.retries} retries${line.wait}\n`,
-      );
+    for (const progress of tracker.resources()) {
+      if (progress.startedAt !== undefined && progress.doneAt === undefined) write(progress);
     }
   }, options.intervalMs ?? 2000);
   timer.unref();
   return {
     onEvent(event) {
-      update(event);
+      if (event.type !== 'resource_done') return;
+      const progress = tracker.resources().find((entry) => entry.name === event.resource);
+      if (progress) write(progress);
     },
     stop() {
       clearInterval(timer);
     },
+  };
+}
+
+/**
+ * Live progress, one line per resource with pages, rows, rows/s, retries and waits: redrawn in
+ * place with cli-progress when the stream is a TTY, plain periodic lines (no escape codes) otherwise.
+ */
+export function createProgress(options: ProgressOptions): ProgressDisplay {
+  const now = options.now ?? Date.now;
+  const tracker = options.tracker ?? createRunTracker({ now });
+  const display =
+    options.stream.isTTY === true
+      ? createLiveProgress(options, tracker, now)
+      : createPlainProgress(options, tracker, now);
+  if (options.tracker) return display;
+  return {
+    onEvent(event) {
+      tracker.onEvent(event);
+      display.onEvent(event);
+    },
+    stop: display.stop,
   };
 }

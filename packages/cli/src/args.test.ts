@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { CommandLineError, parseCommand, wantsJson } from './args';
+
+function failure(argv: string[]): string {
+  try {
+    parseCommand(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CommandLineError);
+    return (error as CommandLineError).issues[0]?.message ?? '';
+  }
+  throw new Error('expected a CommandLineError');
+}
+
+describe('parseCommand', () => {
+  it('should parse run with its config and every option', () => {
+    expect(
+      parseCommand(['run', 'sync.json', '--destination', 'postgres://db/x', '--dataset', 'raw', '--json']),
+    ).toEqual({
+      kind: 'run',
+      configPath: 'sync.json',
+      destination: 'postgres://db/x',
+      dataset: 'raw',
+      json: true,
+    });
+  });
+
+  it('should accept options before the command and --option=value', () => {
+    expect(parseCommand(['--json', 'validate', '--dataset=raw', 'sync.yaml'])).toEqual({
+      kind: 'validate',
+      configPath: 'sync.yaml',
+      dataset: 'raw',
+      json: true,
+    });
+  });
+
+  it('should leave out options that were not given', () => {
+    expect(parseCommand(['run', 'sync.json'])).toEqual({ kind: 'run', configPath: 'sync.json', json: false });
+  });
+
+  it('should return help for --help, -h and the help command, and version for --version and -v', () => {
+    expect(parseCommand(['--help'])).toEqual({ kind: 'help', requested: true });
+    expect(parseCommand(['run', 'sync.json', '-h'])).toEqual({ kind: 'help', requested: true });
+    expect(parseCommand(['help'])).toEqual({ kind: 'help', requested: true });
+    expect(parseCommand(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCommand(['-v'])).toEqual({ kind: 'version' });
+  });
+
+  it('should return an unrequested help when no command is given', () => {
+    expect(parseCommand([])).toEqual({ kind: 'help', requested: false });
+  });
+
+  it('should reject an unknown option with a did-you-mean hint', () => {
+    expect(failure(['run', 'sync.json', '--destinaton', 'x'])).toBe(
+      'unknown option "--destinaton"; did you mean "--destination"?',
+    );
+    expect(failure(['run', 'sync.json', '--frobnicate'])).toBe('unknown option "--frobnicate"');
+  });
+
+  it('should reject an unknown command with a did-you-mean hint', () => {
+    expect(failure(['rn', 'sync.json'])).toBe('unknown command "rn"; did you mean "run"?');
+    expect(failure(['deploy', 'sync.json'])).toBe('unknown command "deploy" (expected run or validate)');
+  });
+
+  it('should reject an option without its value', () => {
+    expect(failure(['run', 'sync.json', '--dataset'])).toMatch(/^option "--dataset" needs a value/);
+    expect(failure(['run', 'sync.json', '--dataset', ' '])).toBe(
+      'option "--dataset" needs a non-empty value',
+    );
+  });
+
+  it('should reject a value given to a flag', () => {
+    expect(failure(['run', 'sync.json', '--json=yes'])).toBe('option "--json" takes no value');
+  });
+
+  it('should require the config file and refuse extra arguments', () => {
+    expect(failure(['run'])).toBe('"restsync run" needs a config file, e.g. restsync run sync.json');
+    expect(failure(['validate', 'a.json', 'b.json'])).toBe('unexpected argument "b.json"');
+  });
+});
+
+describe('wantsJson', () => {
+  it('should find --json even when the rest of the command line is wrong, but not after --', () => {
+    expect(wantsJson(['run', '--bogus', '--json'])).toBe(true);
+    expect(wantsJson(['run', 'x.json'])).toBe(false);
+    expect(wantsJson(['run', '--', '--json'])).toBe(false);
+  });
+});

@@ -1,0 +1,87 @@
+import { ConfigError, RestsyncError } from '@restsync/core';
+import { CommandLineError } from './args';
+import { type ExitCode, exitCodes } from './exit-codes';
+import type { JsonResult } from './json-result';
+
+/** The run was stopped with Ctrl-C (SIGINT) or SIGTERM. */
+export class InterruptedError extends Error {
+  constructor() {
+    super('interrupted');
+    this.name = 'InterruptedError';
+  }
+}
+
+/** How a failure is shown: the exit code, the text for stderr, and the `error` of the JSON result. */
+export interface ErrorReport {
+  exitCode: ExitCode;
+  /** Lines for stderr, ending with a newline. Redacted. */
+  text: string;
+  json: NonNullable<JsonResult['error']>;
+}
+
+export interface ErrorReportOptions {
+  /** Removes every secret and password from a text. */
+  redact: (text: string) => string;
+  /** The config file as the user typed it, when known. */
+  configPath?: string;
+  /** `run` or `validate`, when known. */
+  command?: 'run' | 'validate';
+  /** Whether pages were fetched before the failure (then a rerun continues from the committed batches). */
+  fetchedPages?: boolean;
+}
+
+const rerunHint = 'Batches already committed are kept: run the same command again to continue.';
+
+/** Classifies a failure (2: config or command line, 1: the sync failed, 130: interrupted) and words it. */
+export function reportError(error: unknown, options: ErrorReportOptions): ErrorReport {
+  const { redact } = options;
+  if (error instanceof CommandLineError) {
+    const message = redact(error.issues[0]?.message ?? error.message);
+    return {
+      exitCode: exitCodes.usage,
+      text: `restsync: ${message}\nRun "restsync --help" for usage.\n`,
+      json: { code: 'usage', message },
+    };
+  }
+  if (ConfigError.isInstance(error)) {
+    const issues = error.issues.map((issue) => ({
+      path: redact(issue.path),
+      message: redact(issue.message),
+    }));
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    const where = options.configPath === undefined ? 'The config' : redact(options.configPath);
+    const lines = issues.map((issue) => `  - ${issue.path ? `${issue.path}: ` : ''}${issue.message}`);
+    const footer = options.command === 'run' ? ['Nothing was fetched. Fix the config and run again.'] : [];
+    return {
+      exitCode: exitCodes.usage,
+      text: `${[`restsync: ${where} is invalid (${count}):`, ...lines, ...footer].join('\n')}\n`,
+      json: { code: 'config', message: redact(error.message), issues },
+    };
+  }
+  if (error instanceof InterruptedError) {
+    return {
+      exitCode: exitCodes.interrupted,
+      text: `restsync: interrupted. ${rerunHint}\n`,
+      json: { code: 'interrupted', message: 'interrupted (SIGINT or SIGTERM)' },
+    };
+  }
+  if (RestsyncError.isInstance(error)) {
+    const message = redact(error.message);
+    if (error.code === 'secret') {
+      return { exitCode: exitCodes.usage, text: `restsync: ${message}\n`, json: { code: 'secret', message } };
+    }
+    const hint = options.fetchedPages ? `\n${rerunHint}` : '';
+    return {
+      exitCode: exitCodes.syncFailed,
+      text: `restsync: sync failed (${error.code}): ${message}${hint}\n`,
+      json: { code: error.code, message },
+    };
+  }
+  const message = redact(error instanceof Error ? error.message : String(error));
+  const stack = error instanceof Error && error.stack ? `${redact(error.stack)}\n` : '';
+  return {
+    exitCode: exitCodes.syncFailed,
+    text: `restsync: sync failed with an unexpected error: ${message}\n${stack}`,
+    json: { code: 'internal', message },
+  };
+}

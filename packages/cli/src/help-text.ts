@@ -1,0 +1,29 @@
+/** What `restsync --help` prints. */
+export const helpText = `Usage: restsync <command> <config> [options]
+
+Commands:
+  run <config>        Sync the resources described in <config> into the destination
+  validate <config>   Check <config> (and resolve its secrets) without fetching anything
+
+<config> is a .json, .yaml/.yml, .js/.mjs or .ts file with
+  { pipeline?: { name, dataset }, destination?: <url or object>, source: <rest_api config> }
+The source accepts dlt's rest_api form (snake_case keys, "type" strings,
+{ "secret": "api_key" } read from the API_KEY environment variable or ./.env) and the camelCase form.
+
+Options:
+  --destination <url>  postgres://…, postgresql://…, pglite:<directory>, mongodb://… (overrides the file)
+  --dataset <name>     Postgres schema or MongoDB database to load into (overrides the file)
+  --json               Print exactly one JSON result object on stdout; everything else goes to stderr
+  -h, --help           Show this help
+  -v, --version        Show the version
+
+Without a destination in the file or on the command line, data goes to an embedded
+PGlite database in ./.restsync/pglite.
+
+Exit codes: 0 success, 1 the sync failed, 2 the config or the command line is wrong.
+
+Examples:
+  restsync validate sync.json
+  API_KEY=… restsync run sync.json --destination postgres://user@localhost:5432/db
+  restsync run sync.yaml --dataset staging --json > result.json
+`;

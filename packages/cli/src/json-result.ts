@@ -1,0 +1,36 @@
+import type { ConfigIssue } from '@restsync/core';
+
+/** The one JSON object `--json` prints on stdout, on success and on failure. */
+export interface JsonResult {
+  status: 'succeeded' | 'failed';
+  /** Null when the config could not be read. */
+  pipeline: string | null;
+  dataset: string | null;
+  /** The destination, password redacted. */
+  destination: string | null;
+  /** Records fetched and pages per resource (on failure: up to the failure). */
+  resources: Record<string, { rows: number; pages: number }>;
+  retries: number;
+  /** Wall time of the whole command. */
+  durationMs: number;
+  /** Present when the status is `failed`. Every string is redacted. */
+  error?: {
+    /** `config`, `secret`, `http`, `auth`, `rate_limit`, `response`, `pagination`, `schema`, `destination`, `interrupted` or `internal`. */
+    code: string;
+    message: string;
+    /** For `config`: every problem with its path in the config file (or `--destination`, `command line`). */
+    issues?: ConfigIssue[];
+  };
+}
+
+export function emptyJsonResult(): JsonResult {
+  return {
+    status: 'failed',
+    pipeline: null,
+    dataset: null,
+    destination: null,
+    resources: {},
+    retries: 0,
+    durationMs: 0,
+  };
+}

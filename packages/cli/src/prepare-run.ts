@@ -1,0 +1,76 @@
+import { basename, extname } from 'node:path';
+import { ConfigError, type ConfigIssue, type Destination, type Redactor, type Source } from '@restsync/core';
+import { readSyncFile, type SyncFile } from './config-file';
+import { createDestination, type DestinationTarget, resolveDestination } from './destination';
+import { buildSource } from './source';
+
+/** Everything a run needs, checked: the file, the source (secrets resolved), the destination, the names. */
+export interface PreparedRun {
+  file: SyncFile;
+  source: Source;
+  destination: Destination;
+  target: DestinationTarget;
+  pipelineName: string;
+  dataset: string;
+}
+
+export interface PrepareRunOptions {
+  /** The config file as typed. */
+  configPath: string;
+  /** `--destination`. */
+  destination?: string;
+  /** `--dataset`. */
+  dataset?: string;
+  /** The caller's working directory. */
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Receives the destination's password so no output shows it. */
+  redactor: Redactor;
+}
+
+function issuesOf(error: unknown): ConfigIssue[] {
+  if (ConfigError.isInstance(error)) return error.issues;
+  throw error;
+}
+
+/**
+ * Reads and checks a config file without fetching anything: its shape, the destination, the
+ * source (adapters and secrets resolved), and what the destination must support. Every problem
+ * is reported at once in one `ConfigError`.
+ */
+export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
+  const file = await readSyncFile(options.configPath, { cwd: options.cwd });
+  const issues: ConfigIssue[] = [];
+  let target: DestinationTarget | undefined;
+  let destination: Destination | undefined;
+  try {
+    target = resolveDestination({ flag: options.destination, file: file.destination, cwd: options.cwd });
+    for (const value of target.secrets) options.redactor.add(value);
+    destination = createDestination(
+      target,
+      options.destination === undefined ? 'destination' : '--destination',
+    );
+  } catch (error) {
+    issues.push(...issuesOf(error));
+  }
+  let source: Source | undefined;
+  try {
+    source = await buildSource(file.source, { cwd: options.cwd, env: options.env });
+  } catch (error) {
+    issues.push(...issuesOf(error));
+  }
+  if (source && destination && !destination.capabilities.merge) {
+    for (const resource of source.resources) {
+      if (resource.writeDisposition === 'merge') {
+        issues.push({
+          path: 'destination',
+          message: `resource "${resource.name}" uses write disposition "merge", which destination "${destination.type}" does not support`,
+        });
+      }
+    }
+  }
+  if (issues.length > 0 || !source || !destination || !target) throw new ConfigError(issues);
+  const pipelineName = file.pipeline?.name ?? basename(file.path, extname(file.path));
+  const dataset = options.dataset ?? file.pipeline?.dataset ?? `${pipelineName}_dataset`;
+  return { file, source, destination, target, pipelineName, dataset };
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createRunTracker } from './run-tracker';
+
+const target = { method: 'GET', url: 'http://api/v1/resource' };
+
+describe('createRunTracker', () => {
+  it('should count pages, rows, retries and waits per resource', () => {
+    let now = 1_000;
+    const tracker = createRunTracker({ resources: ['users', 'orders'], now: () => now });
+    tracker.onEvent({ type: 'request', resource: 'users', attempt: 1, ...target });
+    tracker.onEvent({
+      type: 'retry',
+      resource: 'users',
+      attempt: 1,
+      reason: 'HTTP 429',
+      status: 429,
+      delayMs: 1_000,
+      retryAfter: true,
+      ...target,
+    });
+    expect(tracker.resources()[0]).toMatchObject({
+      name: 'users',
+      retries: 1,
+      waitedMs: 1_000,
+      waitingUntil: 2_000,
+      waitReason: 'HTTP 429',
+      startedAt: 1_000,
+    });
+    now = 2_000;
+    tracker.onEvent({ type: 'request', resource: 'users', attempt: 2, ...target });
+    tracker.onEvent({
+      type: 'page',
+      resource: 'users',
+      index: 0,
+      url: target.url,
+      status: 200,
+      records: 100,
+    });
+    tracker.onEvent({ type: 'page', resource: 'users', index: 1, url: target.url, status: 200, records: 40 });
+    now = 3_000;
+    tracker.onEvent({ type: 'resource_done', resource: 'users', rows: 140, pages: 2 });
+    expect(tracker.resources()).toEqual([
+      {
+        name: 'users',
+        pages: 2,
+        rows: 140,
+        retries: 1,
+        waitedMs: 1_000,
+        waitingUntil: 0,
+        waitReason: undefined,
+        startedAt: 1_000,
+        doneAt: 3_000,
+      },
+      {
+        name: 'orders',
+        pages: 0,
+        rows: 0,
+        retries: 0,
+        waitedMs: 0,
+        waitingUntil: 0,
+        waitReason: undefined,
+        startedAt: undefined,
+        doneAt: undefined,
+      },
+    ]);
+    expect(tracker.retries()).toBe(1);
+  });
+
+  it('should add resources it was not told about in the order they appear', () => {
+    const tracker = createRunTracker();
+    tracker.onEvent({ type: 'page', resource: 'b', index: 0, url: 'u', status: 200, records: 1 });
+    tracker.onEvent({ type: 'page', resource: 'a', index: 0, url: 'u', status: 200, records: 1 });
+    tracker.onEvent({ type: 'schema_changed', table: 'a', version: 1, added: ['id'] });
+    expect(tracker.resources().map((progress) => progress.name)).toEqual(['b', 'a']);
+  });
+});
