@@ -2,9 +2,9 @@ import {
   type Auth,
   ConfigError,
   type ConfigIssue,
-  didYouMean,
   type SecretInput,
   secret,
+  unknownKeyIssues,
 } from '@restsync/core';
 import { type ApiKeyAuthOptions, createApiKeyAuth } from './api-key-auth';
 
@@ -25,7 +25,7 @@ const optionKeys: readonly string[] = Object.values(configKeys);
  * keys with a suggestion when one is close (`locaton` → `location`). No value is ever shown.
  */
 export function fromConfig(config: Record<string, unknown>): Auth {
-  const issues = unknownKeyIssues(config);
+  const issues = unknownKeyIssues(config, optionKeys, ['type']);
   if (config.type !== undefined && config.type !== 'api_key') {
     issues.push({ path: 'type', message: `expected "api_key", got ${JSON.stringify(config.type)}` });
   }
@@ -46,22 +46,6 @@ export function fromConfig(config: Record<string, unknown>): Auth {
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return auth;
-}
-
-/** One issue per key that is not an option (`type` is accepted too, for direct calls). */
-function unknownKeyIssues(config: Record<string, unknown>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const key of Object.keys(config)) {
-    if (key === 'type' || optionKeys.includes(key)) continue;
-    const suggestion = didYouMean(key, optionKeys);
-    issues.push({
-      path: /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`,
-      message: suggestion
-        ? `unknown key; did you mean "${suggestion}"?`
-        : `unknown key (expected one of: ${optionKeys.join(', ')})`,
-    });
-  }
-  return issues;
 }
 
 /** The key as given, or a secret for `{ "secret": "<name>" }`; a malformed reference is an issue. */

@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@restsync/core';
-import { closestMatch } from './did-you-mean';
+import { ConfigError, didYouMean } from '@restsync/core';
 
 /** What the command line asks for. */
 export type Command =
@@ -52,7 +51,7 @@ function describeParseFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const option = /'(-[^' ]+)/.exec(message)?.[1];
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-    const suggestion = closestMatch(option.split('=')[0] ?? option, optionNames);
+    const suggestion = didYouMean(option.split('=')[0] ?? option, optionNames);
     return `unknown option "${option.split('=')[0]}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`;
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
@@ -82,7 +81,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (name === undefined) return { kind: 'help', requested: false };
   if (name === 'help') return { kind: 'help', requested: true };
   if (name !== 'run' && name !== 'validate') {
-    const suggestion = closestMatch(name, commands);
+    const suggestion = didYouMean(name, commands);
     throw new CommandLineError(
       `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (expected run or validate)'}`,
     );

@@ -9,9 +9,9 @@ import {
   type RestApiSourceConfig,
   RestsyncError,
   type Source,
+  unknownKeyMessage,
 } from '@restsync/core';
 import { parse as parseYaml } from 'yaml';
-import { unknownKeyMessage } from './did-you-mean';
 
 /** Where the data goes: a URL, `{ url, database? }`, or (in a code config) a destination built in code. */
 export type DestinationInput =

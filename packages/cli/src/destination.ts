@@ -1,8 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue, type Destination } from '@restsync/core';
+import { ConfigError, type ConfigIssue, type Destination, unknownKeyMessage } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
 import { postgres } from '@restsync/destination-postgres';
-import { unknownKeyMessage } from './did-you-mean';
 
 /** A destination as the CLI understood it, before anything connects. */
 export type DestinationTarget =

@@ -89,3 +89,4 @@ export type {
   SecretValue,
 } from './source/config-types';
 export { loadRestApiSource, restApiSource } from './source/rest-api-source';
+export { unknownKeyIssues, unknownKeyMessage } from './source/unknown-keys';

@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigIssue, didYouMean, type Paginator } from '@restsync/core';
+import { ConfigError, type ConfigIssue, type Paginator, unknownKeyIssues } from '@restsync/core';
 import { offsetFromResolved } from './offset-paginator';
 import {
   type OffsetPaginatorOptions,
@@ -32,7 +32,7 @@ const configKeyOf: OptionName = (option) => configKeys[option];
  * wrong values, and unknown keys with a suggestion when one is close (`limt` → `limit`).
  */
 export function fromConfig(config: Record<string, unknown>): Paginator {
-  const issues = unknownKeyIssues(config);
+  const issues = unknownKeyIssues(config, optionKeys, ['type']);
   if (config.type !== undefined && config.type !== 'offset') {
     issues.push({ path: 'type', message: `expected "offset", got ${JSON.stringify(config.type)}` });
   }
@@ -51,20 +51,4 @@ export function fromConfig(config: Record<string, unknown>): Paginator {
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return offsetFromResolved(resolved);
-}
-
-/** One issue per key that is not an option (`type` is accepted too, for direct calls). */
-function unknownKeyIssues(config: Record<string, unknown>): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  for (const key of Object.keys(config)) {
-    if (key === 'type' || optionKeys.includes(key)) continue;
-    const suggestion = didYouMean(key, optionKeys);
-    issues.push({
-      path: /^[A-Za-z_$][\w$]*$/.test(key) ? key : `[${JSON.stringify(key)}]`,
-      message: suggestion
-        ? `unknown key; did you mean "${suggestion}"?`
-        : `unknown key (expected one of: ${optionKeys.join(', ')})`,
-    });
-  }
-  return issues;
 }
