@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigError, loadRestApiSource } from '@restsync/core';
+import { ConfigError, loadRestApiSource, SecretError } from '@restsync/core';
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -98,6 +98,26 @@ describe('loadRestApiSource with adapter options', () => {
     const source = await loadRestApiSource(config, { cwd: projectDirectory });
 
     expect(source.resources.map((resource) => resource.name)).toEqual(['items']);
+    expect(requests).toEqual([]);
+  });
+});
+
+describe('loadRestApiSource with a missing adapter secret', () => {
+  // Regression: the api_key adapter also reported the unresolved secret as a malformed key.
+  it('should report the missing secret once, by its environment variable, and fetch nothing', async () => {
+    const error = await loadRestApiSource(
+      dltConfig(
+        { type: 'offset', limit: 100 },
+        { type: 'api_key', name: 'api_key', api_key: { secret: 'api_key' }, location: 'query' },
+      ),
+      { cwd: projectDirectory, env: {} },
+    ).then(
+      () => undefined,
+      (caught: unknown) => caught as Error,
+    );
+    expect(SecretError.isInstance(error)).toBe(true);
+    expect(error?.message).toContain('environment variable API_KEY');
+    expect(error?.message).not.toContain('expected the key');
     expect(requests).toEqual([]);
   });
 });

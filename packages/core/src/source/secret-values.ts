@@ -24,7 +24,8 @@ export function isSecretReference(value: unknown): value is SecretReference {
 /**
  * Resolves `secret('name')` and `{ secret: 'name' }` to their value and registers it with the
  * redactor. Other values are returned unchanged; a literal string is registered when `sensitive`.
- * An unresolvable secret is recorded in `context.failures` and resolves to undefined.
+ * An unresolvable secret is recorded in `context.failures` and left as the reference it was, so an
+ * adapter's own checks see a well-formed secret and the problem is reported once, by name.
  */
 export function resolveSecretValue(value: unknown, context: SecretContext, sensitive = false): unknown {
   const reference = isSecretReference(value) ? secret(value.secret) : isSecret(value) ? value : undefined;
@@ -39,7 +40,7 @@ export function resolveSecretValue(value: unknown, context: SecretContext, sensi
   } catch (error) {
     if (RestsyncError.isInstance(error) && error.code === 'secret') {
       context.failures.push(error as SecretError);
-      return undefined;
+      return value;
     }
     throw error;
   }
