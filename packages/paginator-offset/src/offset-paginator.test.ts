@@ -400,3 +400,33 @@ describe('offset options', () => {
     expect(result.reason).toBe('total reached (20)');
   });
 });
+
+describe('upcoming', () => {
+  it('should list the next requests up to the known total, starting with the one next() returned', () => {
+    const instance = offset({ limit: 10 }).create();
+    const first = instance.first(getRequest);
+    const step = instance.next(
+      pageOf(first, { items: Array.from({ length: 10 }, (_, id) => ({ id })), total: 35 }),
+    );
+    expect(step.done ? undefined : new URL(step.request.url).searchParams.get('offset')).toBe('10');
+    expect(offsets(instance.upcoming?.(2) ?? [])).toEqual([10, 20]);
+    expect(offsets(instance.upcoming?.(10) ?? [])).toEqual([10, 20, 30]);
+  });
+
+  it('should stop before maximumOffset and know nothing ahead without a total', () => {
+    const bounded = offset({ limit: 10, maximumOffset: 25 }).create();
+    bounded.next(
+      pageOf(bounded.first(getRequest), {
+        items: Array.from({ length: 10 }, (_, id) => ({ id })),
+        total: 100,
+      }),
+    );
+    expect(offsets(bounded.upcoming?.(10) ?? [])).toEqual([10, 20]);
+
+    const unknown = offset({ limit: 10 }).create();
+    unknown.next(
+      pageOf(unknown.first(getRequest), { items: Array.from({ length: 10 }, (_, id) => ({ id })) }),
+    );
+    expect(unknown.upcoming?.(10)).toEqual([]);
+  });
+});

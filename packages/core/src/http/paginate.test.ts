@@ -269,3 +269,92 @@ describe('paginate', () => {
     expect(ofType(events, 'pagination_done')[0]).toMatchObject({ pages: 1, reason: 'response ignored' });
   });
 });
+
+/** Pages of `?page=N`, `total` pages known from the first response; knows the requests ahead. */
+function knownAheadPaginator(options: { lie?: boolean } = {}): Paginator {
+  return {
+    kind: 'paginator',
+    type: 'test_known_ahead',
+    create() {
+      let page = 0;
+      let total: number | undefined;
+      let base: RequestSpec | undefined;
+      const at = (number: number) => withQuery(base as RequestSpec, { page: number });
+      return {
+        first: (request) => {
+          base = request;
+          return at(0);
+        },
+        next: (current) => {
+          total = (current.response.body as { total: number }).total;
+          page += 1;
+          if (page >= total) return paginationDone('last page');
+          return nextRequest(at(page));
+        },
+        // `lie` announces pages 100, 101, … that `next` never asks for: they must be discarded.
+        upcoming: (count) =>
+          total === undefined
+            ? []
+            : Array.from({ length: Math.min(count, total - page) }, (_, index) =>
+                at(options.lie ? 100 + index : page + index),
+              ),
+      };
+    },
+  };
+}
+
+describe('paginate with a paginator that knows the pages ahead', () => {
+  async function pagedServer(total: number) {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const server = await serve((request, response) => {
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'));
+      setTimeout(() => {
+        inFlight -= 1;
+        sendJson(response, 200, { total, items: [{ page }] });
+      }, 20);
+    });
+    return { server, maxInFlight: () => maxInFlight };
+  }
+
+  it('should fetch up to `concurrency` pages at once and still yield them in order', async () => {
+    const { server, maxInFlight } = await pagedServer(9);
+    const pages = await collect(
+      setup(server).run({
+        paginator: knownAheadPaginator(),
+        concurrency: 3,
+        selectRecords: (body) => (body as { items: Record<string, unknown>[] }).items,
+      }),
+    );
+    expect(pages.map((page) => page.records[0]?.page)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(maxInFlight()).toBe(3);
+    expect(server.requests).toHaveLength(9);
+  });
+
+  it('should fetch one page at a time with concurrency 1', async () => {
+    const { server, maxInFlight } = await pagedServer(5);
+    const pages = await collect(
+      setup(server).run({
+        paginator: knownAheadPaginator(),
+        concurrency: 1,
+        selectRecords: (body) => (body as { items: Record<string, unknown>[] }).items,
+      }),
+    );
+    expect(pages).toHaveLength(5);
+    expect(maxInFlight()).toBe(1);
+  });
+
+  it('should use only the responses the paginator then asks for', async () => {
+    const { server } = await pagedServer(4);
+    const pages = await collect(
+      setup(server).run({
+        paginator: knownAheadPaginator({ lie: true }),
+        concurrency: 2,
+        selectRecords: (body) => (body as { items: Record<string, unknown>[] }).items,
+      }),
+    );
+    expect(pages.map((page) => page.records[0]?.page)).toEqual([0, 1, 2, 3]);
+  });
+});

@@ -248,6 +248,9 @@ function resourceFields(mode: Mode) {
       .array(nonEmptyString)
       .describe('Parent fields copied into child records as _<parent>_<field>.'),
     maxPages: positiveInteger.describe('Stop a request sequence after this many pages.'),
+    concurrency: positiveInteger.describe(
+      'Requests in flight at once when the paginator knows the pages ahead (offset with a total); 1 fetches one page at a time. @default 4',
+    ),
     nested: z
       .enum(['flatten', 'json'])
       .describe('Arrays become child tables (flatten) or stay JSON. @default flatten'),

@@ -87,6 +87,11 @@ export interface ResourceDefaultsConfig {
   includeFromParent?: string[];
   /** Stop a request sequence after this many pages. @default unlimited */
   maxPages?: number;
+  /**
+   * Requests in flight at once when the paginator knows the pages ahead (offset with a known
+   * total); pages are still loaded in order. 1 fetches one page at a time. @default 4
+   */
+  concurrency?: number;
   /** Arrays become child tables (`flatten`) or stay JSON (`json`). @default 'flatten' */
   nested?: 'flatten' | 'json';
   /** Whether the resource's pages are emitted (a non-selected parent is still fetched for its children). @default true */

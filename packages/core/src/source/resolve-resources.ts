@@ -28,6 +28,7 @@ export interface ResolvedResource {
   processingSteps: ProcessingStep[];
   includeFromParent: string[];
   maxPages: number | undefined;
+  concurrency: number | undefined;
   retry: RetryOptions | undefined;
   timeoutMs: number | undefined;
   selected: boolean;
@@ -128,6 +129,7 @@ function resolveResource(
       : [],
     includeFromParent: stringList(fields.includeFromParent),
     maxPages: asNumber(fields.maxPages),
+    concurrency: asNumber(fields.concurrency),
     retry: fields.retry ? camelRetry(fields.retry.value) : undefined,
     timeoutMs: asNumber(fields.timeoutMs),
     selected: fields.selected?.value !== false,

@@ -100,6 +100,7 @@ export function runSource(
       paginator: resource.paginator,
       selectRecords: resource.selectRecords,
       ...(resource.maxPages === undefined ? {} : { maxPages: resource.maxPages }),
+      ...(resource.concurrency === undefined ? {} : { concurrency: resource.concurrency }),
       ...(checkpoint === undefined ? {} : { checkpoint }),
       ...(resource.retry === undefined ? {} : { retry: resource.retry }),
       ...(resource.timeoutMs === undefined ? {} : { timeoutMs: resource.timeoutMs }),
