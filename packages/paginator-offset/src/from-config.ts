@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigIssue, type Paginator, unknownKeyIssues } from '@restsync/core';
+import { ConfigError, type Paginator, unknownKeyIssues } from '@restsync/core';
 import { offsetFromResolved } from './offset-paginator';
 import {
   type OffsetPaginatorOptions,
