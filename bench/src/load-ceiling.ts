@@ -1,7 +1,7 @@
 import { referenceRecords } from '@restsync/testing';
 import { openDatabase } from './database';
 import type { ScenarioResult, ScenarioSettings } from './scenario-io';
-import { peakRssMb } from './scenario-io';
+import { cpuClock, peakRssMb } from './scenario-io';
 
 const batchSize = 10_000;
 const columns = [
@@ -75,6 +75,7 @@ export async function loadCeiling(settings: ScenarioSettings): Promise<ScenarioR
     return { rows: settings.records, seconds, rowsPerSecond: settings.records / seconds };
   };
 
+  const cpu = cpuClock();
   const first = await load(1);
   const update = await load(2);
   const count = await database.queryCount(`SELECT count(*) AS count FROM ${table}`);
@@ -90,6 +91,7 @@ export async function loadCeiling(settings: ScenarioSettings): Promise<ScenarioR
     seconds,
     rowsPerSecond: rows / seconds,
     peakRssMb: peakRssMb(),
+    cpuSeconds: cpu(),
     parts: { first, update },
   };
 }

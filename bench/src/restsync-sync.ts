@@ -3,7 +3,7 @@ import { pipeline, restApiSource, secret } from '@restsync/core';
 import { postgres } from '@restsync/destination-postgres';
 import { offset } from '@restsync/paginator-offset';
 import type { ScenarioResult, ScenarioSettings } from './scenario-io';
-import { peakRssMb } from './scenario-io';
+import { cpuClock, peakRssMb } from './scenario-io';
 
 /** restsync on the reference workload, configured exactly as the seed (DESIGN §1). */
 export async function restsyncSync(settings: ScenarioSettings, scenario: string): Promise<ScenarioResult> {
@@ -21,6 +21,7 @@ export async function restsyncSync(settings: ScenarioSettings, scenario: string)
     ],
   });
   const started = performance.now();
+  const cpu = cpuClock();
   const result = await pipeline({
     name: 'bench',
     dataset: settings.dataset,
@@ -30,5 +31,12 @@ export async function restsyncSync(settings: ScenarioSettings, scenario: string)
   const rows = result.tables.resource_name ?? 0;
   if (rows !== settings.records)
     throw new Error(`restsync loaded ${rows} rows, expected ${settings.records}`);
-  return { scenario, rows, seconds, rowsPerSecond: rows / seconds, peakRssMb: peakRssMb() };
+  return {
+    scenario,
+    rows,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    peakRssMb: peakRssMb(),
+    cpuSeconds: cpu(),
+  };
 }

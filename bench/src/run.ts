@@ -44,7 +44,9 @@ async function scenario(
   const last = stdout.trim().split('\n').at(-1) ?? '';
   const result = JSON.parse(last) as ScenarioResult;
   process.stderr.write(
-    `  ${name}: ${Math.round(result.rowsPerSecond).toLocaleString('en-US')} rows/s, peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
+    `  ${name}: ${Math.round(result.rowsPerSecond).toLocaleString('en-US')} rows/s, ` +
+      `${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds.toFixed(2)} s CPU in the client process, ` +
+      `peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
   );
   return result;
 }

@@ -5,6 +5,8 @@ export interface ScenarioResult {
   seconds: number;
   rowsPerSecond: number;
   peakRssMb: number;
+  /** CPU time (user + system) this process spent in the timed part, in seconds. */
+  cpuSeconds: number;
   /** Extra measurements (the load ceiling reports its first load and its update separately). */
   parts?: Record<string, { rows: number; seconds: number; rowsPerSecond: number }>;
 }
@@ -38,6 +40,15 @@ export function readSettings(env: NodeJS.ProcessEnv): ScenarioSettings {
     );
   }
   return settings;
+}
+
+/** Starts a CPU clock; the returned function gives the CPU seconds used since. */
+export function cpuClock(): () => number {
+  const start = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1e6;
+  };
 }
 
 export function peakRssMb(): number {
