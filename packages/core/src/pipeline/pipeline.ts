@@ -1,11 +1,11 @@
-import type { Destination, DestinationSession, LoadBatch } from '../contracts/destination';
+import type { Destination, DestinationSession, LoadRecord } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
-import type { ResourceInfo, Source, SourcePage } from '../contracts/source';
-import { ConfigError, SchemaError } from '../errors';
-import { createEventBus, type EventBus, type EventListener } from '../events';
-import { createNormalizer, type Normalizer } from '../normalize/normalizer';
-import { BatchBuffer } from './batch-buffer';
+import type { ResourceInfo, Source } from '../contracts/source';
+import { ConfigError } from '../errors';
+import { createEventBus, type EventListener } from '../events';
+import { createNormalizer } from '../normalize/normalizer';
 import { createLoadId } from './load-id';
+import { loadPages, type RunContext } from './load-pages';
 import { type ResourceRunStats, type RunResult, summarize } from './run-result';
 
 export interface PipelineOptions {
@@ -72,15 +72,6 @@ function validateResources(resources: ResourceInfo[], destination: Destination):
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-interface RunContext {
-  loadId: string;
-  session: DestinationSession;
-  normalizer: Normalizer;
-  events: EventBus;
-  stats: Map<string, ResourceRunStats>;
-  tableRows: Map<string, number>;
-}
-
 async function runPipeline(
   options: PipelineOptions & { dataset: string },
   source: Source,
@@ -106,16 +97,16 @@ async function runPipeline(
     source.resources.map((resource) => [resource.name, { rows: 0, pages: 0 }]),
   );
   const tableRows = new Map<string, number>();
-  const baseResult = () => ({
+  const loadRecord = (status: LoadRecord['status'], extra: Partial<LoadRecord> = {}): LoadRecord => ({
     loadId,
     pipeline: options.name,
     dataset: options.dataset,
-    destination: options.destination.description,
-    resources: Object.fromEntries(stats),
-    tables: Object.fromEntries(tableRows),
-    pages: [...stats.values()].reduce((sum, entry) => sum + entry.pages, 0),
-    retries,
-    durationMs: Date.now() - startedAt,
+    status,
+    startedAt: new Date(startedAt).toISOString(),
+    ...(status === 'running'
+      ? {}
+      : { finishedAt: new Date().toISOString(), rows: Object.fromEntries(tableRows) }),
+    ...extra,
   });
 
   try {
@@ -127,13 +118,7 @@ async function runPipeline(
       maxIdentifierLength: options.destination.capabilities.maxIdentifierLength,
     });
     const checkpoints = options.resume === false ? {} : await readCheckpoints(session, source.resources);
-    await session.startLoad({
-      loadId,
-      pipeline: options.name,
-      dataset: options.dataset,
-      status: 'running',
-      startedAt: new Date(startedAt).toISOString(),
-    });
+    await session.startLoad(loadRecord('running'));
     const context: RunContext = { loadId, session, normalizer, events, stats, tableRows };
     await loadPages(context, source, checkpoints, options.batchSize ?? 10_000);
     for (const resource of source.resources) {
@@ -148,31 +133,24 @@ async function runPipeline(
       const resourceStats = stats.get(resource.name) ?? { rows: 0, pages: 0 };
       events.emit({ type: 'resource_done', resource: resource.name, ...resourceStats });
     }
-    const result = { ...baseResult(), status: 'succeeded' as const };
-    await session.finishLoad({
+    await session.finishLoad(loadRecord('succeeded'));
+    const result = {
       loadId,
+      status: 'succeeded' as const,
       pipeline: options.name,
       dataset: options.dataset,
-      status: 'succeeded',
-      startedAt: new Date(startedAt).toISOString(),
-      finishedAt: new Date().toISOString(),
-      rows: result.tables,
-    });
+      destination: options.destination.description,
+      resources: Object.fromEntries(stats),
+      tables: Object.fromEntries(tableRows),
+      pages: [...stats.values()].reduce((sum, entry) => sum + entry.pages, 0),
+      retries,
+      durationMs: Date.now() - startedAt,
+    };
     return { ...result, summary: () => summarize(result) };
   } catch (error) {
     const message = redact(error instanceof Error ? error.message : String(error));
-    await session
-      .finishLoad({
-        loadId,
-        pipeline: options.name,
-        dataset: options.dataset,
-        status: 'failed',
-        startedAt: new Date(startedAt).toISOString(),
-        finishedAt: new Date().toISOString(),
-        rows: Object.fromEntries(tableRows),
-        error: message,
-      })
-      .catch(() => undefined);
+    // Recording the failure must not hide the error that caused it.
+    await session.finishLoad(loadRecord('failed', { error: message })).catch(() => undefined);
     events.emit({ type: 'log', level: 'error', message });
     throw error;
   } finally {
@@ -191,107 +169,4 @@ async function readCheckpoints(
     if (state?.status === 'in_progress' && state.checkpoint) checkpoints[resource.name] = state.checkpoint;
   }
   return checkpoints;
-}
-
-/**
- * Streams pages into bounded batches. While one batch is being written the next one is filled,
- * so fetching and loading overlap; at most two batches are in memory.
- */
-async function loadPages(
-  context: RunContext,
-  source: Source,
-  checkpoints: Record<string, PaginatorCheckpoint>,
-  batchSize: number,
-): Promise<void> {
-  let buffer = new BatchBuffer();
-  let pendingWrite: Promise<void> | undefined;
-
-  const flush = async () => {
-    if (pendingWrite) await pendingWrite;
-    pendingWrite = undefined;
-    if (buffer.isEmpty) return;
-    const batch = buildBatch(context, buffer);
-    buffer = new BatchBuffer();
-    pendingWrite = writeBatch(context, batch);
-    // Keep a rejected write from being reported as unhandled before it is awaited.
-    pendingWrite.catch(() => undefined);
-  };
-
-  try {
-    for await (const page of source.pages({ events: context.events, checkpoints })) {
-      buffer.add(normalizePage(context, page));
-      const stats = context.stats.get(page.resource);
-      if (stats) {
-        stats.pages += 1;
-        stats.rows += page.records.length;
-      }
-      buffer.setState({
-        resource: page.resource,
-        status: 'in_progress',
-        ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
-        loadId: context.loadId,
-        updatedAt: new Date().toISOString(),
-      });
-      if (buffer.rowCount >= batchSize) await flush();
-    }
-    await flush();
-  } finally {
-    // A fetch or normalize failure must not leave a write running under the failed load's bookkeeping.
-    await pendingWrite?.catch(() => undefined);
-  }
-  if (pendingWrite) await pendingWrite;
-}
-
-function normalizePage(context: RunContext, page: SourcePage) {
-  try {
-    return context.normalizer.normalize(page.resource, page.records, context.loadId);
-  } catch (error) {
-    if (error instanceof SchemaError) {
-      throw new SchemaError(
-        `${error.message} (page ${page.index + 1}, ${page.request.method} ${page.request.url})`,
-        {
-          cause: error,
-        },
-      );
-    }
-    throw error;
-  }
-}
-
-function buildBatch(context: RunContext, buffer: BatchBuffer): LoadBatch {
-  const changes = context.normalizer.takeChanges();
-  const schema = context.normalizer.schema();
-  for (const change of changes) {
-    context.events.emit({
-      type: 'schema_changed',
-      table: change.table,
-      version: schema.version,
-      added: change.addedColumns,
-    });
-  }
-  const { tables, states } = buffer.drain();
-  // Every table batch carries the latest table schema, so earlier rows meet the grown columns.
-  const current = tables.map((entry) => ({
-    table: context.normalizer.table(entry.table.name) ?? entry.table,
-    rows: entry.rows,
-  }));
-  return { loadId: context.loadId, ...(changes.length > 0 ? { schema } : {}), tables: current, states };
-}
-
-async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> {
-  await context.session.write(batch);
-  const perResource = new Map<string, Record<string, number>>();
-  for (const entry of batch.tables) {
-    context.tableRows.set(
-      entry.table.name,
-      (context.tableRows.get(entry.table.name) ?? 0) + entry.rows.length,
-    );
-    const counts = perResource.get(entry.table.resource) ?? {};
-    counts[entry.table.name] = entry.rows.length;
-    perResource.set(entry.table.resource, counts);
-  }
-  for (const [resource, tables] of perResource) {
-    const rows = Object.values(tables).reduce((sum, count) => sum + count, 0);
-    context.events.emit({ type: 'batch_loaded', resource, rows, tables });
-  }
 }
