@@ -45,10 +45,19 @@ function cleanEnvironment(extra: Record<string, string | undefined>): NodeJS.Pro
 
 /** Runs `restsync <args>` from source in a child process (`node --conditions=@restsync/source --import tsx bin.ts`). */
 export function spawnCli(args: string[], options: SpawnCliOptions): Promise<CliProcessResult> {
+  return spawnTypeScript(binPath, args, options);
+}
+
+/** Runs a TypeScript file of the repository from source in a child process, as `pnpm` scripts do. */
+export function spawnTypeScript(
+  scriptPath: string,
+  args: string[],
+  options: SpawnCliOptions,
+): Promise<CliProcessResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--conditions=@restsync/source', '--import', tsxLoader, binPath, ...args],
+      ['--conditions=@restsync/source', '--import', tsxLoader, scriptPath, ...args],
       { cwd: options.cwd, env: cleanEnvironment(options.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stdout = '';
