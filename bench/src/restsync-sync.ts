@@ -26,6 +26,7 @@ export async function restsyncSync(settings: ScenarioSettings, scenario: string)
     name: 'bench',
     dataset: settings.dataset,
     destination: postgres({ url: settings.databaseUrl }),
+    ...(settings.batchSize ? { batchSize: settings.batchSize } : {}),
   }).run(source);
   const seconds = (performance.now() - started) / 1000;
   const rows = result.tables.resource_name ?? 0;

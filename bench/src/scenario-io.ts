@@ -19,6 +19,8 @@ export interface ScenarioSettings {
   /** Postgres server URL, or a `pglite:<directory>` location. */
   databaseUrl: string;
   dataset: string;
+  /** The pipeline's batch size (BENCH_BATCH_SIZE); the pipeline's default when unset. */
+  batchSize?: number;
 }
 
 export function readSettings(env: NodeJS.ProcessEnv): ScenarioSettings {
@@ -28,6 +30,7 @@ export function readSettings(env: NodeJS.ProcessEnv): ScenarioSettings {
     records: Number(env.BENCH_N),
     databaseUrl: env.BENCH_DATABASE_URL ?? '',
     dataset: env.BENCH_DATASET ?? '',
+    ...(env.BENCH_BATCH_SIZE ? { batchSize: Number(env.BENCH_BATCH_SIZE) } : {}),
   };
   if (
     !settings.apiUrl ||

@@ -14,7 +14,7 @@ export interface PipelineOptions {
   destination: Destination;
   /** Postgres schema / MongoDB database to load into. @default `<name>_dataset` */
   dataset?: string;
-  /** Rows buffered before a batch is written (one transaction per batch). @default 10000 */
+  /** Rows buffered before a batch is written (one transaction per batch). @default 5000 */
   batchSize?: number;
   /** Continue an interrupted run from the stored paginator checkpoints. @default true */
   resume?: boolean;
@@ -120,7 +120,7 @@ async function runPipeline(
     const checkpoints = options.resume === false ? {} : await readCheckpoints(session, source.resources);
     await session.startLoad(loadRecord('running'));
     const context: RunContext = { loadId, session, normalizer, events, stats, tableRows };
-    await loadPages(context, source, checkpoints, options.batchSize ?? 10_000);
+    await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
     for (const resource of source.resources) {
       const tables = normalizer.schema().tables.filter((table) => table.resource === resource.name);
       await session.completeResource({
