@@ -1,10 +1,10 @@
 import { pipeline } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
-import { type ReferenceApi, referenceRecords, startReferenceApi } from '@restsync/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { referenceRecords } from '@restsync/testing';
+import { describe, expect, it } from 'vitest';
 import { failingStateClient, injectedStateFailure } from './sync-helpers/failing-state-client';
 import { type MongodbTarget, openMongodbTarget } from './sync-helpers/mongodb-target';
-import { seedApiKey, seedSource } from './sync-helpers/seed-source';
+import { seedSource, useSeedApi } from './sync-helpers/seed-source';
 
 const recordCount = 1000;
 const target: MongodbTarget = await openMongodbTarget();
@@ -35,34 +35,19 @@ function expectedRecords(generation: number) {
 }
 
 describe(`seed config synced into MongoDB (${target.label})`, () => {
-  let api: ReferenceApi;
-
-  beforeAll(async () => {
-    api = await startReferenceApi({ records: recordCount, apiKey: seedApiKey });
-  });
-  beforeEach(() => {
-    vi.stubEnv('API_KEY', seedApiKey);
-    api.setGeneration(1);
-  });
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-  afterAll(async () => {
-    await api.close();
-    await target.close();
-  });
+  const seedApi = useSeedApi(recordCount, () => target.close());
 
   it('should hold exactly N documents with the second run values after syncing twice', async () => {
     const dataset = target.dataset('sync_twice');
     const run = () =>
       pipeline({ name: 'seed', destination: mongodb({ url: target.url }), dataset }).run(
-        seedSource({ baseUrl: api.url }),
+        seedSource({ baseUrl: seedApi().url }),
       );
     const first = await run();
     expect(first.status).toBe('succeeded');
     expect(await storedRecords(dataset)).toEqual(expectedRecords(1));
 
-    api.setGeneration(2);
+    seedApi().setGeneration(2);
     const second = await run();
 
     expect(second.status).toBe('succeeded');
@@ -92,7 +77,7 @@ describe(`seed config synced into MongoDB (${target.label})`, () => {
       dataset,
       batchSize: 200,
     })
-      .run(seedSource({ baseUrl: api.url }))
+      .run(seedSource({ baseUrl: seedApi().url }))
       .catch((error: unknown) => error);
 
     expect((failure as Error).message).toContain(injectedStateFailure);
@@ -114,7 +99,7 @@ describe(`seed config synced into MongoDB (${target.label})`, () => {
       destination: mongodb({ url: target.url }),
       dataset,
       batchSize: 200,
-    }).run(seedSource({ baseUrl: api.url }));
+    }).run(seedSource({ baseUrl: seedApi().url }));
 
     expect(rerun.status).toBe('succeeded');
     // Resumed after batch 2: offsets 400..900.

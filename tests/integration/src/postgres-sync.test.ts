@@ -1,9 +1,9 @@
 import { ConfigError, pipeline } from '@restsync/core';
-import { type ReferenceApi, referenceRecords, startReferenceApi } from '@restsync/testing';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { referenceRecords } from '@restsync/testing';
+import { describe, expect, it } from 'vitest';
 import { failingDestination, injectedWriteFailure } from './sync-helpers/failing-destination';
 import { openPostgresTarget, type PostgresTarget } from './sync-helpers/postgres-target';
-import { seedApiKey, seedSource } from './sync-helpers/seed-source';
+import { seedSource, useSeedApi } from './sync-helpers/seed-source';
 
 const recordCount = 1000;
 const target: PostgresTarget = await openPostgresTarget();
@@ -62,37 +62,22 @@ async function states(dataset: string) {
 }
 
 describe(`seed config synced into Postgres (${target.label})`, () => {
-  let api: ReferenceApi;
-
-  beforeAll(async () => {
-    api = await startReferenceApi({ records: recordCount, apiKey: seedApiKey });
-  });
-  beforeEach(() => {
-    vi.stubEnv('API_KEY', seedApiKey);
-    api.setGeneration(1);
-  });
-  afterEach(() => {
-    vi.unstubAllEnvs();
-  });
-  afterAll(async () => {
-    await api.close();
-    await target.close();
-  });
+  const seedApi = useSeedApi(recordCount, () => target.close());
 
   it('should hold exactly N rows with the second run values after syncing twice', async () => {
     const dataset = target.dataset('sync_twice');
     const run = () =>
       pipeline({ name: 'seed', destination: target.destination(), dataset }).run(
-        seedSource({ baseUrl: api.url }),
+        seedSource({ baseUrl: seedApi().url }),
       );
-    const before = api.stats();
+    const before = seedApi().stats();
     const first = await run();
     expect(first.status).toBe('succeeded');
     expect(await storedRows(dataset)).toEqual(
       expectedRows(1).map((row) => ({ ...row, load_id: first.loadId })),
     );
 
-    api.setGeneration(2);
+    seedApi().setGeneration(2);
     const second = await run();
 
     expect(second.status).toBe('succeeded');
@@ -102,13 +87,13 @@ describe(`seed config synced into Postgres (${target.label})`, () => {
     expect(rows).toEqual(expectedRows(2).map((row) => ({ ...row, load_id: second.loadId })));
     // Spot checks against the generator, so a mistake in expectedRows() cannot hide one in the load.
     for (const id of [1, 2, 137, 500, 999, 1000]) {
-      const record = api.record(id, 2);
+      const record = seedApi().record(id, 2);
       expect(rows[id - 1]).toMatchObject({ id, name: `name-${id}-g2`, value: record.value });
       expect(rows[id - 1]?.nested__a).toBe(record.nested.a);
       expect(rows[id - 1]?.updated_epoch).toBe(Date.parse(record.updated_at) / 1000);
     }
     // Ten pages of 100 per run, each fetched once.
-    expect(api.stats().served - before.served).toBe(20);
+    expect(seedApi().stats().served - before.served).toBe(20);
     expect(await loads(dataset)).toEqual([
       { load_id: first.loadId, status: 'succeeded', rows: { resource_name: recordCount }, error: null },
       { load_id: second.loadId, status: 'succeeded', rows: { resource_name: recordCount }, error: null },
@@ -129,7 +114,7 @@ describe(`seed config synced into Postgres (${target.label})`, () => {
     const dying = failingDestination(target.destination(), { failOnWrite: 3 });
 
     const failure = await pipeline({ name: 'seed', destination: dying, dataset, batchSize: 200 })
-      .run(seedSource({ baseUrl: api.url }))
+      .run(seedSource({ baseUrl: seedApi().url }))
       .catch((error: unknown) => error);
 
     expect((failure as Error).message).toBe(injectedWriteFailure);
@@ -147,7 +132,7 @@ describe(`seed config synced into Postgres (${target.label})`, () => {
       destination: target.destination(),
       dataset,
       batchSize: 200,
-    }).run(seedSource({ baseUrl: api.url }));
+    }).run(seedSource({ baseUrl: seedApi().url }));
 
     expect(rerun.status).toBe('succeeded');
     // The rerun fetched offsets 400..900 only: six pages, 600 records. (The server's own counters
@@ -178,11 +163,11 @@ describe(`seed config synced into Postgres (${target.label})`, () => {
 
   it('should refuse merge without a primary key with a ConfigError before any request', async () => {
     const dataset = target.dataset('sync_no_key');
-    const before = api.stats();
+    const before = seedApi().stats();
 
     const error = await (async () =>
       pipeline({ name: 'seed', destination: target.destination(), dataset }).run(
-        seedSource({ baseUrl: api.url, resourceDefaults: { writeDisposition: 'merge' } }),
+        seedSource({ baseUrl: seedApi().url, resourceDefaults: { writeDisposition: 'merge' } }),
       ))().catch((caught: unknown) => caught);
 
     expect(ConfigError.isInstance(error)).toBe(true);
@@ -192,6 +177,6 @@ describe(`seed config synced into Postgres (${target.label})`, () => {
         message: expect.stringContaining('writeDisposition "merge" needs a primary key'),
       },
     ]);
-    expect(api.stats().requests - before.requests).toBe(0);
+    expect(seedApi().stats().requests - before.requests).toBe(0);
   });
 });

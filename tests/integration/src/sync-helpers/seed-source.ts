@@ -1,6 +1,8 @@
 import { apiKey } from '@restsync/auth-api-key';
 import { type ResourceDefaultsConfig, restApiSource, type Source, secret } from '@restsync/core';
 import { offset } from '@restsync/paginator-offset';
+import { type ReferenceApi, startReferenceApi } from '@restsync/testing';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 
 /** The API key the tests put in `API_KEY` (the seed config reads it with `secret('api_key')`). */
 export const seedApiKey = 'sync-test-key-5e1d08';
@@ -27,4 +29,31 @@ export function seedSource(options: SeedSourceOptions): Source {
       },
     ],
   });
+}
+
+/**
+ * Starts the reference API (serving `records`, keyed with `seedApiKey`) for the tests of the
+ * calling `describe`: generation 1 and `API_KEY` set before each test, closed after all, with
+ * `onClose` run then too. Returns a getter for the running API.
+ */
+export function useSeedApi(records: number, onClose: () => Promise<void>): () => ReferenceApi {
+  let api: ReferenceApi | undefined;
+  beforeAll(async () => {
+    api = await startReferenceApi({ records, apiKey: seedApiKey });
+  });
+  beforeEach(() => {
+    vi.stubEnv('API_KEY', seedApiKey);
+    api?.setGeneration(1);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+  afterAll(async () => {
+    await api?.close();
+    await onClose();
+  });
+  return () => {
+    if (!api) throw new Error('the reference API starts in beforeAll');
+    return api;
+  };
 }
