@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startReferenceApi } from '@restsync/testing';
 import { openDatabase } from './database';
+import { cores, machineBusySeconds } from './machine-cpu';
 import type { ScenarioResult } from './scenario-io';
 
 /**
@@ -29,6 +30,8 @@ async function scenario(
   count: number,
   dataset: string,
 ): Promise<ScenarioResult> {
+  const apiCpu = process.cpuUsage();
+  const machineBefore = machineBusySeconds();
   const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'scenario.js'), name], {
     env: {
       ...process.env,
@@ -43,9 +46,17 @@ async function scenario(
   });
   const last = stdout.trim().split('\n').at(-1) ?? '';
   const result = JSON.parse(last) as ScenarioResult;
+  const apiUsed = process.cpuUsage(apiCpu);
+  const apiSeconds = (apiUsed.user + apiUsed.system) / 1e6;
+  const machineAfter = machineBusySeconds();
+  const machine =
+    machineBefore === undefined || machineAfter === undefined
+      ? ''
+      : `, machine ${(machineAfter - machineBefore).toFixed(2)} s busy on ${cores} cores`;
   process.stderr.write(
     `  ${name}: ${Math.round(result.rowsPerSecond).toLocaleString('en-US')} rows/s, ` +
-      `${result.seconds.toFixed(2)} s wall, ${result.cpuSeconds.toFixed(2)} s CPU in the client process, ` +
+      `${result.seconds.toFixed(2)} s wall; CPU: client ${result.cpuSeconds.toFixed(2)} s, ` +
+      `API server ${apiSeconds.toFixed(2)} s${machine} (whole scenario process, start-up included); ` +
       `peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
   );
   return result;
