@@ -4,6 +4,21 @@ export type ConfigPath = readonly (string | number)[];
 /** Which spelling a config uses: camelCase (code) or snake_case (dlt's form). */
 export type Spelling = 'camel' | 'snake';
 
+/** Options a resource and `resourceDefaults` share (a resource adds its `name`). */
+const resourceOptionKeys = [
+  'endpoint',
+  'primaryKey',
+  'writeDisposition',
+  'processingSteps',
+  'includeFromParent',
+  'maxPages',
+  'concurrency',
+  'nested',
+  'selected',
+  'retry',
+  'timeoutMs',
+] as const;
+
 /** Keys of each config object, in camelCase. Every key also accepts its snake_case spelling. */
 export const configKeys = {
   root: ['client', 'resourceDefaults', 'resources'],
@@ -19,33 +34,8 @@ export const configKeys = {
     'auth',
     'responseActions',
   ],
-  resourceDefaults: [
-    'endpoint',
-    'primaryKey',
-    'writeDisposition',
-    'processingSteps',
-    'includeFromParent',
-    'maxPages',
-    'concurrency',
-    'nested',
-    'selected',
-    'retry',
-    'timeoutMs',
-  ],
-  resource: [
-    'name',
-    'endpoint',
-    'primaryKey',
-    'writeDisposition',
-    'processingSteps',
-    'includeFromParent',
-    'maxPages',
-    'concurrency',
-    'nested',
-    'selected',
-    'retry',
-    'timeoutMs',
-  ],
+  resourceDefaults: resourceOptionKeys,
+  resource: ['name', ...resourceOptionKeys],
   retry: ['maxRetries', 'initialDelayMs', 'backoffFactor', 'maxDelayMs', 'maxRetryDelayMs', 'retryStatuses'],
   responseAction: ['status', 'content', 'action'],
   resolveParam: ['type', 'resource', 'field'],
