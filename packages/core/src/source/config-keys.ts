@@ -46,6 +46,18 @@ export type ConfigObjectKind = keyof typeof configKeys;
 /** Extra spellings accepted for a key (dlt names that differ from ours). */
 const aliases: Partial<Record<string, readonly string[]>> = { status: ['status_code'] };
 
+/** dlt resource hints restsync does not support yet (a resource and `resource_defaults` alike). */
+const unsupportedResourceHints = [
+  'table_name',
+  'max_table_nesting',
+  'columns',
+  'merge_key',
+  'schema_contract',
+  'table_format',
+  'parallelized',
+  'file_format',
+] as const;
+
 /**
  * dlt options restsync does not support yet, per object kind. They are reported with a clear
  * message instead of "unknown key".
@@ -53,27 +65,8 @@ const aliases: Partial<Record<string, readonly string[]>> = { status: ['status_c
 export const unsupportedDltKeys: Partial<Record<ConfigObjectKind, readonly string[]>> = {
   client: ['session'],
   endpoint: ['incremental', 'data'],
-  resource: [
-    'table_name',
-    'max_table_nesting',
-    'columns',
-    'merge_key',
-    'schema_contract',
-    'table_format',
-    'parallelized',
-    'parent',
-    'file_format',
-  ],
-  resourceDefaults: [
-    'table_name',
-    'max_table_nesting',
-    'columns',
-    'merge_key',
-    'schema_contract',
-    'table_format',
-    'parallelized',
-    'file_format',
-  ],
+  resource: [...unsupportedResourceHints, 'parent'],
+  resourceDefaults: unsupportedResourceHints,
 };
 
 /** `baseUrl` → `base_url`. */
