@@ -1,5 +1,102 @@
 import { describe, expect, it } from 'vitest';
-import { AuthError, ConfigError, DestinationError, HttpError, RateLimitError, RestsyncError } from './errors';
+import {
+  AuthError,
+  ConfigError,
+  DestinationError,
+  HttpError,
+  PaginationError,
+  RateLimitError,
+  ResponseError,
+  RestsyncError,
+  SchemaError,
+  SecretError,
+} from './errors';
+
+const httpDetails = {
+  resource: 'users',
+  method: 'GET',
+  url: 'https://x.test/users',
+  status: 500,
+  attempts: 1,
+};
+
+interface ErrorCase {
+  errorClass: { name: string; marker: symbol; isInstance(error: unknown): boolean };
+  create: () => Error;
+  /** The classes whose isInstance must answer true: the class itself and its ancestors. */
+  isA: object[];
+}
+
+/** One instance of every error class, with the classes it must answer for. */
+const errorCases: ErrorCase[] = [
+  { errorClass: RestsyncError, create: () => new RestsyncError('http', 'x'), isA: [RestsyncError] },
+  {
+    errorClass: ConfigError,
+    create: () => new ConfigError([{ path: 'a', message: 'b' }]),
+    isA: [RestsyncError, ConfigError],
+  },
+  {
+    errorClass: SecretError,
+    create: () => new SecretError('API_KEY', ['env']),
+    isA: [RestsyncError, SecretError],
+  },
+  { errorClass: HttpError, create: () => new HttpError(httpDetails), isA: [RestsyncError, HttpError] },
+  {
+    errorClass: AuthError,
+    create: () => new AuthError({ ...httpDetails, status: 401 }),
+    isA: [RestsyncError, HttpError, AuthError],
+  },
+  {
+    errorClass: RateLimitError,
+    create: () => new RateLimitError({ ...httpDetails, status: 429 }, 1000, 'wait'),
+    isA: [RestsyncError, HttpError, RateLimitError],
+  },
+  { errorClass: ResponseError, create: () => new ResponseError('x'), isA: [RestsyncError, ResponseError] },
+  {
+    errorClass: PaginationError,
+    create: () => new PaginationError('x'),
+    isA: [RestsyncError, PaginationError],
+  },
+  { errorClass: SchemaError, create: () => new SchemaError('x'), isA: [RestsyncError, SchemaError] },
+  {
+    errorClass: DestinationError,
+    create: () => new DestinationError('x'),
+    isA: [RestsyncError, DestinationError],
+  },
+];
+
+describe('isInstance of every error class', () => {
+  // Regression: DestinationError.isInstance(new ConfigError(...)) was true, because only ConfigError and
+  // HttpError overrode the inherited base check.
+  for (const checker of errorCases) {
+    for (const subject of errorCases) {
+      const expected = subject.isA.includes(checker.errorClass);
+      it(`should answer ${expected} for ${checker.errorClass.name}.isInstance(new ${subject.errorClass.name})`, () => {
+        expect(checker.errorClass.isInstance(subject.create())).toBe(expected);
+      });
+    }
+  }
+
+  it("should give every class its own marker, so none inherits its parent's check", () => {
+    const markers = errorCases.map(({ errorClass }) => {
+      expect(Object.hasOwn(errorClass, 'marker')).toBe(true);
+      return errorClass.marker;
+    });
+    expect(new Set(markers).size).toBe(markers.length);
+  });
+
+  it('should recognise an error from another copy of the package by its class marker only', () => {
+    const foreignAuth = Object.assign(new Error('x'), {
+      [Symbol.for('restsync.error')]: true,
+      [Symbol.for('restsync.error.http')]: true,
+      [Symbol.for('restsync.error.auth')]: true,
+    });
+    expect(AuthError.isInstance(foreignAuth)).toBe(true);
+    expect(HttpError.isInstance(foreignAuth)).toBe(true);
+    expect(DestinationError.isInstance(foreignAuth)).toBe(false);
+    expect(ConfigError.isInstance(foreignAuth)).toBe(false);
+  });
+});
 
 describe('RestsyncError.isInstance', () => {
   it('should recognise errors from any copy of the package by their marker', () => {

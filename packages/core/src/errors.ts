@@ -1,4 +1,13 @@
-const marker = Symbol.for('restsync.error');
+import { committedText, type RunResult } from './pipeline/run-result';
+
+/** Marks an instance with the marker of its class and of every ancestor class. */
+function markInstance(instance: object, errorClass: object): void {
+  for (let current = errorClass; current !== Function.prototype; current = Object.getPrototypeOf(current)) {
+    if (Object.hasOwn(current, 'marker')) {
+      (instance as Record<symbol, unknown>)[(current as { marker: symbol }).marker] = true;
+    }
+  }
+}
 
 /** Stable machine-readable error codes. */
 export type RestsyncErrorCode =
@@ -10,7 +19,8 @@ export type RestsyncErrorCode =
   | 'response'
   | 'pagination'
   | 'schema'
-  | 'destination';
+  | 'destination'
+  | 'cancelled';
 
 export interface RestsyncErrorOptions {
   cause?: unknown;
@@ -21,7 +31,11 @@ export interface RestsyncErrorOptions {
  * `instanceof`: it works across duplicate copies of the package.
  */
 export class RestsyncError extends Error {
-  readonly [marker] = true;
+  /**
+   * This class's `Symbol.for` marker. Every subclass declares its own, so `isInstance` answers
+   * only for the class and its subclasses, across duplicate copies of the package.
+   */
+  static readonly marker: symbol = Symbol.for('restsync.error');
   readonly code: RestsyncErrorCode;
   /** Whether repeating the same operation may succeed. */
   readonly isRetryable: boolean;
@@ -32,13 +46,22 @@ export class RestsyncError extends Error {
     options: RestsyncErrorOptions & { isRetryable?: boolean } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    markInstance(this, new.target);
     this.name = 'RestsyncError';
     this.code = code;
     this.isRetryable = options.isRetryable ?? false;
   }
 
-  static isInstance(error: unknown): error is RestsyncError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  /** Whether `error` is an instance of this class (or a subclass), from any copy of the package. */
+  static isInstance<T extends abstract new (...args: never[]) => RestsyncError>(
+    this: T & { marker: symbol },
+    error: unknown,
+  ): error is InstanceType<T> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class isInstance is called on, so each subclass checks its own marker.
+    const classMarker = this.marker;
+    return (
+      typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[classMarker] === true
+    );
   }
 }
 
@@ -51,6 +74,7 @@ export interface ConfigIssue {
 
 /** The config is wrong. Lists every problem found, each with its path. Thrown before any request. */
 export class ConfigError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.config');
   readonly issues: ConfigIssue[];
 
   constructor(issues: ConfigIssue[], options: RestsyncErrorOptions = {}) {
@@ -60,14 +84,11 @@ export class ConfigError extends RestsyncError {
     this.name = 'ConfigError';
     this.issues = issues;
   }
-
-  static override isInstance(error: unknown): error is ConfigError {
-    return RestsyncError.isInstance(error) && error.code === 'config';
-  }
 }
 
 /** A secret could not be resolved. The message lists every place that was looked at. */
 export class SecretError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.secret');
   readonly secretName: string;
   readonly searched: string[];
 
@@ -107,6 +128,7 @@ function describeHttp(details: HttpErrorDetails): string {
 
 /** An HTTP request failed (a non-success status, or a transport error after all retries). */
 export class HttpError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.http');
   readonly details: HttpErrorDetails;
 
   constructor(
@@ -129,18 +151,11 @@ export class HttpError extends RestsyncError {
   get attempts(): number {
     return this.details.attempts;
   }
-
-  static override isInstance(error: unknown): error is HttpError {
-    return (
-      RestsyncError.isInstance(error) &&
-      'details' in error &&
-      ['http', 'auth', 'rate_limit'].includes(error.code)
-    );
-  }
 }
 
 /** The API rejected the credentials (401/403). Never retried. */
 export class AuthError extends HttpError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.auth');
   constructor(details: HttpErrorDetails, options: RestsyncErrorOptions = {}) {
     super(details, {
       ...options,
@@ -153,6 +168,7 @@ export class AuthError extends HttpError {
 
 /** The API asked us to wait longer than `maxRetryDelay`, or kept rate-limiting after all retries. */
 export class RateLimitError extends HttpError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.rate_limit');
   /** The wait the API asked for, in milliseconds, when known. */
   readonly waitMs: number | undefined;
 
@@ -170,6 +186,7 @@ export class RateLimitError extends HttpError {
 
 /** The response could not be used: malformed JSON, a data selector that matches nothing, a record without its primary key. */
 export class ResponseError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.response');
   constructor(message: string, options: RestsyncErrorOptions & { isRetryable?: boolean } = {}) {
     super('response', message, options);
     this.name = 'ResponseError';
@@ -178,6 +195,7 @@ export class ResponseError extends RestsyncError {
 
 /** The pagination went wrong: a loop (same next request twice) or an impossible state. */
 export class PaginationError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.pagination');
   constructor(message: string, options: RestsyncErrorOptions = {}) {
     super('pagination', message, options);
     this.name = 'PaginationError';
@@ -186,6 +204,7 @@ export class PaginationError extends RestsyncError {
 
 /** Data cannot be mapped to the schema. */
 export class SchemaError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.schema');
   constructor(message: string, options: RestsyncErrorOptions = {}) {
     super('schema', message, options);
     this.name = 'SchemaError';
@@ -194,6 +213,7 @@ export class SchemaError extends RestsyncError {
 
 /** The destination failed (connection, SQL). The message names the table; it never contains a password. */
 export class DestinationError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.destination');
   readonly table: string | undefined;
 
   constructor(
@@ -203,5 +223,22 @@ export class DestinationError extends RestsyncError {
     super('destination', message, options);
     this.name = 'DestinationError';
     this.table = options.table;
+  }
+}
+
+/**
+ * The run was cancelled through its `AbortSignal` (e.g. Ctrl-C). Not a success: `result` says
+ * exactly what this run committed (batches, rows per table); the load is recorded as `cancelled`
+ * and the next run resumes after the last committed batch.
+ */
+export class RunCancelledError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.cancelled');
+  /** What the run committed before it stopped (`status: 'cancelled'`). */
+  readonly result: RunResult;
+
+  constructor(result: RunResult, reason: string, options: RestsyncErrorOptions = {}) {
+    super('cancelled', `Pipeline "${result.pipeline}" was cancelled (${reason}): ${committedText(result)}.`, options);
+    this.name = 'RunCancelledError';
+    this.result = result;
   }
 }
