@@ -1,4 +1,4 @@
-import { referenceRecords } from '@restsync/testing';
+import { referenceRecords } from '@restsync/test-server';
 import { openDatabase } from './database';
 import type { ScenarioResult, ScenarioSettings } from './scenario-io';
 import { cpuClock, peakRssMb } from './scenario-io';

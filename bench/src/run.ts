@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startReferenceApi } from '@restsync/testing';
+import { startReferenceApi } from '@restsync/test-server';
 import { openDatabase } from './database';
 import { cores, machineBusySeconds } from './machine-cpu';
 import type { ScenarioResult } from './scenario-io';

@@ -13,7 +13,7 @@ import { apiKey } from '@restsync/auth-api-key';
 import { createProgress, formatSummaryTable } from '@restsync/cli';
 import { pipeline, restApiSource, secret } from '@restsync/core';
 import { offset } from '@restsync/paginator-offset';
-import { startReferenceApi } from '@restsync/testing';
+import { startReferenceApi } from '@restsync/test-server';
 import { chooseDestination } from './destination-choice';
 
 const records = Number(process.env.DEMO_RECORDS ?? 10_000);

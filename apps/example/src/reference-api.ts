@@ -4,7 +4,7 @@
  *
  *   API_KEY=demo-key pnpm restsync run apps/example/sync.json
  */
-import { startReferenceApi } from '@restsync/testing';
+import { startReferenceApi } from '@restsync/test-server';
 
 const port = Number(process.env.PORT ?? 8787);
 const records = Number(process.env.RECORDS ?? 10_000);

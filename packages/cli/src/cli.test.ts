@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ReferenceApi, startReferenceApi } from '@restsync/testing';
+import { type ReferenceApi, startReferenceApi } from '@restsync/test-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './cli';
 import type { JsonResult } from './json-result';

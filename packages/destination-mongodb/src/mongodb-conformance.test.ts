@@ -1,4 +1,4 @@
-import { type MongoWireServer, startMongoWireServer } from '@restsync/testing';
+import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
 import { testDestinationConformance } from '@restsync/testing/conformance';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll } from 'vitest';

@@ -10,7 +10,7 @@ import {
   type TableSchema,
   type WriteDisposition,
 } from '@restsync/core';
-import { type MongoWireServer, startMongoWireServer } from '@restsync/testing';
+import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
 import { type Collection, type Db, type Document, Long, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongodb } from './mongodb-destination';

@@ -1,8 +1,21 @@
-/** A failure the reference API can inject instead of (or before) a normal response. */
-export type FaultKind = '429' | '500' | '502' | '503' | '504' | 'reset' | 'truncated' | 'malformed' | 'slow';
+/** A failure the test server can inject instead of (or before) a normal response. */
+export type FaultKind =
+  | '401'
+  | '429'
+  | '500'
+  | '502'
+  | '503'
+  | '504'
+  | 'reset'
+  | 'truncated'
+  | 'malformed'
+  | 'slow'
+  | 'null-data'
+  | 'empty-data';
 
 /** Every fault kind, in a stable order. */
 export const faultKinds: readonly FaultKind[] = [
+  '401',
   '429',
   '500',
   '502',
@@ -12,11 +25,13 @@ export const faultKinds: readonly FaultKind[] = [
   'truncated',
   'malformed',
   'slow',
+  'null-data',
+  'empty-data',
 ];
 
 /**
  * The kinds a correct client recovers from by retrying, used by rate-based faults unless
- * `kinds` is given. `malformed` (a 200 with broken JSON) and `slow` are left out.
+ * `kinds` is given. `401`, `malformed` (a 200 with broken JSON), `slow` and the data faults are left out.
  */
 export const retryableFaultKinds: readonly FaultKind[] = [
   '429',

@@ -1,4 +1,4 @@
-import { ConfigError } from '@restsync/core';
+import { TestServerOptionsError } from './errors';
 import { describe, expect, it } from 'vitest';
 import { type ReferenceApiOptions, resolveReferenceApiOptions } from './options';
 
@@ -38,8 +38,8 @@ describe('resolveReferenceApiOptions', () => {
         return caught;
       }
     })();
-    expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual([
+    expect(TestServerOptionsError.isInstance(error)).toBe(true);
+    expect((error as TestServerOptionsError).issues.map((issue) => issue.path)).toEqual([
       'records',
       'maxLimit',
       'faults.rate',

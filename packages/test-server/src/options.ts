@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigIssue } from '@restsync/core';
+import { createIssueList, isCount, isDelay } from './errors';
 import { type FaultKind, faultKinds, type ReferenceApiFaults } from './faults';
 
 export interface ReferenceApiOptions {
@@ -45,18 +45,32 @@ export interface ResolvedReferenceApiOptions {
   generation: number;
 }
 
-function isCount(value: number, minimum: number): boolean {
-  return Number.isSafeInteger(value) && value >= minimum;
-}
-
-function isDelay(value: number): boolean {
-  return Number.isFinite(value) && value >= 0;
-}
-
-/** Checks a generation number (a non-negative integer); throws a `ConfigError` naming `path`. */
-export function assertGeneration(generation: number, path: string): void {
-  if (!isCount(generation, 0)) {
-    throw new ConfigError([{ path, message: `must be a non-negative integer, got ${generation}` }]);
+/** Reports invalid `faults` and `script` options into `check`, with paths under `prefix`. */
+export function checkFaultOptions(
+  check: (valid: boolean, path: string, message: string) => void,
+  faults: ReferenceApiFaults | undefined,
+  script: Record<number, FaultKind> | undefined,
+  prefix = '',
+): void {
+  if (faults) {
+    check(faults.rate >= 0 && faults.rate <= 1, `${prefix}faults.rate`, 'must be a probability between 0 and 1');
+    check(
+      faults.kinds === undefined || faults.kinds.length > 0,
+      `${prefix}faults.kinds`,
+      'must list at least one kind',
+    );
+    for (const [index, kind] of (faults.kinds ?? []).entries()) {
+      check(faultKinds.includes(kind), `${prefix}faults.kinds[${index}]`, `unknown fault kind "${kind}"`);
+    }
+    check(
+      faults.maxConsecutive === undefined || faults.maxConsecutive >= 0,
+      `${prefix}faults.maxConsecutive`,
+      'must be a non-negative number',
+    );
+  }
+  for (const [key, kind] of Object.entries(script ?? {})) {
+    check(isCount(Number(key), 1), `${prefix}script.${key}`, 'request numbers start at 1');
+    check(faultKinds.includes(kind), `${prefix}script.${key}`, `unknown fault kind "${kind}"`);
   }
 }
 
@@ -76,10 +90,7 @@ export function resolveReferenceApiOptions(options: ReferenceApiOptions = {}): R
     retryAfterSeconds: options.faults?.retryAfterSeconds ?? options.retryAfterSeconds ?? 1,
     generation: options.generation ?? 1,
   };
-  const issues: ConfigIssue[] = [];
-  const check = (valid: boolean, path: string, message: string) => {
-    if (!valid) issues.push({ path, message });
-  };
+  const { check, throwIfAny } = createIssueList();
   check(isCount(resolved.records, 0), 'records', 'must be a non-negative integer');
   check(isCount(resolved.maxLimit, 1), 'maxLimit', 'must be a positive integer');
   check(isCount(resolved.defaultLimit, 1), 'defaultLimit', 'must be a positive integer');
@@ -88,27 +99,7 @@ export function resolveReferenceApiOptions(options: ReferenceApiOptions = {}): R
   check(isDelay(resolved.slowMs), 'slowMs', 'must be a non-negative number of milliseconds');
   check(isCount(resolved.retryAfterSeconds, 0), 'retryAfterSeconds', 'must be a non-negative integer');
   check(isCount(resolved.generation, 0), 'generation', 'must be a non-negative integer');
-  const faults = resolved.faults;
-  if (faults) {
-    check(faults.rate >= 0 && faults.rate <= 1, 'faults.rate', 'must be a probability between 0 and 1');
-    check(
-      faults.kinds === undefined || faults.kinds.length > 0,
-      'faults.kinds',
-      'must list at least one kind',
-    );
-    for (const [index, kind] of (faults.kinds ?? []).entries()) {
-      check(faultKinds.includes(kind), `faults.kinds[${index}]`, `unknown fault kind "${kind}"`);
-    }
-    check(
-      faults.maxConsecutive === undefined || faults.maxConsecutive >= 0,
-      'faults.maxConsecutive',
-      'must be a non-negative number',
-    );
-  }
-  for (const [key, kind] of Object.entries(resolved.script)) {
-    check(isCount(Number(key), 1), `script.${key}`, 'request numbers start at 1');
-    check(faultKinds.includes(kind), `script.${key}`, `unknown fault kind "${kind}"`);
-  }
-  if (issues.length > 0) throw new ConfigError(issues);
+  checkFaultOptions(check, resolved.faults, resolved.script);
+  throwIfAny();
   return resolved;
 }

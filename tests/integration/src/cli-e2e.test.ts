@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonResult } from '@restsync/cli';
-import { type MongoWireServer, startMongoWireServer } from '@restsync/testing';
+import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
 import { type CliProcessResult, repositoryRoot, spawnCli } from './cli-helpers/spawn-cli';

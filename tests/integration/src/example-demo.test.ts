@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startMongoWireServer } from '@restsync/testing';
+import { startMongoWireServer } from '@restsync/mongo-wire-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, spawnTypeScript } from './cli-helpers/spawn-cli';
 

@@ -1,6 +1,6 @@
 import { pipeline } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
-import { referenceRecords } from '@restsync/testing';
+import { referenceRecords } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { failingStateClient, injectedStateFailure } from './sync-helpers/failing-state-client';
 import { type MongodbTarget, openMongodbTarget } from './sync-helpers/mongodb-target';

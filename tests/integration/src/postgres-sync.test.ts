@@ -1,5 +1,5 @@
 import { ConfigError, pipeline } from '@restsync/core';
-import { referenceRecords } from '@restsync/testing';
+import { referenceRecords } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { failingDestination, injectedWriteFailure } from './sync-helpers/failing-destination';
 import { openPostgresTarget, type PostgresTarget } from './sync-helpers/postgres-target';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type MongoWireServer, startMongoWireServer } from '@restsync/testing';
+import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
 import { MongoClient } from 'mongodb';
 
 /** The MongoDB the tests load into: the server at `MONGODB_URL`, else the wire-protocol test server. */

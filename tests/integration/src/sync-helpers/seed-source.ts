@@ -1,7 +1,7 @@
 import { apiKey } from '@restsync/auth-api-key';
 import { type ResourceDefaultsConfig, restApiSource, type Source, secret } from '@restsync/core';
 import { offset } from '@restsync/paginator-offset';
-import { type ReferenceApi, startReferenceApi } from '@restsync/testing';
+import { type ReferenceApi, startReferenceApi } from '@restsync/test-server';
 import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 
 /** The API key the tests put in `API_KEY` (the seed config reads it with `secret('api_key')`). */

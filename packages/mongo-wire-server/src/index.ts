@@ -1,0 +1,2 @@
+export type { MongoWireServer, MongoWireServerOptions } from './mongo-wire-server';
+export { startMongoWireServer } from './mongo-wire-server';
