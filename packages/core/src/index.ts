@@ -60,14 +60,24 @@ export type { Redactor } from './redact';
 export { createRedactor } from './redact';
 export type { Secret, SecretInput, SecretResolveOptions } from './secrets';
 export { isSecret, resolveSecret, secret, secretEnvName } from './secrets';
+export type { OfficialAdapter } from './adapters/official-adapters';
+export { isThirdPartyPackageType, officialAdapters } from './adapters/official-adapters';
 export type {
   AdapterKind,
   AdapterRegistry,
   AdapterRegistryOptions,
+  AdapterTypeResolution,
   AuthFromConfig,
   PaginatorFromConfig,
 } from './source/adapter-registry';
-export { adapterPackageName, createAdapterRegistry } from './source/adapter-registry';
+export {
+  adapterPackageName,
+  availableTypes,
+  createAdapterRegistry,
+  destinationSchemes,
+  resolveDestinationUrl,
+  urlScheme,
+} from './source/adapter-registry';
 export { didYouMean } from './source/config-issues';
 export { configJsonSchema } from './source/config-schema';
 export type {

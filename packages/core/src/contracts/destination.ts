@@ -16,16 +16,75 @@ export interface DestinationCapabilities {
   maxIdentifierLength?: number;
 }
 
-/** Per-resource progress stored with the data it describes. */
+/** The format version of the `ResourceState` documents this version of restsync writes. */
+export const resourceStateFormatVersion = 1;
+
+/** The incremental-loading position of one request sequence (a resource, or one parent's children). */
+export interface IncrementalCursor {
+  /** The path of the cursor field in the records, e.g. `updated_at`. */
+  cursorPath: string;
+  /**
+   * The cursor value reached by the committed records (the highest, or the lowest for a descending
+   * cursor); the next run requests records from here on. Any JSON value.
+   */
+  lastValue?: unknown;
+}
+
+/** Incremental-loading cursors of a resource. */
+export interface IncrementalState {
+  /**
+   * Cursor per request sequence: the key `''` for a resource without a parent; for a child
+   * resource, the parent's key (see `ParentPosition`), so each parent keeps its own cursor.
+   */
+  cursors: Record<string, IncrementalCursor>;
+}
+
+/** How far a child resource got for one parent record. */
+export interface ParentPosition {
+  /** `complete` when every page of this parent's children is committed. */
+  status: 'in_progress' | 'complete';
+  /** The paginator position after this parent's last committed child page (only while in progress). */
+  checkpoint?: PaginatorCheckpoint;
+}
+
+/**
+ * Who may write a resource's state in a distributed run. A writer holds the lease while it works on
+ * the resource; a write from a holder of an older lease is rejected (compare-and-set on `version`).
+ */
+export interface ResourceLease {
+  /** The worker holding the lease (a stable, unique worker id; never a secret). */
+  owner: string;
+  /** A fencing token: grows by one every time the lease is taken; a state write must carry the current one. */
+  version: number;
+  /** ISO timestamp after which another worker may take the lease. */
+  expiresAt?: string;
+}
+
+/**
+ * The state of one resource of one pipeline: one versioned JSON document, written with the data it
+ * describes. Destinations store it whole and opaquely (a `jsonb` value, a sub-document) keyed by
+ * pipeline and resource, and return it as stored, including fields they do not know (written by a
+ * newer restsync). Documents stored by restsync 0.x are read with `migrateResourceState`.
+ */
 export interface ResourceState {
+  /** The document's format; `resourceStateFormatVersion` (1) for documents this version writes. */
+  formatVersion: typeof resourceStateFormatVersion;
+  /** The resource's name, as in the source. */
   resource: string;
   /** `in_progress` while a run is partway; `complete` after the resource finished. */
   status: 'in_progress' | 'complete';
+  /** The load (run) that wrote this document. */
+  loadId: string;
+  /** When the document was written (ISO timestamp). */
+  updatedAt: string;
   /** The paginator position after the last committed page (only while in progress). */
   checkpoint?: PaginatorCheckpoint;
-  loadId: string;
-  /** ISO timestamp. */
-  updatedAt: string;
+  /** Incremental-loading cursors, kept across runs. */
+  incremental?: IncrementalState;
+  /** Per-parent progress of a child resource, by parent key (the parent row's `_restsync_id`). */
+  parents?: Record<string, ParentPosition>;
+  /** The lease of a distributed run; absent for in-process runs. */
+  lease?: ResourceLease;
 }
 
 export interface TableBatch {
@@ -40,7 +99,7 @@ export interface LoadBatch {
   /** The whole schema, present when it changed since the last stored version: store it. */
   schema?: Schema;
   tables: TableBatch[];
-  /** State of every resource with rows in this batch, written in the same transaction. */
+  /** State document of every resource with rows in this batch, stored whole in the same transaction. */
   states: ResourceState[];
 }
 
@@ -70,7 +129,11 @@ export interface ResourceCompletion {
 export interface DestinationSession {
   /** The last stored schema, so a run starts from it. */
   readSchema(): Promise<Schema | undefined>;
-  /** The stored state of a resource, if any. */
+  /**
+   * Returns the stored state document of a resource for this session's pipeline, if any: whole,
+   * with fields the destination does not know kept, and an older format passed through
+   * `migrateResourceState`.
+   */
   readState(resource: string): Promise<ResourceState | undefined>;
   /** Records the start of a run in `_restsync_loads`. */
   startLoad(load: LoadRecord): Promise<void>;

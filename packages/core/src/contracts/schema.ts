@@ -1,5 +1,31 @@
-/** Column types every destination understands. */
-export type ColumnType = 'bigint' | 'double' | 'boolean' | 'text' | 'timestamptz' | 'jsonb';
+/**
+ * Database-neutral column types; each destination maps them to its own (Postgres: `bigint`,
+ * `double precision`, `boolean`, `text`, `timestamptz`, `date`, `jsonb`, `numeric`).
+ *
+ * - `bigint`: a signed 64-bit integer.
+ * - `double`: a 64-bit floating-point number.
+ * - `bool`: `true` or `false`.
+ * - `text`: a string.
+ * - `timestamp`: an instant, from an ISO 8601 date-time string with a zone (stored with its zone, e.g. `timestamptz`).
+ * - `date`: a calendar date (`YYYY-MM-DD`). Not inferred; for hints.
+ * - `json`: any JSON value (objects and arrays), stored as a JSON document.
+ * - `decimal`: an exact decimal number. Not inferred; for hints.
+ *
+ * Schemas stored by restsync 0.x used `boolean`, `timestamptz` and `jsonb`: `migrateSchema` reads them.
+ */
+export type ColumnType = 'bigint' | 'double' | 'bool' | 'text' | 'timestamp' | 'date' | 'json' | 'decimal';
+
+/** Every column type, in declaration order. */
+export const columnTypes: readonly ColumnType[] = [
+  'bigint',
+  'double',
+  'bool',
+  'text',
+  'timestamp',
+  'date',
+  'json',
+  'decimal',
+];
 
 export type WriteDisposition = 'append' | 'replace' | 'merge';
 
@@ -32,7 +58,7 @@ export interface Schema {
   tables: TableSchema[];
 }
 
-/** A normalized row: column name → value (number, string, boolean, null, or a JSON object/array for jsonb). */
+/** A normalized row: column name → value (number, string, boolean, null, or a JSON object/array for `json`). */
 export type Row = Record<string, unknown>;
 
 /** System column names the normalizer adds. */

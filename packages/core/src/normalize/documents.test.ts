@@ -41,9 +41,9 @@ describe('normalize (documents)', () => {
       columns: [
         { name: 'id', type: 'bigint', originalName: 'id', nullable: true },
         { name: 'userId', type: 'bigint', originalName: 'userId', nullable: true },
-        { name: 'when', type: 'timestamptz', originalName: 'when', nullable: true },
-        { name: 'nested', type: 'jsonb', originalName: 'nested', nullable: true },
-        { name: 'tags', type: 'jsonb', originalName: 'tags', nullable: true },
+        { name: 'when', type: 'timestamp', originalName: 'when', nullable: true },
+        { name: 'nested', type: 'json', originalName: 'nested', nullable: true },
+        { name: 'tags', type: 'json', originalName: 'tags', nullable: true },
         { name: '_restsync_load_id', type: 'text', nullable: false },
         { name: '_restsync_id', type: 'text', nullable: false },
       ],
@@ -59,7 +59,7 @@ describe('normalize (documents)', () => {
     const [batch] = normalizer.normalize('users', [{ id: 2, score: 1.5, code: 'A7' }], 'load-1');
     expect(batch!.rows[0]).toMatchObject({ score: 1.5, code: 'A7' });
     const types = Object.fromEntries(batch!.table.columns.map((column) => [column.name, column.type]));
-    expect(types).toMatchObject({ score: 'double', code: 'jsonb' });
+    expect(types).toMatchObject({ score: 'double', code: 'json' });
     expect(normalizer.takeChanges()).toEqual([
       { table: 'users', created: false, addedColumns: [], widenedColumns: ['score', 'code'] },
     ]);

@@ -8,7 +8,7 @@ import { accepts, inferType, isPlainObject, prepareValue } from './value-types';
 /**
  * Documents mode (MongoDB): the row is the record itself (a shallow copy, keys unchanged, nesting
  * kept) plus `_restsync_load_id` and `_restsync_id`. The schema tracks top-level keys only; a key
- * whose values disagree widens (`bigint` → `double`, anything else → `jsonb`).
+ * whose values disagree widens (`bigint` → `double`, anything else → `json`).
  */
 export function documentRow(
   table: TableState,
@@ -33,8 +33,8 @@ export function documentRow(
     const column = node.column;
     if (column === undefined) {
       node.column = table.addColumn(key, inferType(value), key);
-    } else if (column.type !== 'jsonb' && !accepts(column.type, value)) {
-      table.widen(column, column.type === 'bigint' && typeof value === 'number' ? 'double' : 'jsonb');
+    } else if (column.type !== 'json' && !accepts(column.type, value)) {
+      table.widen(column, column.type === 'bigint' && typeof value === 'number' ? 'double' : 'json');
     }
   }
   const row: Row = Object.assign({ [systemColumns.loadId]: loadId, [systemColumns.id]: id }, source);

@@ -5,18 +5,19 @@ import { SchemaError } from '../errors';
 import type { PrimaryKeyField } from './primary-key';
 import { readKey } from './primary-key';
 import { childRowId } from './row-id';
+import { variantSuffixes } from './schema-migration';
 import type { SchemaRegistry } from './schema-registry';
 import type { FieldNode, TableState } from './table-state';
 import { accepts, inferType, isPlainObject, prepareValue } from './value-types';
 
-/** Objects nested deeper than this many levels are stored whole in a `jsonb` column. */
+/** Objects nested deeper than this many levels are stored whole in a `json` column. */
 export const maxFlattenDepth = 5;
 
 /** What one `normalize()` call shares while flattening its records. */
 export interface FlattenContext {
   registry: SchemaRegistry;
   loadId: string;
-  /** The resource keeps arrays as `jsonb` instead of child tables. */
+  /** The resource keeps arrays as `json` instead of child tables. */
   arraysAsJson: boolean;
   /** Tables that received rows in this call, in the order of their first row. */
   touched: TableState[];
@@ -211,7 +212,7 @@ function writeScalar(table: TableState, row: Row, node: FieldNode, value: unknow
   node.variants ??= new Map();
   let variant = node.variants.get(type);
   if (variant === undefined) {
-    variant = table.addColumn(`${column.name}__v_${type}`, type, node.path);
+    variant = table.addColumn(`${column.name}__v_${variantSuffixes[type]}`, type, node.path);
     node.variants.set(type, variant);
   }
   row[variant.name] = value;

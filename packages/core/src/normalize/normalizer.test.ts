@@ -104,7 +104,7 @@ describe('normalize (flatten)', () => {
     const record = { id: 1, l1: { l2: { l3: { l4: { l5: { l6: { deep: true } } } } } } };
     const [users] = flattening().normalize('users', [record], 'load-1');
     expect(users!.rows[0]!.l1__l2__l3__l4__l5__l6).toEqual({ deep: true });
-    expect(column(users!, 'l1__l2__l3__l4__l5__l6')?.type).toBe('jsonb');
+    expect(column(users!, 'l1__l2__l3__l4__l5__l6')?.type).toBe('json');
   });
 
   it('should turn an array of objects into a linked child table', () => {
@@ -196,7 +196,7 @@ describe('normalize (flatten)', () => {
     );
     expect(batches).toHaveLength(1);
     expect(batches[0]!.rows[0]).toMatchObject({ tags: ['a', 'b'], orders: [{ total: 1 }] });
-    expect(column(batches[0]!, 'tags')?.type).toBe('jsonb');
+    expect(column(batches[0]!, 'tags')?.type).toBe('json');
   });
 
   it('should infer column types from values', () => {
@@ -220,8 +220,8 @@ describe('normalize (flatten)', () => {
       id: 'bigint',
       count: 'bigint',
       ratio: 'double',
-      active: 'boolean',
-      seen: 'timestamptz',
+      active: 'bool',
+      seen: 'timestamp',
       day: 'text',
       note: 'text',
       _restsync_id: 'text',
@@ -241,7 +241,7 @@ describe('normalize (flatten)', () => {
       ],
       'load-1',
     );
-    expect(column(second!, 'deleted_at')).toMatchObject({ type: 'timestamptz', nullable: true });
+    expect(column(second!, 'deleted_at')).toMatchObject({ type: 'timestamp', nullable: true });
     expect(second!.rows[1]!.deleted_at).toBeNull();
   });
 
@@ -312,7 +312,7 @@ describe('normalize (flatten)', () => {
   it('should store Date values as ISO timestamps', () => {
     const [users] = flattening().normalize('users', [{ id: 1, at: new Date(Date.UTC(2024, 0, 2)) }], 'x');
     expect(users!.rows[0]!.at).toBe('2024-01-02T00:00:00.000Z');
-    expect(column(users!, 'at')?.type).toBe('timestamptz');
+    expect(column(users!, 'at')?.type).toBe('timestamp');
   });
 
   it('should put an array into a variant when a scalar column already holds the field in json nesting', () => {

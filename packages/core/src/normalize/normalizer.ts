@@ -21,7 +21,7 @@ export interface NormalizerOptions {
   /**
    * `flatten` for SQL destinations (snake_case names, `parent__child` columns, child tables for
    * arrays); `documents` keeps nesting (MongoDB): one table per resource, nested values untouched,
-   * only top-level columns inferred (objects/arrays → jsonb).
+   * only top-level columns inferred (objects/arrays → json).
    */
   nesting: 'flatten' | 'documents';
   /** Longest identifier in bytes; longer names are truncated and end with a hash. @default 63 */
@@ -53,7 +53,7 @@ function validate(options: NormalizerOptions): void {
       .filter((field) => options.nesting === 'flatten' && field.split('.').length > maxFlattenDepth + 1)
       .map((field) => ({
         path: `resources.${resource.name}.primaryKey`,
-        message: `primary key field "${field}" is nested deeper than ${maxFlattenDepth} objects, where objects are kept as jsonb; use a shallower key`,
+        message: `primary key field "${field}" is nested deeper than ${maxFlattenDepth} objects, where objects are kept as json; use a shallower key`,
       })),
   );
   if (issues.length > 0) throw new ConfigError(issues);

@@ -2,6 +2,7 @@ import type { Schema, TableSchema } from '../contracts/schema';
 import { systemColumns } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import { fitIdentifier, normalizeSegment } from './identifier';
+import { migrateSchema } from './schema-migration';
 import { SchemaTracker } from './schema-tracker';
 import { type FieldNode, TableState } from './table-state';
 
@@ -27,7 +28,7 @@ export class SchemaRegistry {
     private readonly documents: boolean,
   ) {
     this.tracker = new SchemaTracker(stored?.version ?? 0);
-    for (const table of stored?.tables ?? []) {
+    for (const table of migrateSchema(stored)?.tables ?? []) {
       const state = new TableState(copyTable(table), this.tracker, maxLength, documents);
       this.tables.set(table.name, state);
       this.order.push(state);

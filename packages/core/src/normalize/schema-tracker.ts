@@ -6,7 +6,7 @@ export interface SchemaChange {
   created: boolean;
   /** Columns appended (for a created table: all its columns). */
   addedColumns: string[];
-  /** Existing columns whose type widened (`bigint` → `double`; in documents mode also → `jsonb`). */
+  /** Existing columns whose type widened (`bigint` → `double`; in documents mode also → `json`). */
   widenedColumns: string[];
 }
 

@@ -118,7 +118,7 @@ export class TableState {
     return column;
   }
 
-  /** Changes a column's type to a wider one (`bigint` → `double`, or → `jsonb` in documents mode). */
+  /** Changes a column's type to a wider one (`bigint` → `double`, or → `json` in documents mode). */
   widen(column: ColumnSchema, type: ColumnType): void {
     column.type = type;
     this.cached = undefined;

@@ -39,12 +39,12 @@ describe('inferType', () => {
     expect(inferType(-7)).toBe('bigint');
     expect(inferType(1.5)).toBe('double');
     expect(inferType(1e20)).toBe('double');
-    expect(inferType(true)).toBe('boolean');
-    expect(inferType('2024-01-02T03:04:05Z')).toBe('timestamptz');
+    expect(inferType(true)).toBe('bool');
+    expect(inferType('2024-01-02T03:04:05Z')).toBe('timestamp');
     expect(inferType('2024-01-02')).toBe('text');
     expect(inferType('hello')).toBe('text');
-    expect(inferType({ a: 1 })).toBe('jsonb');
-    expect(inferType([1])).toBe('jsonb');
+    expect(inferType({ a: 1 })).toBe('json');
+    expect(inferType([1])).toBe('json');
     expect(inferType(5n)).toBe('bigint');
   });
 });
@@ -54,8 +54,16 @@ describe('accepts', () => {
     expect(accepts('double', 3)).toBe(true);
     expect(accepts('bigint', 3.5)).toBe(false);
     expect(accepts('text', 3)).toBe(false);
-    expect(accepts('timestamptz', 'yesterday')).toBe(false);
-    expect(accepts('jsonb', 'text')).toBe(false);
+    expect(accepts('timestamp', 'yesterday')).toBe(false);
+    expect(accepts('json', 'text')).toBe(false);
+  });
+
+  it('should let a date column hold date-only strings and a decimal column numeric strings, for hinted columns', () => {
+    expect(accepts('date', '2024-01-02')).toBe(true);
+    expect(accepts('date', '2024-01-02T03:04:05Z')).toBe(false);
+    expect(accepts('decimal', '-12.50')).toBe(true);
+    expect(accepts('decimal', 12.5)).toBe(true);
+    expect(accepts('decimal', 'twelve')).toBe(false);
   });
 });
 

@@ -6,6 +6,8 @@ const int64LimitBig = 2n ** 63n;
 
 const isoDateTime =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;
+const isoDate = /^\d{4}-\d{2}-\d{2}$/;
+const decimal = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const daysPerMonth = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A plain object (a JSON object): flattened into columns, never a Date or an array. */
@@ -40,27 +42,29 @@ export function isIsoDateTime(value: string): boolean {
 
 /**
  * The column type a scalar or JSON value gets on its own: integers (within 64 bits) → `bigint`,
- * other numbers → `double`, booleans → `boolean`, ISO date-time strings → `timestamptz`, other
- * strings → `text`, objects and arrays → `jsonb`. Run `prepareValue` first on a `Date` or a bigint.
+ * other numbers → `double`, booleans → `bool`, ISO date-time strings → `timestamp`, other
+ * strings → `text`, objects and arrays → `json`. `date` and `decimal` are never inferred.
+ * Run `prepareValue` first on a `Date` or a bigint.
  */
 export function inferType(value: unknown): ColumnType {
   switch (typeof value) {
     case 'string':
-      return isIsoDateTime(value) ? 'timestamptz' : 'text';
+      return isIsoDateTime(value) ? 'timestamp' : 'text';
     case 'number':
       return isInt64(value) ? 'bigint' : 'double';
     case 'boolean':
-      return 'boolean';
+      return 'bool';
     case 'bigint':
       return 'bigint';
     default:
-      return 'jsonb';
+      return 'json';
   }
 }
 
 /**
  * Whether a column of `type` holds `value` unchanged: `double` accepts every number, `bigint` only
- * 64-bit integers, `timestamptz` only ISO date-time strings, `jsonb` only objects and arrays.
+ * 64-bit integers, `timestamp` only ISO date-time strings, `date` only `YYYY-MM-DD` strings,
+ * `decimal` numbers and numeric strings, `json` only objects and arrays.
  */
 export function accepts(type: ColumnType, value: unknown): boolean {
   switch (type) {
@@ -70,11 +74,18 @@ export function accepts(type: ColumnType, value: unknown): boolean {
       return typeof value === 'number' ? isInt64(value) : typeof value === 'bigint';
     case 'double':
       return typeof value === 'number';
-    case 'boolean':
+    case 'bool':
       return typeof value === 'boolean';
-    case 'timestamptz':
+    case 'timestamp':
       return typeof value === 'string' && isIsoDateTime(value);
-    case 'jsonb':
+    case 'date':
+      return typeof value === 'string' && isoDate.test(value);
+    case 'decimal':
+      return (
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && decimal.test(value))
+      );
+    case 'json':
       return typeof value === 'object' && value !== null;
   }
 }

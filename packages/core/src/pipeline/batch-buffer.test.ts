@@ -142,6 +142,7 @@ describe('BatchBuffer.drain', () => {
   it('should return the latest state per resource and leave the buffer empty', () => {
     const buffer = new BatchBuffer();
     buffer.setState({
+      formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
       checkpoint: { offset: 1 },
@@ -149,6 +150,7 @@ describe('BatchBuffer.drain', () => {
       updatedAt: 't',
     });
     buffer.setState({
+      formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
       checkpoint: { offset: 2 },
@@ -157,7 +159,14 @@ describe('BatchBuffer.drain', () => {
     });
     expect(buffer.isEmpty).toBe(false);
     expect(buffer.drain().states).toEqual([
-      { resource: 'items', status: 'in_progress', checkpoint: { offset: 2 }, loadId: 'l', updatedAt: 't' },
+      {
+        formatVersion: 1,
+        resource: 'items',
+        status: 'in_progress',
+        checkpoint: { offset: 2 },
+        loadId: 'l',
+        updatedAt: 't',
+      },
     ]);
     expect(buffer.isEmpty).toBe(true);
     expect(buffer.rowCount).toBe(0);

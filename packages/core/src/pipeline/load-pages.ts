@@ -1,10 +1,11 @@
-import type { DestinationSession, LoadBatch } from '../contracts/destination';
+import type { DestinationSession, LoadBatch, ResourceState } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { Source, SourcePage } from '../contracts/source';
 import { SchemaError } from '../errors';
 import type { EventBus } from '../events';
 import type { Normalizer } from '../normalize/normalizer';
 import { BatchBuffer } from './batch-buffer';
+import { nextResourceState } from './resource-state';
 import type { ResourceRunStats } from './run-result';
 
 /** What one run's loading needs and the counts it keeps. */
@@ -15,6 +16,8 @@ export interface RunContext {
   events: EventBus;
   stats: Map<string, ResourceRunStats>;
   tableRows: Map<string, number>;
+  /** The stored state document of each resource at the start of the run; new states build on it. */
+  storedStates: Map<string, ResourceState>;
 }
 
 /**
@@ -49,13 +52,14 @@ export async function loadPages(
         stats.pages += 1;
         stats.rows += page.records.length;
       }
-      buffer.setState({
-        resource: page.resource,
-        status: 'in_progress',
-        ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
-        loadId: context.loadId,
-        updatedAt: new Date().toISOString(),
-      });
+      buffer.setState(
+        nextResourceState(context.storedStates.get(page.resource), {
+          resource: page.resource,
+          status: 'in_progress',
+          ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
+          loadId: context.loadId,
+        }),
+      );
       if (buffer.rowCount >= batchSize) await flush();
     }
     await flush();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ResourceState } from '../contracts/destination';
 import { ConfigError, SchemaError } from '../errors';
 import type { RestsyncEvent } from '../events';
 import { createMemoryStore, memoryDestination } from './__fixtures__/memory-destination';
@@ -75,6 +76,45 @@ describe('pipeline.run', () => {
     expect(result.resources.items?.rows).toBe(200);
     expect(store.tables.get('items')?.size).toBe(300);
     expect(store.states.get('items')?.status).toBe('complete');
+  });
+
+  it('should resume from a state stored by 0.x and carry over the fields of the stored document', async () => {
+    const store = createMemoryStore();
+    const cursors = { '': { cursorPath: 'updated_at', lastValue: '2024-01-01T00:00:00Z' } };
+    // A 0.x state (no formatVersion) that also holds fields this pipeline does not manage.
+    store.states.set('items', {
+      resource: 'items',
+      status: 'in_progress',
+      checkpoint: { offset: 200 },
+      loadId: 'load-0',
+      updatedAt: '2024-01-02T00:00:00Z',
+      incremental: { cursors },
+      futureField: 'kept',
+    } as unknown as ResourceState);
+    const source = memorySource({ pageSize: 50, records: records(300) });
+    const result = await pipeline({
+      name: 'test',
+      destination: memoryDestination({ store }),
+      batchSize: 50,
+    }).run(source);
+    expect(source.startedFrom).toEqual([{ offset: 200 }]);
+    expect(result.resources.items?.rows).toBe(100);
+    expect(store.batches[0]?.states[0]).toMatchObject({
+      formatVersion: 1,
+      status: 'in_progress',
+      checkpoint: { offset: 250 },
+      incremental: { cursors },
+      futureField: 'kept',
+    });
+    expect(store.states.get('items')).toEqual({
+      formatVersion: 1,
+      resource: 'items',
+      status: 'complete',
+      loadId: result.loadId,
+      updatedAt: expect.any(String),
+      incremental: { cursors },
+      futureField: 'kept',
+    });
   });
 
   // Regression: a fetch failure used to close the session while the previous batch was still being written.

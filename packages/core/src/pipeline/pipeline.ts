@@ -1,4 +1,4 @@
-import type { Destination, DestinationSession, LoadRecord } from '../contracts/destination';
+import type { Destination, DestinationSession, LoadRecord, ResourceState } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { ResourceInfo, Source } from '../contracts/source';
 import { ConfigError } from '../errors';
@@ -6,6 +6,7 @@ import { createEventBus, type EventListener } from '../events';
 import { createNormalizer } from '../normalize/normalizer';
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
+import { migrateResourceState, nextResourceState } from './resource-state';
 import { type ResourceRunStats, type RunResult, summarize } from './run-result';
 
 export interface PipelineOptions {
@@ -117,9 +118,10 @@ async function runPipeline(
       nesting: options.destination.capabilities.nesting,
       maxIdentifierLength: options.destination.capabilities.maxIdentifierLength,
     });
-    const checkpoints = options.resume === false ? {} : await readCheckpoints(session, source.resources);
+    const storedStates = await readStates(session, source.resources);
+    const checkpoints = options.resume === false ? {} : resumeCheckpoints(storedStates, source.resources);
     await session.startLoad(loadRecord('running'));
-    const context: RunContext = { loadId, session, normalizer, events, stats, tableRows };
+    const context: RunContext = { loadId, session, normalizer, events, stats, tableRows, storedStates };
     await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
     for (const resource of source.resources) {
       const tables = normalizer.schema().tables.filter((table) => table.resource === resource.name);
@@ -128,7 +130,11 @@ async function runPipeline(
         resource: resource.name,
         writeDisposition: resource.writeDisposition,
         tables,
-        state: { resource: resource.name, status: 'complete', loadId, updatedAt: new Date().toISOString() },
+        state: nextResourceState(storedStates.get(resource.name), {
+          resource: resource.name,
+          status: 'complete',
+          loadId,
+        }),
       });
       const resourceStats = stats.get(resource.name) ?? { rows: 0, pages: 0 };
       events.emit({ type: 'resource_done', resource: resource.name, ...resourceStats });
@@ -158,15 +164,37 @@ async function runPipeline(
   }
 }
 
-async function readCheckpoints(
+/** The stored state document of every resource (older formats migrated). */
+async function readStates(
   session: DestinationSession,
   resources: ResourceInfo[],
-): Promise<Record<string, PaginatorCheckpoint>> {
+): Promise<Map<string, ResourceState>> {
+  const states = new Map<string, ResourceState>();
+  for (const resource of resources) {
+    const stored = await session.readState(resource.name);
+    if (stored !== undefined) states.set(resource.name, migrateResourceState(stored, resource.name));
+  }
+  return states;
+}
+
+/** Where interrupted resources continue: the checkpoint of each `in_progress` state (never for `replace`). */
+function resumeCheckpoints(
+  states: Map<string, ResourceState>,
+  resources: ResourceInfo[],
+): Record<string, PaginatorCheckpoint> {
   const checkpoints: Record<string, PaginatorCheckpoint> = {};
   for (const resource of resources) {
     if (resource.writeDisposition === 'replace') continue;
-    const state = await session.readState(resource.name);
+    const state = states.get(resource.name);
     if (state?.status === 'in_progress' && state.checkpoint) checkpoints[resource.name] = state.checkpoint;
   }
   return checkpoints;
+}
+
+/** Why a run was cancelled, from the abort reason (`run cancelled` when none was given). */
+function cancelReason(signal: AbortSignal | undefined): string {
+  const reason: unknown = signal?.reason;
+  if (typeof reason === 'string' && reason !== '') return reason;
+  if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') return reason.message;
+  return 'run cancelled';
 }
