@@ -237,7 +237,11 @@ export class RunCancelledError extends RestsyncError {
   readonly result: RunResult;
 
   constructor(result: RunResult, reason: string, options: RestsyncErrorOptions = {}) {
-    super('cancelled', `Pipeline "${result.pipeline}" was cancelled (${reason}): ${committedText(result)}.`, options);
+    super(
+      'cancelled',
+      `Pipeline "${result.pipeline}" was cancelled (${reason}): ${committedText(result)}.`,
+      options,
+    );
     this.name = 'RunCancelledError';
     this.result = result;
   }

@@ -24,6 +24,12 @@ export type {
 } from './contracts/schema';
 export { systemColumns } from './contracts/schema';
 export type { ResourceInfo, Source, SourcePage, SourceRunOptions } from './contracts/source';
+export type { AdapterContractKind } from './contracts/specification-version';
+export {
+  assertSpecificationVersion,
+  specificationVersion,
+  specificationVersionProblem,
+} from './contracts/specification-version';
 export type { ConfigIssue, HttpErrorDetails, RestsyncErrorCode, RestsyncErrorOptions } from './errors';
 export {
   AuthError,
@@ -34,6 +40,7 @@ export {
   RateLimitError,
   ResponseError,
   RestsyncError,
+  RunCancelledError,
   SchemaError,
   SecretError,
 } from './errors';
@@ -53,7 +60,7 @@ export { createRestClient } from './http/rest-client';
 export { normalizeIdentifier } from './normalize/identifier';
 export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/normalizer';
 export { createNormalizer } from './normalize/normalizer';
-export type { Pipeline, PipelineOptions } from './pipeline/pipeline';
+export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
 export type { ResourceRunStats, RunResult } from './pipeline/run-result';
 export type { Redactor } from './redact';

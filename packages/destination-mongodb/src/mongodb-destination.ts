@@ -101,6 +101,7 @@ export function mongodb(options: MongodbDestinationOptions): Destination {
 
   return {
     kind: 'destination',
+    specificationVersion: 'v1',
     type: 'mongodb',
     capabilities,
     description,

@@ -41,6 +41,7 @@ export function postgres(options: PostgresDestinationOptions = {}): Destination 
   const provider = createClientProvider(options);
   return {
     kind: 'destination',
+    specificationVersion: 'v1',
     type: 'postgres',
     capabilities,
     description: provider.description,

@@ -29,6 +29,7 @@ export function offset(options: OffsetPaginatorOptions): Paginator {
 export function offsetFromResolved(options: ResolvedOffsetOptions): Paginator {
   return Object.freeze({
     kind: 'paginator' as const,
+    specificationVersion: 'v1' as const,
     type: 'offset',
     create: () => createInstance(options),
   });

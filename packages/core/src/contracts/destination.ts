@@ -107,12 +107,16 @@ export interface LoadRecord {
   loadId: string;
   pipeline: string;
   dataset: string;
-  status: 'running' | 'succeeded' | 'failed';
+  /**
+   * `running` from `startLoad`; at `finishLoad`: `succeeded`, `failed`, or `cancelled` (the run was
+   * aborted: the batches committed before the abort are kept and the next run resumes after them).
+   */
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   startedAt: string;
   finishedAt?: string;
   /** Rows per table. */
   rows?: Record<string, number>;
-  /** A redacted error message when failed. */
+  /** A redacted error message when failed, or why the run stopped when cancelled. */
   error?: string;
 }
 
@@ -125,28 +129,42 @@ export interface ResourceCompletion {
   state: ResourceState;
 }
 
-/** An open connection to one dataset for one pipeline run. */
+/**
+ * An open connection to one dataset for one pipeline run. The pipeline calls its members one at a
+ * time (never concurrently), in this order: `readSchema`, `readState` per resource, `startLoad`,
+ * `write` per batch, `completeResource` per resource (only when every page was loaded),
+ * `finishLoad`, and always `close`, also after a failure or a cancellation.
+ */
 export interface DestinationSession {
-  /** The last stored schema, so a run starts from it. */
+  /** Called once at the start of a run. Returns the last stored schema, so the run starts from it. */
   readSchema(): Promise<Schema | undefined>;
   /**
-   * Returns the stored state document of a resource for this session's pipeline, if any: whole,
-   * with fields the destination does not know kept, and an older format passed through
-   * `migrateResourceState`.
+   * Called before `startLoad`, once per resource. Returns its stored state document
+   * for this session's pipeline, if any: whole, with fields the destination does not know kept, and
+   * an older format passed through `migrateResourceState`.
    */
   readState(resource: string): Promise<ResourceState | undefined>;
-  /** Records the start of a run in `_restsync_loads`. */
+  /** Called once before the first batch. Records the start of a run (`status: 'running'`) in `_restsync_loads`. */
   startLoad(load: LoadRecord): Promise<void>;
   /**
-   * Writes a batch atomically: schema changes (new tables and columns), rows per each table's
-   * write disposition, and the states. On failure nothing of the batch is visible.
-   * `replace` tables are written to staging until `completeResource`.
+   * Called once per batch, never while another `write` runs. Writes the batch atomically: schema
+   * changes (new tables and columns), rows per each table's write disposition, and the states.
+   * On failure nothing of the batch is visible. `replace` tables are written to staging until
+   * `completeResource`. A cancelled run waits for the running `write`: it is never interrupted, so
+   * a batch is either committed whole or not at all.
    */
   write(batch: LoadBatch): Promise<void>;
-  /** Ends a resource for this run: `replace` swaps its staging tables in atomically; the state is stored. */
+  /**
+   * Called once per resource after every batch was written, never for a failed or cancelled run.
+   * Ends a resource for this run: `replace` swaps its staging tables in atomically; the state is stored.
+   */
   completeResource(completion: ResourceCompletion): Promise<void>;
-  /** Records the end of a run. */
+  /**
+   * Called once at the end of a run with the final status (`succeeded`, `failed` or `cancelled`).
+   * Records the end of the run; a failure here never hides the error that ended the run.
+   */
   finishLoad(load: LoadRecord): Promise<void>;
+  /** Called once, last, whatever happened. Releases connections; must not throw for a session already failed. */
   close(): Promise<void>;
 }
 
@@ -159,10 +177,19 @@ export interface DestinationOpenOptions {
 /** A destination factory, as returned by `postgres({ url })`. */
 export interface Destination {
   readonly kind: 'destination';
+  /**
+   * The contract version this destination implements. `pipeline()` checks it and rejects an
+   * unknown version with a `ConfigError`.
+   */
+  readonly specificationVersion: 'v1';
   /** e.g. `postgres`, `mongodb`. */
   readonly type: string;
   readonly capabilities: DestinationCapabilities;
   /** Where it writes, with any password redacted (for output). */
   readonly description: string;
+  /**
+   * Called once at the start of every `pipeline.run()`. Connects and prepares the dataset (creates
+   * the system tables if needed); throws a `DestinationError` that names the problem without a password.
+   */
   open(options: DestinationOpenOptions): Promise<DestinationSession>;
 }

@@ -25,23 +25,39 @@ export interface ResourceInfo {
   parent?: string;
 }
 
+/** What the pipeline passes to `Source.pages()` for one run. */
 export interface SourceRunOptions {
+  /** Where the source reports pages, retries and logs; every event is redacted by the pipeline. */
   events: EventBus;
-  /** Resume positions per resource, from stored state. */
+  /** Resume positions per resource, from stored state (only resources that were interrupted). */
   checkpoints?: Record<string, PaginatorCheckpoint>;
+  /**
+   * Aborts when the run is cancelled. The source then cancels its in-flight requests, starts no
+   * new one, and ends the iteration by throwing (the signal's reason, or the request's abort error).
+   */
   signal?: AbortSignal;
 }
 
 /** A configured set of resources, as returned by `restApiSource(config)`. */
 export interface Source {
   readonly kind: 'source';
+  /**
+   * The contract version this source implements. `pipeline.run()` checks it before opening the
+   * destination and rejects an unknown version with a `ConfigError`.
+   */
+  readonly specificationVersion: 'v1';
   readonly name: string;
+  /** Every resource the run loads; the pipeline validates them before the first request. */
   readonly resources: ResourceInfo[];
-  /** Holds every secret of this source; the pipeline redacts with it. */
+  /** Holds every secret of this source; the pipeline redacts every event, error and log with it. */
   readonly redactor: Redactor;
   /**
-   * Fetches every selected resource and yields their pages as one stream, parents before the
-   * child pages their records lead to. Streams: nothing is buffered beyond the current page.
+   * Called once per run by `pipeline.run()`, after the destination is open and stored checkpoints
+   * are read. Fetches every selected resource and yields their pages as one stream, parents before
+   * the child pages their records lead to. Streams: nothing is buffered beyond the current page.
+   * A page's `checkpoint` is only set once everything before it has been yielded, so the pipeline
+   * can store it with the rows. The pipeline stops iterating early when the run is cancelled or
+   * fails; the source must then release what it holds (in `finally`).
    */
   pages(options: SourceRunOptions): AsyncIterable<SourcePage>;
 }

@@ -27,6 +27,7 @@ const queryKeyAuth: Auth = {
 function nextLinkPaginator(): Paginator {
   return {
     kind: 'paginator',
+    specificationVersion: 'v1',
     type: 'next_link',
     create: () => ({
       first: (request) => request,
@@ -42,6 +43,7 @@ function nextLinkPaginator(): Paginator {
 function offsetPaginator(): Paginator & { created: number } {
   const paginator = {
     kind: 'paginator' as const,
+    specificationVersion: 'v1' as const,
     type: 'test_offset',
     created: 0,
     create() {
@@ -274,6 +276,7 @@ describe('paginate', () => {
 function knownAheadPaginator(options: { lie?: boolean } = {}): Paginator {
   return {
     kind: 'paginator',
+    specificationVersion: 'v1',
     type: 'test_known_ahead',
     create() {
       let page = 0;

@@ -16,27 +16,44 @@ export interface RunContext {
   events: EventBus;
   stats: Map<string, ResourceRunStats>;
   tableRows: Map<string, number>;
+  /** Counts what this run committed so far. */
+  committed: { batches: number };
+  /** Cancels the run: once it aborts, no new batch starts. */
+  signal: AbortSignal | undefined;
   /** The stored state document of each resource at the start of the run; new states build on it. */
   storedStates: Map<string, ResourceState>;
 }
 
+/** How the page stream ended: every page was loaded, or the run was cancelled partway. */
+export type LoadOutcome = 'loaded' | 'cancelled';
+
 /**
  * Streams pages into bounded batches. While one batch is being written the next one is filled,
  * so fetching and loading overlap; at most two batches are in memory.
+ *
+ * When `context.signal` aborts, the source cancels its in-flight requests, no new batch starts,
+ * and the batch already being written is awaited, so it commits or rolls back whole; the rows
+ * not yet written are left for the rerun, which resumes from the last committed state.
  */
 export async function loadPages(
   context: RunContext,
   source: Source,
   checkpoints: Record<string, PaginatorCheckpoint>,
   batchSize: number,
-): Promise<void> {
+): Promise<LoadOutcome> {
+  const { signal } = context;
   let buffer = new BatchBuffer();
   let pendingWrite: Promise<void> | undefined;
+  let cancelled = false;
 
   const flush = async () => {
     if (pendingWrite) await pendingWrite;
     pendingWrite = undefined;
     if (buffer.isEmpty) return;
+    if (signal?.aborted) {
+      cancelled = true;
+      return;
+    }
     const batch = buildBatch(context, buffer);
     buffer = new BatchBuffer();
     pendingWrite = writeBatch(context, batch);
@@ -45,7 +62,16 @@ export async function loadPages(
   };
 
   try {
-    for await (const page of source.pages({ events: context.events, checkpoints })) {
+    const pages = source.pages({
+      events: context.events,
+      checkpoints,
+      ...(signal === undefined ? {} : { signal }),
+    });
+    for await (const page of pages) {
+      if (signal?.aborted) {
+        cancelled = true;
+        break;
+      }
       buffer.add(normalizePage(context, page));
       const stats = context.stats.get(page.resource);
       if (stats) {
@@ -63,11 +89,19 @@ export async function loadPages(
       if (buffer.rowCount >= batchSize) await flush();
     }
     await flush();
-  } finally {
+  } catch (error) {
     // A fetch or normalize failure must not leave a write running under the failed load's bookkeeping.
-    await pendingWrite?.catch(() => undefined);
+    const writeFailure = await pendingWrite?.then(
+      () => undefined,
+      (failure: unknown) => ({ failure }),
+    );
+    // A cancelled source stops by throwing its abort error; a write that failed meanwhile is still a failure.
+    if (!signal?.aborted) throw error;
+    if (writeFailure) throw writeFailure.failure;
+    return 'cancelled';
   }
   if (pendingWrite) await pendingWrite;
+  return cancelled ? 'cancelled' : 'loaded';
 }
 
 function normalizePage(context: RunContext, page: SourcePage) {
@@ -108,6 +142,7 @@ function buildBatch(context: RunContext, buffer: BatchBuffer): LoadBatch {
 
 async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> {
   await context.session.write(batch);
+  context.committed.batches += 1;
   const perResource = new Map<string, Record<string, number>>();
   for (const entry of batch.tables) {
     context.tableRows.set(

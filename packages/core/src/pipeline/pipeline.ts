@@ -1,13 +1,14 @@
 import type { Destination, DestinationSession, LoadRecord, ResourceState } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { ResourceInfo, Source } from '../contracts/source';
-import { ConfigError } from '../errors';
+import { assertSpecificationVersion } from '../contracts/specification-version';
+import { ConfigError, RunCancelledError } from '../errors';
 import { createEventBus, type EventListener } from '../events';
 import { createNormalizer } from '../normalize/normalizer';
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
-import { type ResourceRunStats, type RunResult, summarize } from './run-result';
+import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
 
 export interface PipelineOptions {
   /** The pipeline's name; state is kept per pipeline and resource. */
@@ -33,12 +34,24 @@ export interface Pipeline {
    * Fetches every resource of the source and loads it. Rows stream in bounded batches; each batch
    * is written with the state it leads to in one transaction. Throws the first error after
    * recording the failed load; a rerun continues from the last committed batch.
+   *
+   * When `options.signal` aborts, the in-flight requests are cancelled, no new batch starts, the
+   * batch already in its transaction commits or rolls back whole, the load is recorded as
+   * `cancelled`, and the run rejects with a `RunCancelledError` whose `result` says what was
+   * committed. A rerun resumes from the last commit. An abort after the last batch was written
+   * lets the run finish.
    */
-  run(source: Source): Promise<RunResult>;
+  run(source: Source, options?: RunOptions): Promise<RunResult>;
+}
+
+export interface RunOptions {
+  /** Cancels the run (e.g. on Ctrl-C); see `Pipeline.run`. */
+  signal?: AbortSignal;
 }
 
 /** Creates a pipeline that loads sources into one destination dataset. */
 export function pipeline(options: PipelineOptions): Pipeline {
+  assertSpecificationVersion('destination', options.destination, 'destination');
   const listeners = new Set<EventListener>();
   if (options.onEvent) listeners.add(options.onEvent);
   const dataset = options.dataset ?? `${options.name}_dataset`;
@@ -50,7 +63,8 @@ export function pipeline(options: PipelineOptions): Pipeline {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    run: (source) => runPipeline({ ...options, dataset }, source, [...listeners]),
+    run: (source, runOptions = {}) =>
+      runPipeline({ ...options, dataset }, source, [...listeners], runOptions),
   };
 }
 
@@ -77,7 +91,9 @@ async function runPipeline(
   options: PipelineOptions & { dataset: string },
   source: Source,
   listeners: EventListener[],
+  runOptions: RunOptions,
 ): Promise<RunResult> {
+  assertSpecificationVersion('source', source, 'source');
   validateResources(source.resources, options.destination);
   const startedAt = Date.now();
   const loadId = createLoadId(startedAt);
@@ -98,6 +114,23 @@ async function runPipeline(
     source.resources.map((resource) => [resource.name, { rows: 0, pages: 0 }]),
   );
   const tableRows = new Map<string, number>();
+  const committed = { batches: 0 };
+  const runResult = (status: RunResult['status']): RunResult => {
+    const result = {
+      loadId,
+      status,
+      pipeline: options.name,
+      dataset: options.dataset,
+      destination: options.destination.description,
+      resources: Object.fromEntries(stats),
+      tables: Object.fromEntries(tableRows),
+      batches: committed.batches,
+      pages: [...stats.values()].reduce((sum, entry) => sum + entry.pages, 0),
+      retries,
+      durationMs: Date.now() - startedAt,
+    };
+    return { ...result, summary: () => summarize(result) };
+  };
   const loadRecord = (status: LoadRecord['status'], extra: Partial<LoadRecord> = {}): LoadRecord => ({
     loadId,
     pipeline: options.name,
@@ -121,8 +154,29 @@ async function runPipeline(
     const storedStates = await readStates(session, source.resources);
     const checkpoints = options.resume === false ? {} : resumeCheckpoints(storedStates, source.resources);
     await session.startLoad(loadRecord('running'));
-    const context: RunContext = { loadId, session, normalizer, events, stats, tableRows, storedStates };
-    await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
+    const context: RunContext = {
+      loadId,
+      session,
+      normalizer,
+      events,
+      stats,
+      tableRows,
+      storedStates,
+      committed,
+      signal: runOptions.signal,
+    };
+    const outcome = await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
+    if (outcome === 'cancelled') {
+      const reason = redact(cancelReason(runOptions.signal));
+      await session.finishLoad(loadRecord('cancelled', { error: reason }));
+      const result = runResult('cancelled');
+      events.emit({
+        type: 'log',
+        level: 'warn',
+        message: `run cancelled (${reason}): ${committedText(result)}`,
+      });
+      throw new RunCancelledError(result, reason);
+    }
     for (const resource of source.resources) {
       const tables = normalizer.schema().tables.filter((table) => table.resource === resource.name);
       await session.completeResource({
@@ -140,20 +194,10 @@ async function runPipeline(
       events.emit({ type: 'resource_done', resource: resource.name, ...resourceStats });
     }
     await session.finishLoad(loadRecord('succeeded'));
-    const result = {
-      loadId,
-      status: 'succeeded' as const,
-      pipeline: options.name,
-      dataset: options.dataset,
-      destination: options.destination.description,
-      resources: Object.fromEntries(stats),
-      tables: Object.fromEntries(tableRows),
-      pages: [...stats.values()].reduce((sum, entry) => sum + entry.pages, 0),
-      retries,
-      durationMs: Date.now() - startedAt,
-    };
-    return { ...result, summary: () => summarize(result) };
+    return runResult('succeeded');
   } catch (error) {
+    // A cancelled run is already recorded as such.
+    if (RunCancelledError.isInstance(error)) throw error;
     const message = redact(error instanceof Error ? error.message : String(error));
     // Recording the failure must not hide the error that caused it.
     await session.finishLoad(loadRecord('failed', { error: message })).catch(() => undefined);

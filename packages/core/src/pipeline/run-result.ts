@@ -4,17 +4,23 @@ export interface ResourceRunStats {
   pages: number;
 }
 
-/** What `pipeline.run()` returns. Every string in it is redacted. */
+/**
+ * What `pipeline.run()` returns, and what a `RunCancelledError` carries for a cancelled run.
+ * Every string in it is redacted.
+ */
 export interface RunResult {
   loadId: string;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'cancelled';
   pipeline: string;
   dataset: string;
   /** The destination's description, password redacted. */
   destination: string;
   resources: Record<string, ResourceRunStats>;
-  /** Rows written per table (root and child tables). */
+  /** Rows committed per table in this run (root and child tables). */
   tables: Record<string, number>;
+  /** Batches committed in this run (each one transaction with its state). */
+  batches: number;
+  /** Pages fetched (for a cancelled run, also pages whose rows were not committed). */
   pages: number;
   retries: number;
   durationMs: number;
@@ -42,5 +48,18 @@ export function summarize(result: Omit<RunResult, 'summary'>): string {
     lines.push(`  ${name.padEnd(width)}  ${numberFormat.format(result.tables[name] ?? 0).padStart(10)} rows`);
   }
   lines.push(`  ${numberFormat.format(result.pages)} pages, ${numberFormat.format(result.retries)} retries`);
+  if (result.status === 'cancelled') {
+    lines.push(`  Cancelled: ${committedText(result)}; the next run resumes after them.`);
+  }
   return lines.join('\n');
+}
+
+function plural(count: number, singular: string, pluralForm: string): string {
+  return `${numberFormat.format(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** `2 batches (10,000 rows) committed in this run`: exactly what a run kept. */
+export function committedText(result: Pick<RunResult, 'batches' | 'tables'>): string {
+  const rows = Object.values(result.tables).reduce((sum, count) => sum + count, 0);
+  return `${plural(result.batches, 'batch', 'batches')} (${plural(rows, 'row', 'rows')}) committed in this run`;
 }

@@ -129,6 +129,7 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
 
   return {
     kind: 'source',
+    specificationVersion: 'v1',
     name: options.name ?? 'rest_api',
     resources: all.filter((resource) => resource.selected).map((resource) => resource.info),
     redactor,

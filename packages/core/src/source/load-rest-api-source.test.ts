@@ -38,6 +38,7 @@ beforeAll(() => {
         }
         return {
           kind: 'paginator',
+          specificationVersion: 'v1',
           type: 'fake_step',
           create: () => ({
             first: (request) => { const url = new URL(request.url); url.searchParams.set('step', String(config.step)); return { ...request, url: url.toString() }; },

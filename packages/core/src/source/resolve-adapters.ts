@@ -1,5 +1,6 @@
 import type { Auth } from '../contracts/auth';
 import type { Paginator } from '../contracts/paginator';
+import { specificationVersionProblem } from '../contracts/specification-version';
 import { ConfigError, type ConfigIssue, RestsyncError, type SecretError } from '../errors';
 import {
   type AdapterKind,
@@ -124,10 +125,18 @@ export function createAdapterResolver(options: AdapterResolverOptions): AdapterR
     return adapter;
   };
 
+  const checkVersion = (kind: AdapterKind, located: Located, adapter: Paginator | Auth | undefined) => {
+    if (adapter === undefined) return undefined;
+    const problem = specificationVersionProblem(kind, adapter);
+    if (problem === undefined) return adapter;
+    issues.push({ path: formatPath(located.path), message: problem });
+    return undefined;
+  };
+
   const resolve = (kind: AdapterKind, located: Located | undefined) => {
     if (!located) return undefined;
     const key = `${kind}:${formatPath(located.path)}`;
-    if (!cache.has(key)) cache.set(key, build(kind, located));
+    if (!cache.has(key)) cache.set(key, checkVersion(kind, located, build(kind, located)));
     return cache.get(key);
   };
 

@@ -80,6 +80,7 @@ export function memoryDestination(
   };
   return {
     kind: 'destination',
+    specificationVersion: 'v1',
     type: 'memory',
     description: 'memory',
     capabilities: { transactions: true, merge: true, nesting: 'flatten' },

@@ -25,6 +25,7 @@ export function memorySource(options: MemorySourceOptions): Source & { startedFr
   const startedFrom: PaginatorCheckpoint[] = [];
   return {
     kind: 'source',
+    specificationVersion: 'v1',
     name: 'memory',
     resources: [resource],
     redactor: createRedactor(['secret-value']),

@@ -8,6 +8,7 @@ import { createAdapterRegistry } from '../adapter-registry';
 export function pages(options: { size: number }): Paginator {
   return {
     kind: 'paginator',
+    specificationVersion: 'v1',
     type: 'page',
     create: () => {
       let page = 1;

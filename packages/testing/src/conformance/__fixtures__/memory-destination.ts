@@ -37,6 +37,7 @@ export function memory(options: MemoryDestinationOptions = {}): Destination {
   const store = options.store ?? new Map<string, MemoryDataset>();
   return {
     kind: 'destination',
+    specificationVersion: 'v1',
     type: 'memory',
     capabilities: { transactions: true, merge: true, nesting: 'documents' },
     description: 'memory',

@@ -103,6 +103,7 @@ function build(options: PageNumberPaginatorOptions, nameOf: OptionName, issues: 
   const settings: Settings = { basePage, pageParam, totalPath: totalPath.split('.'), maximumPage };
   return Object.freeze({
     kind: 'paginator' as const,
+    specificationVersion: 'v1' as const,
     type: 'page_number',
     create: () => createInstance(settings),
   });
