@@ -22,7 +22,9 @@ function bearerToken(headers: IncomingHttpHeaders): string | undefined {
 
 /** The query parameter an auth check reads, which links must never echo. */
 export function hiddenQueryParams(check: AuthCheck | undefined): string[] {
-  return check?.type === 'api_key' && (check.location ?? 'query') === 'query' ? [check.name ?? 'api_key'] : [];
+  return check?.type === 'api_key' && (check.location ?? 'query') === 'query'
+    ? [check.name ?? 'api_key']
+    : [];
 }
 
 /** Checks a request against `check`; undefined when it may pass. */
@@ -44,7 +46,10 @@ export function checkAuth(
             ? headers[name.toLowerCase()]
             : cookieValue(headers, name);
       if (sent === check.value) return undefined;
-      return { message: `Missing or invalid API key: pass it in the "${name}" ${location === 'query' ? 'query parameter' : location}.`, headers: {} };
+      return {
+        message: `Missing or invalid API key: pass it in the "${name}" ${location === 'query' ? 'query parameter' : location}.`,
+        headers: {},
+      };
     }
     case 'bearer':
       if (bearerToken(headers) === check.token) return undefined;

@@ -89,7 +89,11 @@ export function createDataset(records: number, startGeneration: number): Dataset
     recordJson: (id) => referenceRecordJson(id, generationOf(id)),
     setGeneration(next) {
       const list = createIssueList();
-      list.check(isCount(next, 0), 'setGeneration(generation)', `must be a non-negative integer, got ${next}`);
+      list.check(
+        isCount(next, 0),
+        'setGeneration(generation)',
+        `must be a non-negative integer, got ${next}`,
+      );
       list.throwIfAny();
       generation = next;
       latestGeneration = Math.max(latestGeneration, next);
@@ -142,7 +146,11 @@ export function createDataset(records: number, startGeneration: number): Dataset
         ids.sort((left, right) => direction * (key(left) - key(right) || left - right));
       }
       const positions = new Map(ids.map((id, index) => [id, index]));
-      return { length: ids.length, idAt: (index) => ids[index] ?? 0, indexOf: (id) => positions.get(id) ?? -1 };
+      return {
+        length: ids.length,
+        idAt: (index) => ids[index] ?? 0,
+        indexOf: (id) => positions.get(id) ?? -1,
+      };
     },
   };
 }

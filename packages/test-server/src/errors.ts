@@ -9,7 +9,6 @@ const marker = Symbol.for('restsync.test-server.options-error');
 
 /** Thrown before the server starts (or by a method) when options are invalid; lists every problem. */
 export class TestServerOptionsError extends Error {
-  private readonly [marker] = true;
   readonly issues: readonly TestServerOptionIssue[];
 
   constructor(issues: readonly TestServerOptionIssue[]) {
@@ -17,6 +16,7 @@ export class TestServerOptionsError extends Error {
       `Invalid test server options:\n${issues.map((issue) => `  - ${issue.path}: ${issue.message}`).join('\n')}`,
     );
     this.name = 'TestServerOptionsError';
+    Object.defineProperty(this, marker, { value: true });
     this.issues = issues;
   }
 

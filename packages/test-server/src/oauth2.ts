@@ -70,7 +70,10 @@ export function createOAuth2Server(options: OAuth2ServerOptions): OAuth2Server {
       if (form.get('grant_type') !== 'client_credentials') {
         return {
           status: 400,
-          body: { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported.' },
+          body: {
+            error: 'unsupported_grant_type',
+            error_description: 'Only client_credentials is supported.',
+          },
           headers: {},
         };
       }
@@ -91,7 +94,10 @@ export function createOAuth2Server(options: OAuth2ServerOptions): OAuth2Server {
         if (form.get(name) !== value) {
           return {
             status: 400,
-            body: { error: 'invalid_request', error_description: `The form field "${name}" is missing or wrong.` },
+            body: {
+              error: 'invalid_request',
+              error_description: `The form field "${name}" is missing or wrong.`,
+            },
             headers: {},
           };
         }

@@ -1,5 +1,5 @@
-import { TestServerOptionsError } from './errors';
 import { describe, expect, it } from 'vitest';
+import { TestServerOptionsError } from './errors';
 import { type ReferenceApiOptions, resolveReferenceApiOptions } from './options';
 
 describe('resolveReferenceApiOptions', () => {

@@ -53,7 +53,11 @@ export function checkFaultOptions(
   prefix = '',
 ): void {
   if (faults) {
-    check(faults.rate >= 0 && faults.rate <= 1, `${prefix}faults.rate`, 'must be a probability between 0 and 1');
+    check(
+      faults.rate >= 0 && faults.rate <= 1,
+      `${prefix}faults.rate`,
+      'must be a probability between 0 and 1',
+    );
     check(
       faults.kinds === undefined || faults.kinds.length > 0,
       `${prefix}faults.kinds`,

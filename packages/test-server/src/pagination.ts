@@ -56,7 +56,8 @@ export function planPage(request: PageRequest): PagePlan | string {
     case 'offset': {
       const name = pagination.offsetParam ?? 'offset';
       const offset = parseIndex(query.get(name)) ?? 0;
-      if (!Number.isSafeInteger(offset)) return `${name} must be a non-negative integer, got "${query.get(name)}"`;
+      if (!Number.isSafeInteger(offset))
+        return `${name} must be a non-negative integer, got "${query.get(name)}"`;
       const totalKey = pagination.totalKey === undefined ? 'total' : pagination.totalKey;
       return { ...window(offset), fields: totalKey === null ? [] : [[[totalKey], total]], headers: {} };
     }
@@ -69,7 +70,11 @@ export function planPage(request: PageRequest): PagePlan | string {
       }
       const totalKey = pagination.totalKey === undefined ? 'total' : pagination.totalKey;
       const pages = Math.ceil(total / limit);
-      return { ...window((page - basePage) * limit), fields: totalKey === null ? [] : [[[totalKey], pages]], headers: {} };
+      return {
+        ...window((page - basePage) * limit),
+        fields: totalKey === null ? [] : [[[totalKey], pages]],
+        headers: {},
+      };
     }
     case 'cursor':
     case 'header_cursor': {
@@ -80,7 +85,11 @@ export function planPage(request: PageRequest): PagePlan | string {
       const slice = window(start);
       const next = slice.end < total ? encodeCursor(slice.end) : null;
       if (pagination.type === 'cursor') {
-        return { ...slice, fields: [[(pagination.cursorPath ?? 'cursors.next').split('.'), next]], headers: {} };
+        return {
+          ...slice,
+          fields: [[(pagination.cursorPath ?? 'cursors.next').split('.'), next]],
+          headers: {},
+        };
       }
       return { ...slice, fields: [], headers: next === null ? {} : { [pagination.header ?? 'next']: next } };
     }
@@ -98,12 +107,17 @@ export function planPage(request: PageRequest): PagePlan | string {
     }
     case 'json_link': {
       const offset = parseIndex(query.get('offset')) ?? 0;
-      if (!Number.isSafeInteger(offset)) return `offset must be a non-negative integer, got "${query.get('offset')}"`;
+      if (!Number.isSafeInteger(offset))
+        return `offset must be a non-negative integer, got "${query.get('offset')}"`;
       const slice = window(offset);
       const key = pagination.nextKey ?? 'next';
       if (slice.end >= total) {
         const end = pagination.end ?? 'null';
-        return { ...slice, fields: end === 'missing' ? [] : [[[key], end === 'null' ? null : '']], headers: {} };
+        return {
+          ...slice,
+          fields: end === 'missing' ? [] : [[[key], end === 'null' ? null : '']],
+          headers: {},
+        };
       }
       const next = linkTo(request, pagination.origin, {
         offset: String(slice.end),
@@ -117,7 +131,8 @@ export function planPage(request: PageRequest): PagePlan | string {
     }
     case 'header_link': {
       const page = parseIndex(query.get('page')) ?? 1;
-      if (!Number.isSafeInteger(page) || page < 1) return `page must be a positive integer, got "${query.get('page')}"`;
+      if (!Number.isSafeInteger(page) || page < 1)
+        return `page must be a positive integer, got "${query.get('page')}"`;
       const slice = window((page - 1) * limit);
       const lastPage = Math.max(1, Math.ceil(total / limit));
       const link = (target: number, rel: string) =>

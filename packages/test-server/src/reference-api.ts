@@ -1,7 +1,7 @@
 import { type ReferenceApiOptions, resolveReferenceApiOptions } from './options';
 import { type ReferenceRecord, referenceRecord } from './records';
-import type { LoggedRequest } from './test-server-options';
 import { startTestServer, type TestServerStats } from './test-server';
+import type { LoggedRequest } from './test-server-options';
 
 /** Counters since the server started. */
 export type ReferenceApiStats = TestServerStats;

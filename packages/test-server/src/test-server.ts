@@ -205,7 +205,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const query = request.query;
     const badRequest = (message: string) => ({
       status: 400,
-      body: JSON.stringify({ error: { status: 400, title: 'Bad Request', message: `${message} (GET ${collection.path}).` } }),
+      body: JSON.stringify({
+        error: { status: 400, title: 'Bad Request', message: `${message} (GET ${collection.path}).` },
+      }),
       headers: {},
       records: 0,
     });
@@ -258,13 +260,26 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 
   /** The reply to a collection request without a fault (or with a data or slow fault). */
-  const buildCollectionReply = (collection: CollectionState, request: LoggedRequest, fault: FaultKind | undefined) => {
-    const failure = checkAuth(collection.options.auth ?? options.auth, request.headers, request.query, oauth2);
+  const buildCollectionReply = (
+    collection: CollectionState,
+    request: LoggedRequest,
+    fault: FaultKind | undefined,
+  ) => {
+    const failure = checkAuth(
+      collection.options.auth ?? options.auth,
+      request.headers,
+      request.query,
+      oauth2,
+    );
     if (failure) {
       return { status: 401, body: errorBody(401, failure.message), headers: failure.headers, records: 0 };
     }
     if (request.path === collection.path) {
-      return buildPage(collection, request, fault === 'null-data' ? 'null' : fault === 'empty-data' ? 'empty' : 'records');
+      return buildPage(
+        collection,
+        request,
+        fault === 'null-data' ? 'null' : fault === 'empty-data' ? 'empty' : 'records',
+      );
     }
     const idText = request.path.slice(collection.path.length + 1);
     const id = /^\d+$/.test(idText) ? Number(idText) : 0;
@@ -281,7 +296,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     request: LoggedRequest,
   ) => {
     if (request.method !== 'GET' && collection.options.redirectTo === undefined) {
-      sendError(response, 405, `${request.method} is not supported on ${request.path}: use GET.`, { allow: 'GET' });
+      sendError(response, 405, `${request.method} is not supported on ${request.path}: use GET.`, {
+        allow: 'GET',
+      });
       return;
     }
     collectionRequests += 1;
@@ -301,7 +318,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
     if (fault === 'slow' && !(await waitUnlessClosed(slowMs, response))) return;
     if (fault !== undefined && !dataFaults.has(fault)) {
-      sendFault(response, fault, retryAfterSeconds, () => buildCollectionReply(collection, request, undefined).body);
+      sendFault(
+        response,
+        fault,
+        retryAfterSeconds,
+        () => buildCollectionReply(collection, request, undefined).body,
+      );
       return;
     }
     const reply = buildCollectionReply(collection, request, fault);
@@ -417,7 +439,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
           return state.requests;
         },
         record: (id) => state.dataset.record(id),
-        records: () => Array.from({ length: state.dataset.count }, (_, index) => state.dataset.record(index + 1)),
+        records: () =>
+          Array.from({ length: state.dataset.count }, (_, index) => state.dataset.record(index + 1)),
         mutate: (changes) => state.dataset.mutate(changes),
       },
     ]),
@@ -438,7 +461,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     collection(name) {
       const handle = handles.get(name);
       if (!handle) {
-        throw new Error(`No collection "${name}": this server has ${[...handles.keys()].join(', ') || 'none'}.`);
+        throw new Error(
+          `No collection "${name}": this server has ${[...handles.keys()].join(', ') || 'none'}.`,
+        );
       }
       return handle;
     },

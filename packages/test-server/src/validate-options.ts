@@ -19,7 +19,11 @@ export function validateTestServerOptions(options: TestServerOptions): void {
   for (const [name, collection] of Object.entries(options.collections ?? {})) {
     const at = `collections.${name}`;
     const path = collection.path ?? `/v1/${name}`;
-    check(/^\/[^?#]*[^/?#]$/.test(path), `${at}.path`, `must start with "/" and not end with one, got "${path}"`);
+    check(
+      /^\/[^?#]*[^/?#]$/.test(path),
+      `${at}.path`,
+      `must start with "/" and not end with one, got "${path}"`,
+    );
     check(!paths.has(path), `${at}.path`, `"${path}" is already the path of another collection`);
     paths.add(path);
     check(isCount(collection.records ?? 0, 0), `${at}.records`, 'must be a non-negative integer');
@@ -27,7 +31,11 @@ export function validateTestServerOptions(options: TestServerOptions): void {
     check(isCount(collection.maxPageSize ?? 1, 1), `${at}.maxPageSize`, 'must be a positive integer');
     const pagination = collection.pagination ?? { type: 'offset' };
     if (pagination.type === 'page_number') {
-      check(isCount(pagination.basePage ?? 0, 0), `${at}.pagination.basePage`, 'must be a non-negative integer');
+      check(
+        isCount(pagination.basePage ?? 0, 0),
+        `${at}.pagination.basePage`,
+        'must be a non-negative integer',
+      );
     }
     check(
       collection.dataKey !== null || bareArrayStyles.has(pagination.type),
