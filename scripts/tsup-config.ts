@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 /** The one build config every package uses, so the per-package configs never drift. */
-export function packageBuildConfig(entry: string[] = ['src/index.ts']) {
+/** `entry` as a list of files, or output names mapped to files (`{ 'adapter-utils/index': 'src/adapter-utils/index.ts' }`). */
+export function packageBuildConfig(entry: string[] | Record<string, string> = ['src/index.ts']) {
   return defineConfig({
     entry,
     format: ['esm'],

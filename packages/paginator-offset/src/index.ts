@@ -1,3 +1,3 @@
 export { fromConfig } from './from-config';
-export { offset } from './offset-paginator';
+export { offset, offsetAdapter } from './offset-paginator';
 export type { OffsetPaginatorOptions } from './options';

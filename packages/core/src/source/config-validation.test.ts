@@ -106,13 +106,11 @@ describe('restApiSource', () => {
   it('should point an unregistered type to loadRestApiSource and its package', () => {
     const [found] = problems({
       client: { base_url: 'https://api.example.com' },
-      resources: [{ name: 'a', endpoint: { paginator: { type: 'page_number', base_page: 1 } } }],
+      resources: [{ name: 'a', endpoint: { paginator: { type: 'offset', limit: 10 } } }],
     });
 
-    expect(found).toContain(
-      'resources[0].endpoint.paginator.type: paginator type "page_number" is not registered',
-    );
-    expect(found).toContain('loadRestApiSource() (which loads @restsync/paginator-page-number)');
+    expect(found).toContain('resources[0].endpoint.paginator.type: paginator type "offset" is not registered');
+    expect(found).toContain('loadRestApiSource() (which loads @restsync/paginator-offset)');
   });
 
   it('should never show a secret value in its messages', () => {

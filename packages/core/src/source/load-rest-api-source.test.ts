@@ -25,19 +25,21 @@ function writePackage(name: string, files: Record<string, string>): void {
 beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'restsync-project-'));
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'project', type: 'module' }));
-  writePackage('@restsync/paginator-fake-step', {
+  writePackage('@acme/restsync-paginator-fake-step', {
     'index.js': `
       export function fromConfig(config) {
         if (typeof config.step !== 'number') {
           // A ConfigError from another copy of @restsync/core, recognised by its marker.
           const error = new Error('invalid');
           error[Symbol.for('restsync.error')] = true;
+          error[Symbol.for('restsync.error.config')] = true;
           error.code = 'config';
           error.issues = [{ path: 'step', message: 'expected a number' }];
           throw error;
         }
         return {
           kind: 'paginator',
+          specificationVersion: 'v1',
           specificationVersion: 'v1',
           type: 'fake_step',
           create: () => ({
@@ -47,7 +49,22 @@ beforeAll(() => {
         };
       }`,
   });
-  writePackage('@restsync/auth-no-export', { 'index.js': 'export const nothing = 1;' });
+  writePackage('restsync-auth-no-export', { 'index.js': 'export const nothing = 1;' });
+  // A package that exports only its definition, as defineAdapter() makes it.
+  writePackage('restsync-paginator-defined', {
+    'index.js': `
+      export const definedAdapter = {
+        kind: 'adapter',
+        adapterKind: 'paginator',
+        type: 'restsync-paginator-defined',
+        fromConfig: () => ({
+          kind: 'paginator',
+          specificationVersion: 'v1',
+          type: 'defined',
+          create: () => ({ first: (request) => request, next: () => ({ done: true, reason: 'one page' }) }),
+        }),
+      };`,
+  });
 });
 
 afterAll(() => rmSync(project, { recursive: true, force: true }));
@@ -64,7 +81,7 @@ describe('loadRestApiSource', () => {
       const source = await loadRestApiSource(
         {
           client: { base_url: api.origin },
-          resources: [{ name: 'a', endpoint: { paginator: { type: 'fake_step', step: 5 } } }],
+          resources: [{ name: 'a', endpoint: { paginator: { type: '@acme/restsync-paginator-fake-step', step: 5 } } }],
         },
         { cwd: project },
       );
@@ -78,34 +95,68 @@ describe('loadRestApiSource', () => {
     }
   });
 
-  it('should name the package to install for a type that is not installed, with every other problem', async () => {
+  it('should name the package to install for a conventionally named type, with every other problem', async () => {
     const error = await loadRestApiSource(
       {
-        client: { base_url: 'https://api.example.com', auth: { type: 'oauth2_client_credentials' } },
+        client: { base_url: 'https://api.example.com' },
         resources: [
-          { name: 'a', endpoint: { paginator: { type: 'cursor', cursor_path: 'next' } } },
-          { name: 'b', endpoint: { paginator: { type: 'fake_step' } } },
-          { name: 'c', endpoint: { auth: 'no_export' } },
+          { name: 'b', endpoint: { paginator: { type: '@acme/restsync-paginator-fake-step' } } },
+          { name: 'c', endpoint: { auth: 'restsync-auth-no-export' } },
+          { name: 'd', endpoint: { paginator: '@acme/restsync-paginator-missing' } },
         ],
       },
       { cwd: project },
     ).catch((caught: unknown) => caught);
 
     expect(issuesOf(error)).toEqual([
-      'client.auth.type: auth type "oauth2_client_credentials": install @restsync/auth-oauth2-client-credentials (npm install @restsync/auth-oauth2-client-credentials)',
-      'resources[0].endpoint.paginator.type: paginator type "cursor": install @restsync/paginator-cursor (npm install @restsync/paginator-cursor)',
-      'resources[1].endpoint.paginator.step: expected a number',
-      'resources[2].endpoint.auth: auth type "no_export": @restsync/auth-no-export does not export fromConfig(config)',
+      'resources[0].endpoint.paginator.step: expected a number',
+      'resources[1].endpoint.auth: auth type "restsync-auth-no-export": restsync-auth-no-export exports neither fromConfig(config) nor an auth defined with defineAdapter()',
+      'resources[2].endpoint.paginator: paginator type "@acme/restsync-paginator-missing": install @acme/restsync-paginator-missing (npm install @acme/restsync-paginator-missing)',
     ]);
   });
 
+  // Regression: an unknown type used to ask the user to install @restsync/<kind>-<type>, a package that does not exist.
+  it('should list the available types for an unknown type, with a suggestion and no install hint', async () => {
+    const error = await loadRestApiSource(
+      {
+        client: { base_url: 'https://api.example.com', auth: { type: 'oauth2_client_credentials' } },
+        resources: [{ name: 'a', endpoint: { paginator: { type: 'ofset', limit: 10 } } }],
+      },
+      { cwd: project },
+    ).catch((caught: unknown) => caught);
+
+    const issues = issuesOf(error);
+    expect(issues).toEqual([
+      'client.auth.type: auth type "oauth2_client_credentials" is not available. Available types: api_key. ' +
+        'A third-party auth is named by its package: restsync-auth-<name> or @<scope>/restsync-auth-<name>',
+      'resources[0].endpoint.paginator.type: paginator type "ofset" is not available; did you mean "offset"? ' +
+        'Available types: offset, single_page. A third-party paginator is named by its package: ' +
+        'restsync-paginator-<name> or @<scope>/restsync-paginator-<name>',
+    ]);
+    expect(issues.join('\n')).not.toContain('install');
+  });
+
+  it('should build a type from a package that exports its adapter definition', async () => {
+    const source = await loadRestApiSource(
+      {
+        client: { base_url: 'https://api.example.com' },
+        resources: [{ name: 'a', endpoint: { paginator: 'restsync-paginator-defined' } }],
+      },
+      { cwd: project },
+    );
+
+    expect(source.resources.map((resource) => resource.name)).toEqual(['a']);
+  });
+
   it('should prefer a registered type over the package of the same name', async () => {
-    const registry = createAdapterRegistry({ paginators: { fake_step: () => pages({ size: 1 }) } });
+    const registry = createAdapterRegistry({
+      paginators: { '@acme/restsync-paginator-fake-step': () => pages({ size: 1 }) },
+    });
 
     const source = await loadRestApiSource(
       {
         client: { base_url: 'https://api.example.com' },
-        resources: [{ name: 'a', endpoint: { paginator: 'fake_step' } }],
+        resources: [{ name: 'a', endpoint: { paginator: '@acme/restsync-paginator-fake-step' } }],
       },
       { cwd: project, registry },
     );

@@ -1,14 +1,14 @@
 import type { Source } from '../contracts/source';
-import { importAdapterPackage } from './adapter-packages';
+import { isAdapterDefinition } from '../adapters/define-adapter';
+import { type AdapterPackage, importAdapterPackage } from './adapter-packages';
 import {
-  type AdapterKind,
   type AuthFromConfig,
-  adapterPackageName,
   builtInAdapters,
   createAdapterRegistry,
-  isValidAdapterType,
   mergeAdapterRegistries,
   type PaginatorFromConfig,
+  resolveAdapterType,
+  type SourceAdapterKind as AdapterKind,
 } from './adapter-registry';
 import { buildSource } from './build-source';
 import { detectSpelling, isPlainObject } from './config-keys';
@@ -39,11 +39,44 @@ function adapterTypes(config: Record<string, unknown>): { kind: AdapterKind; typ
   return types;
 }
 
+/** The adapter's config entry point in a loaded package: its `fromConfig`, or an exported definition of `kind`. */
+function entryPoint(
+  kind: AdapterKind,
+  module: Record<string, unknown>,
+): ((config: Record<string, unknown>) => unknown) | undefined {
+  if (typeof module.fromConfig === 'function') return module.fromConfig as (config: Record<string, unknown>) => unknown;
+  const definition = Object.values(module).find((value) => isAdapterDefinition(value, kind));
+  return isAdapterDefinition(definition, kind) ? definition.fromConfig : undefined;
+}
+
+/** Why a package cannot build `type`, or its config entry point. */
+function packageEntry(
+  kind: AdapterKind,
+  type: string,
+  packageName: string,
+  loaded: AdapterPackage,
+): { problem: string } | { build: (config: Record<string, unknown>) => unknown } {
+  if (loaded.status === 'missing') {
+    return { problem: `${kind} type "${type}": install ${packageName} (npm install ${packageName})` };
+  }
+  if (loaded.status === 'failed') {
+    return { problem: `${kind} type "${type}": ${packageName} could not be loaded: ${loaded.message}` };
+  }
+  const build = entryPoint(kind, loaded.module);
+  if (build === undefined) {
+    return {
+      problem: `${kind} type "${type}": ${packageName} exports neither fromConfig(config) nor ${kind === 'auth' ? 'an' : 'a'} ${kind} defined with defineAdapter()`,
+    };
+  }
+  return { build };
+}
+
 /**
- * Like `restApiSource`, but first resolves every paginator/auth `type` that is not registered
- * to its adapter package by convention (`offset` → `@restsync/paginator-offset`, `api_key` →
- * `@restsync/auth-api-key`), loaded from `options.cwd`. A package that is not installed is
- * reported in the same `ConfigError` as every other problem, naming the package to install.
+ * Like `restApiSource`, but first loads the package of every paginator/auth `type` that is not
+ * registered: an official type from its package (`offset` → `@restsync/paginator-offset`), or a
+ * third-party package named by the convention (`@acme/restsync-paginator-scroll`), loaded from
+ * `options.cwd`. A package that is not installed is reported in the same `ConfigError` as every
+ * other problem, naming the package to install; an unknown type lists the available types.
  * The CLI uses this for JSON and YAML configs.
  */
 export async function loadRestApiSource(
@@ -59,26 +92,14 @@ export async function loadRestApiSource(
   const cwd = options.cwd ?? process.cwd();
   for (const { kind, type } of adapterTypes(config)) {
     const key = `${kind}:${type}`;
-    const registered = kind === 'paginator' ? known.paginators.has(type) : known.auths.has(type);
     const loadedAlready = Object.hasOwn(kind === 'paginator' ? paginators : auths, type);
-    if (registered || unavailable.has(key) || loadedAlready) continue;
-    if ((kind === 'paginator' && type === 'auto') || !isValidAdapterType(type)) continue;
-    const packageName = adapterPackageName(kind, type);
-    const loadedPackage = await importAdapterPackage(packageName, cwd);
-    if (loadedPackage.status === 'missing') {
-      unavailable.set(key, `${kind} type "${type}": install ${packageName} (npm install ${packageName})`);
-    } else if (loadedPackage.status === 'failed') {
-      unavailable.set(
-        key,
-        `${kind} type "${type}": ${packageName} could not be loaded: ${loadedPackage.message}`,
-      );
-    } else if (typeof loadedPackage.module.fromConfig !== 'function') {
-      unavailable.set(key, `${kind} type "${type}": ${packageName} does not export fromConfig(config)`);
-    } else if (kind === 'paginator') {
-      paginators[type] = loadedPackage.module.fromConfig as PaginatorFromConfig;
-    } else {
-      auths[type] = loadedPackage.module.fromConfig as AuthFromConfig;
-    }
+    if (unavailable.has(key) || loadedAlready || (kind === 'paginator' && type === 'auto')) continue;
+    const resolution = resolveAdapterType(kind, type, known);
+    if (resolution.status !== 'package') continue;
+    const entry = packageEntry(kind, type, resolution.packageName, await importAdapterPackage(resolution.packageName, cwd));
+    if ('problem' in entry) unavailable.set(key, entry.problem);
+    else if (kind === 'paginator') paginators[type] = entry.build as PaginatorFromConfig;
+    else auths[type] = entry.build as AuthFromConfig;
   }
   return buildSource(config, options, {
     registry: createAdapterRegistry({ paginators, auths }),

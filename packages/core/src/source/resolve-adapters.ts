@@ -3,10 +3,9 @@ import type { Paginator } from '../contracts/paginator';
 import { specificationVersionProblem } from '../contracts/specification-version';
 import { ConfigError, type ConfigIssue, RestsyncError, type SecretError } from '../errors';
 import {
-  type AdapterKind,
   type AdapterRegistry,
-  adapterPackageName,
-  isValidAdapterType,
+  resolveAdapterType,
+  type SourceAdapterKind as AdapterKind,
 } from './adapter-registry';
 import { isSecretKey } from './config-issues';
 import { formatPath, isPlainObject, joinPath } from './config-keys';
@@ -40,15 +39,8 @@ function registerAuthSecrets(auth: Auth, secrets: SecretContext): void {
   }
 }
 
-/** The message for a type nobody can build. */
-function unknownTypeMessage(
-  kind: AdapterKind,
-  type: string,
-  unavailable: ReadonlyMap<string, string>,
-): string {
-  const known = unavailable.get(`${kind}:${type}`);
-  if (known) return known;
-  const packageName = adapterPackageName(kind, type);
+/** The message for a type that resolves to a package `restApiSource()` cannot load. */
+function unloadedPackageMessage(kind: AdapterKind, type: string, packageName: string): string {
   return (
     `${kind} type "${type}" is not registered. restApiSource() only builds registered types: use ` +
     `loadRestApiSource() (which loads ${packageName}), pass the adapter's factory instead, or register ` +
@@ -86,15 +78,17 @@ export function createAdapterResolver(options: AdapterResolverOptions): AdapterR
       });
       return undefined;
     }
-    if (!isValidAdapterType(type)) {
-      issues.push({ path: formatPath(typePath), message: `"${type}" is not a valid ${kind} type name` });
+    const resolution = resolveAdapterType(kind, type, registry);
+    if (resolution.status !== 'registered') {
+      const message =
+        unavailable.get(`${kind}:${type}`) ??
+        (resolution.status === 'package'
+          ? unloadedPackageMessage(kind, type, resolution.packageName)
+          : resolution.message);
+      issues.push({ path: formatPath(typePath), message });
       return undefined;
     }
-    const fromConfig = kind === 'paginator' ? registry.paginators.get(type) : registry.auths.get(type);
-    if (!fromConfig) {
-      issues.push({ path: formatPath(typePath), message: unknownTypeMessage(kind, type, unavailable) });
-      return undefined;
-    }
+    const fromConfig = resolution.build;
     const { type: _type, ...rest } = data;
     const adapterOptions = resolveSecretsDeep(rest, secrets, isSecretKey) as Record<string, unknown>;
     let adapter: Paginator | Auth;

@@ -1,0 +1,21 @@
+export { z } from 'zod';
+export type {
+  AdapterOptions,
+  AdapterOptionsSettings,
+  OptionSpelling,
+} from '../adapters/adapter-options';
+export { adapterOptions, describeOptionValue, snakeCase } from '../adapters/adapter-options';
+export type {
+  AdapterByKind,
+  AdapterCreateContext,
+  AdapterDefinition,
+  AdapterKind,
+  DefineAdapterOptions,
+} from '../adapters/define-adapter';
+export { defineAdapter, isAdapterDefinition } from '../adapters/define-adapter';
+export { option } from '../adapters/option-schemas';
+export { parseJsonPath, readJsonPath, writeJsonPath } from './json-path';
+export type { RangePaginatorSettings } from './range-paginator';
+export { rangePaginator } from './range-paginator';
+export type { RequestValueTarget } from './request-values';
+export { setRequestValue } from './request-values';

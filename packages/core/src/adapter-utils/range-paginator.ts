@@ -1,0 +1,181 @@
+import type { Page, RequestSpec } from '../contracts/request';
+import {
+  nextRequest,
+  type Paginator,
+  type PaginatorInstance,
+  type PaginatorStep,
+  paginationDone,
+} from '../contracts/paginator';
+import { PaginationError } from '../errors';
+import { parseJsonPath, readJsonPath } from './json-path';
+import { type RequestValueTarget, setRequestValue } from './request-values';
+
+/**
+ * A paginator that walks a numeric position by a fixed step: offset/limit (`offset=0, 100, 200`,
+ * step = limit) and page numbers (`page=1, 2, 3`, step = 1). It stops on `hasMore: false`, an
+ * empty page, a known total reached, a short page when there is no total, or `maximum`.
+ */
+export interface RangePaginatorSettings {
+  /** The paginator's `type`, e.g. `page_number`; starts every error message. */
+  type: string;
+  /** Name of the position in the checkpoint (`{ "page": 3 }`). */
+  position: string;
+  /** Where the position goes: `{ query: 'page' }` or `{ body: 'page.number' }`. */
+  target: RequestValueTarget;
+  /** Position of the first request (`offset`, `basePage`). */
+  start: number;
+  /** How far one page moves the position: the limit for offsets, 1 for page numbers. @default 1 */
+  step?: number;
+  /** Values sent unchanged with every request, e.g. the limit. @default [] */
+  constants?: readonly { target: RequestValueTarget; value: string | number | boolean }[];
+  /**
+   * Dot path to the total in the response body, in units of the position: records for offsets,
+   * pages for page numbers. A missing or null total means unknown; the last one seen is kept.
+   * @default undefined (not read)
+   */
+  totalPath?: string | null;
+  /** The position at which the total starts counting (`basePage` for page numbers). @default 0 */
+  totalBase?: number;
+  /** Records per full page: without a total, a shorter page is the last. @default undefined (not checked) */
+  pageSize?: number;
+  /** Exclusive upper bound of the position. @default undefined (no bound) */
+  maximum?: number;
+  /** Stop when a page has no records. @default true */
+  stopAfterEmptyPage?: boolean;
+  /** Dot path to a boolean in the response body; `false` stops. @default undefined (not read) */
+  hasMorePath?: string;
+  /** Option names for messages and stop reasons. @default { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximum' } */
+  optionNames?: { totalPath?: string; hasMorePath?: string; maximum?: string };
+}
+
+/**
+ * Builds a range paginator factory: a fresh instance per request sequence, a checkpoint
+ * `{ [position]: <next position> }`, and the requests ahead (`upcoming`) once the total is known.
+ *
+ * @example rangePaginator({ type: 'page_number', position: 'page', target: { query: 'page' }, start: 1, totalPath: 'meta.pages', totalBase: 1 })
+ */
+export function rangePaginator(settings: RangePaginatorSettings): Paginator {
+  return Object.freeze({
+    kind: 'paginator' as const,
+    specificationVersion: 'v1' as const,
+    type: settings.type,
+    create: () => createInstance(settings),
+  });
+}
+
+function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
+  const step = settings.step ?? 1;
+  const totalBase = settings.totalBase ?? 0;
+  const names = { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximum', ...settings.optionNames };
+  const totalPath = settings.totalPath ? parseJsonPath(settings.totalPath) : undefined;
+  const hasMorePath = settings.hasMorePath ? parseJsonPath(settings.hasMorePath) : undefined;
+  let position = settings.start;
+  let knownTotal: number | undefined;
+  let baseRequest: RequestSpec | undefined;
+
+  const place = (request: RequestSpec, value: number): RequestSpec => {
+    try {
+      let placed = setRequestValue(request, settings.target, value);
+      for (const constant of settings.constants ?? []) placed = setRequestValue(placed, constant.target, constant.value);
+      return placed;
+    } catch (error) {
+      if (!PaginationError.isInstance(error)) throw error;
+      throw new PaginationError(`${settings.type} paginator: ${error.message}`, { cause: error });
+    }
+  };
+
+  const where = (page: Page) => `${settings.type} paginator: resource "${page.resource}", page ${page.index}`;
+
+  const readTotal = (page: Page): number | undefined => {
+    if (totalPath === undefined) return undefined;
+    const value = readJsonPath(page.response.body, totalPath);
+    if (value === undefined || value === null) return undefined;
+    const total = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    if (typeof total === 'number' && Number.isSafeInteger(total) && total >= 0) return total;
+    throw new PaginationError(
+      `${where(page)}: the total at "${totalPath.join('.')}" is ${describeValue(value)}, not a ` +
+        `non-negative integer. Point ${names.totalPath} at the total, or set it to null if the API sends none.`,
+    );
+  };
+
+  const readHasMore = (page: Page): boolean | undefined => {
+    if (hasMorePath === undefined) return undefined;
+    const value = readJsonPath(page.response.body, hasMorePath);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'boolean') return value;
+    if (value === 'true' || value === 'false') return value === 'true';
+    throw new PaginationError(
+      `${where(page)}: the value at ${names.hasMorePath} "${hasMorePath.join('.')}" is ${describeValue(value)}, ` +
+        `not a boolean. Point ${names.hasMorePath} at the API's "has more" flag.`,
+    );
+  };
+
+  const stopReason = (hasMore: boolean | undefined, count: number): string | undefined => {
+    if (hasMore === false) return 'hasMore is false';
+    if (count === 0 && (settings.stopAfterEmptyPage ?? true)) return 'empty page';
+    if (knownTotal !== undefined && position >= totalBase + knownTotal) return `total reached (${knownTotal})`;
+    if (knownTotal === undefined && settings.pageSize !== undefined && count < settings.pageSize) {
+      return 'short page';
+    }
+    if (settings.maximum !== undefined && position >= settings.maximum) return `${names.maximum} reached`;
+    return undefined;
+  };
+
+  return {
+    first(request) {
+      baseRequest = request;
+      return place(request, position);
+    },
+
+    next(page): PaginatorStep {
+      const hasMore = readHasMore(page);
+      knownTotal = readTotal(page) ?? knownTotal;
+      // From here on the page counts as seen: a checkpoint points at the page after it.
+      position += step;
+      const reason = stopReason(hasMore, page.records.length);
+      if (reason !== undefined) return paginationDone(reason);
+      return nextRequest(place(baseRequest ?? page.request, position));
+    },
+
+    checkpoint() {
+      return { [settings.position]: position };
+    },
+
+    upcoming(count) {
+      if (knownTotal === undefined || baseRequest === undefined) return [];
+      const end = Math.min(totalBase + knownTotal, settings.maximum ?? Number.POSITIVE_INFINITY);
+      const requests: RequestSpec[] = [];
+      for (let next = position; next < end && requests.length < count; next += step) {
+        requests.push(place(baseRequest, next));
+      }
+      return requests;
+    },
+
+    resume(checkpoint) {
+      const value = checkpoint?.[settings.position];
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < totalBase) {
+        const expected = totalBase === 0 ? '<non-negative integer>' : `<integer >= ${totalBase}>`;
+        throw new PaginationError(
+          `${settings.type} paginator: cannot resume from checkpoint ${safeJson(checkpoint)}; expected ` +
+            `{ "${settings.position}": ${expected} }. Clear the stored state of this resource to start over.`,
+        );
+      }
+      position = value;
+    },
+  };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.slice(0, 40))}`;
+  if (typeof value === 'number') return `the number ${value}`;
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value)?.slice(0, 200) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
