@@ -1,12 +1,12 @@
+import { type LoggedRequest, type RouteHandler, startTestServer, type TestServer } from '@restsync/test-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourcePage, SourceRunOptions } from '../contracts/source';
 import { ResponseError } from '../errors';
 import { createEventBus, type RestsyncEvent } from '../events';
-import { type ApiHandler, type ApiRequest, type FakeApi, startFakeApi } from './__fixtures__/fake-api';
 import { headerToken, pages, queryKey, testRegistry } from './__fixtures__/test-adapters';
 import { restApiSource } from './rest-api-source';
 
-let api: FakeApi | undefined;
+let api: TestServer | undefined;
 
 afterEach(async () => {
   expect(api?.unhandled ?? []).toEqual([]);
@@ -14,12 +14,12 @@ afterEach(async () => {
   api = undefined;
 });
 
-async function serve(handler: ApiHandler): Promise<string> {
-  api = await startFakeApi(handler);
-  return api.origin;
+async function serve(handler: RouteHandler): Promise<string> {
+  api = await startTestServer({ fallback: handler });
+  return api.url;
 }
 
-function requests(): ApiRequest[] {
+function requests(): readonly LoggedRequest[] {
   return api?.requests ?? [];
 }
 
