@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestServer } from '@restsync/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors';
 import { createEventBus } from '../events';
-import { startFakeApi } from './__fixtures__/fake-api';
 import { pages } from './__fixtures__/test-adapters';
 import { createAdapterRegistry } from './adapter-registry';
 import { loadRestApiSource } from './load-rest-api-source';
@@ -76,11 +76,11 @@ function issuesOf(error: unknown): string[] {
 
 describe('loadRestApiSource', () => {
   it('should resolve a type string to the adapter package installed in cwd', async () => {
-    const api = await startFakeApi(() => ({ body: [{ id: 1 }] }));
+    const api = await startTestServer({ fallback: () => ({ body: [{ id: 1 }] }) });
     try {
       const source = await loadRestApiSource(
         {
-          client: { base_url: api.origin },
+          client: { base_url: api.url },
           resources: [{ name: 'a', endpoint: { paginator: { type: '@acme/restsync-paginator-fake-step', step: 5 } } }],
         },
         { cwd: project },
