@@ -3,9 +3,10 @@ import { exitCodes } from './exit-codes';
 import { callerDirectory } from './working-directory';
 
 const controller = new AbortController();
-const interrupt = () => {
+/** The first Ctrl-C (or SIGTERM) cancels the run cleanly after the current batch; the second exits at once. */
+const interrupt = (signal: NodeJS.Signals) => {
   if (controller.signal.aborted) process.exit(exitCodes.interrupted);
-  controller.abort();
+  controller.abort(new Error(`interrupted by ${signal}`));
 };
 process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);

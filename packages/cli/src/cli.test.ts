@@ -151,6 +151,45 @@ describe('runCli', () => {
     expect(result.stdout + result.stderr).not.toContain(apiKey);
   });
 
+  it('should stop after the batch in its transaction on an abort, exit 130 and say what it committed', async () => {
+    // More than one 5,000-row batch: the second can only start after the first commits, and the abort comes first.
+    api = await startReferenceApi({ records: 12_000, apiKey });
+    const controller = new AbortController();
+    const stdout = captured();
+    const stderrChunks: string[] = [];
+    const stderr = {
+      isTTY: false,
+      write: (text: string) => {
+        stderrChunks.push(text);
+        // Ctrl-C once the first batch is committed.
+        if (text.includes('batch committed')) controller.abort(new Error('interrupted by SIGINT'));
+      },
+    };
+    const config = await writeConfig(seedConfig(api.url));
+    const code = await runCli(['run', config, '--json'], {
+      stdout,
+      stderr,
+      cwd: directory,
+      env: { API_KEY: apiKey },
+      signal: controller.signal,
+    });
+    const errorText = stderrChunks.join('');
+    expect(code, errorText).toBe(130);
+    const json = JSON.parse(stdout.text()) as JsonResult;
+    expect(json.status).toBe('cancelled');
+    expect(json.error).toEqual({
+      code: 'cancelled',
+      message:
+        'Pipeline "unit" was cancelled (interrupted by SIGINT): 1 batch (5,000 rows) committed in this run.',
+    });
+    expect(errorText).toContain(
+      'restsync: stopping after the current batch… (press Ctrl-C again to exit now)',
+    );
+    expect(errorText).toContain('Run the same command again to resume from the last commit.');
+    expect(errorText).toContain('✖ Pipeline "unit" cancelled');
+    expect(errorText).not.toContain('10,000 rows committed');
+  }, 120_000);
+
   it('should exit 1 with the counts so far when the sync fails midway', async () => {
     api = await startReferenceApi({ records: 500, apiKey, script: { 2: 'malformed' } });
     const result = await cli(['run', await writeConfig(seedConfig(api.url)), '--json']);

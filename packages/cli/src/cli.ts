@@ -1,4 +1,4 @@
-import { createRedactor, type Source } from '@restsync/core';
+import { createRedactor, RunCancelledError, type Source } from '@restsync/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Command, parseCommand, wantsJson } from './args';
 import { reportError } from './error-report';
@@ -21,7 +21,10 @@ export interface CliIo {
   cwd: string;
   /** Where secrets are read from (`{ "secret": "api_key" }` → `API_KEY`). */
   env: Record<string, string | undefined>;
-  /** Aborting (Ctrl-C) stops the run at once with exit code 130. */
+  /**
+   * Aborting (the first Ctrl-C) cancels the run: the batch in its transaction finishes, no new one
+   * starts, the load is recorded `cancelled`, and the exit code is 130.
+   */
   signal?: AbortSignal;
   /** Plain progress line interval when stderr is not a TTY, in ms. @default 2000 */
   progressIntervalMs?: number;
@@ -83,6 +86,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     report.write(`${redact(formatSummaryTable(result))}\n`);
     return exitCodes.success;
   } catch (error) {
+    if (RunCancelledError.isInstance(error)) {
+      json.status = 'cancelled';
+      if (command?.kind === 'run') {
+        (command.json ? io.stderr : io.stdout).write(`${redact(formatSummaryTable(error.result))}\n`);
+      }
+    }
     if (tracker) {
       for (const progress of tracker.resources()) {
         json.resources[progress.name] = { rows: progress.rows, pages: progress.pages };

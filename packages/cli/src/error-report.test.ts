@@ -1,7 +1,7 @@
-import { AuthError, ConfigError, DestinationError, SecretError } from '@restsync/core';
+import { AuthError, ConfigError, DestinationError, RunCancelledError, SecretError } from '@restsync/core';
 import { describe, expect, it } from 'vitest';
 import { CommandLineError } from './args';
-import { InterruptedError, reportError } from './error-report';
+import { reportError } from './error-report';
 
 const redact = (text: string) => text.replaceAll('hunter2', '***');
 
@@ -76,7 +76,32 @@ describe('reportError', () => {
     expect(report.text).not.toContain('hunter2');
   });
 
-  it('should report an interruption with exit code 130', () => {
-    expect(reportError(new InterruptedError(), { redact }).exitCode).toBe(130);
+  it('should report a cancelled run with exit code 130 and exactly what it committed', () => {
+    const result = {
+      loadId: '1700000000000-abc123',
+      status: 'cancelled' as const,
+      pipeline: 'example',
+      dataset: 'example_dataset',
+      destination: 'memory',
+      resources: { users: { rows: 12_000, pages: 120 } },
+      tables: { users: 10_000 },
+      batches: 2,
+      pages: 120,
+      retries: 0,
+      durationMs: 1_000,
+      summary: () => '',
+    };
+    const report = reportError(new RunCancelledError(result, 'interrupted by SIGINT'), { redact });
+    expect(report).toEqual({
+      exitCode: 130,
+      text:
+        'restsync: Pipeline "example" was cancelled (interrupted by SIGINT): 2 batches (10,000 rows) ' +
+        'committed in this run. Run the same command again to resume from the last commit.\n',
+      json: {
+        code: 'cancelled',
+        message:
+          'Pipeline "example" was cancelled (interrupted by SIGINT): 2 batches (10,000 rows) committed in this run.',
+      },
+    });
   });
 });

@@ -1,15 +1,7 @@
-import { ConfigError, RestsyncError } from '@restsync/core';
+import { ConfigError, RestsyncError, RunCancelledError } from '@restsync/core';
 import { CommandLineError } from './args';
 import { type ExitCode, exitCodes } from './exit-codes';
 import type { JsonResult } from './json-result';
-
-/** The run was stopped with Ctrl-C (SIGINT) or SIGTERM. */
-export class InterruptedError extends Error {
-  constructor() {
-    super('interrupted');
-    this.name = 'InterruptedError';
-  }
-}
 
 /** How a failure is shown: the exit code, the text for stderr, and the `error` of the JSON result. */
 export interface ErrorReport {
@@ -32,7 +24,7 @@ export interface ErrorReportOptions {
 
 const rerunHint = 'Batches already committed are kept: run the same command again to continue.';
 
-/** Classifies a failure (2: config or command line, 1: the sync failed, 130: interrupted) and words it. */
+/** Classifies a failure (2: config or command line, 1: the sync failed, 130: cancelled by Ctrl-C) and words it. */
 export function reportError(error: unknown, options: ErrorReportOptions): ErrorReport {
   const { redact } = options;
   if (error instanceof CommandLineError) {
@@ -58,11 +50,13 @@ export function reportError(error: unknown, options: ErrorReportOptions): ErrorR
       json: { code: 'config', message: redact(error.message), issues },
     };
   }
-  if (error instanceof InterruptedError) {
+  if (RunCancelledError.isInstance(error)) {
+    // The message says exactly how many batches and rows this run committed.
+    const message = redact(error.message);
     return {
       exitCode: exitCodes.interrupted,
-      text: `restsync: interrupted. ${rerunHint}\n`,
-      json: { code: 'interrupted', message: 'interrupted (SIGINT or SIGTERM)' },
+      text: `restsync: ${message} Run the same command again to resume from the last commit.\n`,
+      json: { code: 'cancelled', message },
     };
   }
   if (RestsyncError.isInstance(error)) {

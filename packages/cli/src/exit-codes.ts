@@ -6,7 +6,7 @@ export const exitCodes = {
   syncFailed: 1,
   /** The config or the command line is wrong; nothing was fetched. */
   usage: 2,
-  /** Interrupted (Ctrl-C); committed batches are kept. */
+  /** Cancelled by Ctrl-C (SIGINT) or SIGTERM: committed batches are kept, a rerun resumes after them. A second Ctrl-C exits at once, also with 130. */
   interrupted: 130,
 } as const;
 

@@ -2,7 +2,8 @@ import type { ConfigIssue } from '@restsync/core';
 
 /** The one JSON object `--json` prints on stdout, on success and on failure. */
 export interface JsonResult {
-  status: 'succeeded' | 'failed';
+  /** `cancelled`: stopped by Ctrl-C (SIGINT) or SIGTERM after committing what `error.message` says. */
+  status: 'succeeded' | 'failed' | 'cancelled';
   /** Null when the config could not be read. */
   pipeline: string | null;
   dataset: string | null;
@@ -13,9 +14,9 @@ export interface JsonResult {
   retries: number;
   /** Wall time of the whole command. */
   durationMs: number;
-  /** Present when the status is `failed`. Every string is redacted. */
+  /** Present when the status is `failed` or `cancelled`. Every string is redacted. */
   error?: {
-    /** `config`, `secret`, `http`, `auth`, `rate_limit`, `response`, `pagination`, `schema`, `destination`, `interrupted` or `internal`. */
+    /** `config`, `secret`, `http`, `auth`, `rate_limit`, `response`, `pagination`, `schema`, `destination`, `cancelled` or `internal`. */
     code: string;
     message: string;
     /** For `config`: every problem with its path in the config file (or `--destination`, `command line`). */

@@ -7,6 +7,7 @@ function progress(overrides: Partial<ResourceProgress>): ResourceProgress {
     name: 'users',
     pages: 0,
     rows: 0,
+    committedRows: 0,
     retries: 0,
     waitedMs: 0,
     waitingUntil: 0,

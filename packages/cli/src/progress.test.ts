@@ -60,6 +60,24 @@ describe('createProgress', () => {
     expect(stream.text()).not.toContain('\u001b');
   });
 
+  it('should print a line for every committed batch with the rows committed so far when the stream is not a TTY', () => {
+    const stream = fakeStream(false);
+    const display = createProgress({ stream, tracker, intervalMs: 60_000 });
+    const batch = (rows: number): RestsyncEvent => ({
+      type: 'batch_loaded',
+      resource: 'users',
+      rows,
+      tables: { users: rows },
+    });
+    feed(display, batch(5_000));
+    feed(display, batch(2_500));
+    display.stop();
+    expect(stream.text().trimEnd().split('\n')).toEqual([
+      'restsync: users  batch committed  5,000 rows  (5,000 rows committed in this run)',
+      'restsync: users  batch committed  2,500 rows  (7,500 rows committed in this run)',
+    ]);
+  });
+
   it('should print nothing periodically for a resource that has not started', () => {
     const stream = fakeStream(false);
     const display = createProgress({ stream, tracker, intervalMs: 1_000 });

@@ -33,6 +33,8 @@ export interface ProgressOptions {
   now?: () => number;
 }
 
+const numberFormat = new Intl.NumberFormat('en-US');
+
 function nameWidth(tracker: RunTracker): number {
   return Math.max(0, ...tracker.resources().map((progress) => progress.name.length));
 }
@@ -97,6 +99,15 @@ function createPlainProgress(
   timer.unref();
   return {
     onEvent(event) {
+      if (event.type === 'batch_loaded') {
+        const progress = tracker.resources().find((entry) => entry.name === event.resource);
+        const committed = numberFormat.format(progress?.committedRows ?? event.rows);
+        stream.write(
+          `restsync: ${event.resource.padEnd(nameWidth(tracker))}  batch committed  ` +
+            `${numberFormat.format(event.rows)} rows  (${committed} rows committed in this run)\n`,
+        );
+        return;
+      }
       if (event.type !== 'resource_done') return;
       const progress = tracker.resources().find((entry) => entry.name === event.resource);
       if (progress) write(progress);

@@ -1,5 +1,4 @@
 import { pipeline, type RestsyncEvent, type RunResult } from '@restsync/core';
-import { InterruptedError } from './error-report';
 import type { PreparedRun } from './prepare-run';
 import { createProgress, type ProgressStream } from './progress';
 import type { RunTracker } from './run-tracker';
@@ -9,18 +8,18 @@ export interface RunSyncOptions {
   progressStream: ProgressStream;
   /** Counts pages, rows and retries; read it after a failure for partial counts. */
   tracker: RunTracker;
-  /** Aborting stops the progress display and rejects with `InterruptedError` at once. */
+  /**
+   * Cancels the run (the first Ctrl-C): the progress display stops, a notice is written, the
+   * batch in its transaction finishes, and the run rejects with a `RunCancelledError`.
+   */
   signal?: AbortSignal;
   /** Plain progress line interval when the stream is not a TTY, in ms. @default 2000 */
   progressIntervalMs?: number;
 }
 
-function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(new InterruptedError());
-    else signal.addEventListener('abort', () => reject(new InterruptedError()), { once: true });
-  });
-}
+/** Written when the run is cancelled; a second Ctrl-C exits at once (see `bin.ts`). */
+export const stoppingNotice =
+  'restsync: stopping after the current batch… (press Ctrl-C again to exit now)\n';
 
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */
 export async function runSync(prepared: PreparedRun, options: RunSyncOptions): Promise<RunResult> {
@@ -34,19 +33,18 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     tracker.onEvent(event);
     progress.onEvent(event);
   };
-  const stop = () => progress.stop();
+  const stop = () => {
+    progress.stop();
+    options.progressStream.write(stoppingNotice);
+  };
   options.signal?.addEventListener('abort', stop, { once: true });
   try {
-    const run = pipeline({
+    return await pipeline({
       name: prepared.pipelineName,
       dataset: prepared.dataset,
       destination: prepared.destination,
       onEvent,
-    }).run(prepared.source);
-    if (!options.signal) return await run;
-    // The pipeline cannot be cancelled: on an interrupt the CLI reports and exits; committed batches stay.
-    run.catch(() => undefined);
-    return await Promise.race([run, whenAborted(options.signal)]);
+    }).run(prepared.source, options.signal ? { signal: options.signal } : {});
   } finally {
     options.signal?.removeEventListener('abort', stop);
     progress.stop();

@@ -6,6 +6,8 @@ export interface ResourceProgress {
   pages: number;
   /** Records fetched so far. */
   rows: number;
+  /** Rows committed to the destination so far in this run (root and child tables). */
+  committedRows: number;
   retries: number;
   /** Total time spent (or being spent) waiting before retries, in milliseconds. */
   waitedMs: number;
@@ -45,6 +47,7 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
         name,
         pages: 0,
         rows: 0,
+        committedRows: 0,
         retries: 0,
         waitedMs: 0,
         waitingUntil: 0,
@@ -84,6 +87,10 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
           const progress = touch(event.resource);
           progress.pages += 1;
           progress.rows += event.records;
+          break;
+        }
+        case 'batch_loaded': {
+          touch(event.resource).committedRows += event.rows;
           break;
         }
         case 'resource_done': {

@@ -10,6 +10,7 @@ const result: Omit<RunResult, 'summary'> = {
   destination: 'postgres://root:***@127.0.0.1:5432/test',
   resources: { users: { rows: 1_500, pages: 15 }, emptyOnes: { rows: 0, pages: 1 } },
   tables: { users: 1_500, users__tags: 3_200 },
+  batches: 1,
   pages: 16,
   retries: 1,
   durationMs: 12_345,
