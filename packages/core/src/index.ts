@@ -1,4 +1,4 @@
-export type { Auth } from './contracts/auth';
+export type { Auth, AuthContext, AuthFetch, AuthFetchRequest } from './contracts/auth';
 export type {
   Destination,
   DestinationCapabilities,

@@ -27,6 +27,15 @@ describe('createRedactor', () => {
     });
   });
 
+  it('should tell whether a text holds a secret, raw or URL-encoded', () => {
+    const redactor = createRedactor(['s3cr3t/key+1']);
+    expect(redactor.containsSecret('Bearer s3cr3t/key+1')).toBe(true);
+    expect(redactor.containsSecret('token=s3cr3t%2Fkey%2B1')).toBe(true);
+    expect(redactor.containsSecret('Bearer s3cr3t/key+1')).toBe(true);
+    expect(redactor.containsSecret('restsync/1.0')).toBe(false);
+    expect(createRedactor().containsSecret('anything')).toBe(false);
+  });
+
   it('should ignore values too short to redact safely', () => {
     const redactor = createRedactor(['ab']);
     expect(redactor.redact('abc')).toBe('abc');

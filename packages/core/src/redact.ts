@@ -9,6 +9,8 @@ export interface Redactor {
   add(value: string): void;
   /** Replaces every registered value (raw and URL-encoded) with `***`. */
   redact(text: string): string;
+  /** Whether `text` holds a registered value (raw or URL-encoded), e.g. a header that carries a secret. */
+  containsSecret(text: string): boolean;
   /** Redacts URLs in a text: secret values, and the password of every `scheme://user:password@` part. */
   redactUrl(url: string): string;
   /** Deeply redacts every string inside a JSON-like value (for events and state). */
@@ -27,6 +29,11 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
   };
 
   const redact = (text: string): string => (pattern ? text.replace(pattern, mask) : text);
+  const containsSecret = (text: string): boolean => {
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    return pattern.test(text);
+  };
 
   const redactor: Redactor = {
     add(value) {
@@ -46,6 +53,7 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
       if (changed) rebuild();
     },
     redact,
+    containsSecret,
     redactUrl(url) {
       return redact(url.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, `$1:${mask}@`));
     },

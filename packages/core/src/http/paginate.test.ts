@@ -18,6 +18,7 @@ const secretForms = [
 
 const queryKeyAuth: Auth = {
   kind: 'auth',
+  specificationVersion: 'v1',
   type: 'api_key',
   apply: (request) => withQuery(request, { api_key: apiKey }),
   secrets: () => [apiKey],

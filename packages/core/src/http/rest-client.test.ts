@@ -24,6 +24,7 @@ const secretForms = [
 function queryKeyAuth(key: string): Auth {
   return {
     kind: 'auth',
+    specificationVersion: 'v1',
     type: 'api_key',
     apply: (request) => withQuery(request, { api_key: key }),
     secrets: () => [key],

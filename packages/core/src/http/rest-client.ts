@@ -1,11 +1,14 @@
-import type { Auth } from '../contracts/auth';
+import type { Auth, AuthContext, AuthFetchRequest } from '../contracts/auth';
 import type { RequestSpec, ResponseInfo } from '../contracts/request';
-import { ConfigError, type HttpErrorDetails, type RestsyncError } from '../errors';
+import { assertSpecificationVersion } from '../contracts/specification-version';
+import { type AuthError, ConfigError, HttpError, type HttpErrorDetails, type RestsyncError } from '../errors';
 import { createEventBus, type EventBus } from '../events';
 import { createRedactor, type Redactor } from '../redact';
+import { withoutCredentials } from './credentials';
 import { exhaustedStatusError, retryAfterTooLongError, statusError, transportError } from './http-failures';
 import { isSameOrigin, type QueryParams, resolveUrl, validateBaseUrl } from './origin';
 import { redactError } from './redact-error';
+import { defaultMaxRedirects, isRedirect, nextRedirect, type RedirectStep } from './redirects';
 import { matchResponseAction, type ResponseAction } from './response-actions';
 import { bodySnippet, parseBodyLoosely, parseJsonBody } from './response-body';
 import { parseRetryAfter } from './retry-after';
@@ -26,19 +29,28 @@ export type { RetryOptions } from './retry-policy';
 export interface RestClientOptions {
   /** Base URL every resource path continues, e.g. `https://api.example.com/v1`. */
   baseUrl: string;
-  /** Headers sent with every request (to any origin). Request headers win over these. */
+  /**
+   * Headers sent with every request. To another origin than the base URL's, Authorization, Cookie,
+   * Proxy-Authorization and any header whose value holds a secret are left out. Request headers
+   * win over these.
+   */
   headers?: Record<string, string>;
   /** Credentials, applied only to requests on the base URL's origin. */
   auth?: Auth;
   /** Retry behaviour for every request; a resource can override it per request. @default see `RetryOptions` */
   retry?: RetryOptions;
-  /** Per-attempt timeout in milliseconds (connection, headers and body). @default 30_000 */
+  /** Per-attempt timeout in milliseconds (connection, redirects, headers and body). @default 30_000 */
   timeoutMs?: number;
+  /**
+   * How many redirects one request may follow. A redirect to another origin drops every
+   * credential; a redirect from https to http is refused. @default 5
+   */
+  maxRedirects?: number;
   /** Receives `request`, `retry` and `log` events. @default createEventBus({ redactor }) */
   events?: EventBus;
   /** Removes secrets from messages, events and URLs; `auth.secrets()` are added to it. @default createRedactor() */
   redactor?: Redactor;
-  /** The fetch implementation. @default globalThis.fetch */
+  /** The fetch implementation; the client follows redirects itself (`redirect: 'manual'`). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
 }
 
@@ -49,7 +61,7 @@ export interface SendOptions {
   retry?: RetryOptions;
   /** Per-attempt timeout in milliseconds. @default the client's `timeoutMs` */
   timeoutMs?: number;
-  /** Aborts the request and any retry wait. */
+  /** Aborts the request, any retry wait, and the auth's own requests. */
   signal?: AbortSignal;
   /** A matching non-success (or success) response is returned with `ignored` set instead of throwing. */
   responseActions?: ResponseAction[];
@@ -67,8 +79,9 @@ export interface RestClient {
   /** Resolves a path (or absolute URL) against baseUrl. */
   resolveUrl(pathOrUrl: string, query?: QueryParams): string;
   /**
-   * Sends a request with auth (same origin only), retries, backoff and timeout. Returns the parsed
-   * JSON response; throws `HttpError`, `AuthError`, `RateLimitError` or `ResponseError`.
+   * Sends a request with auth (same origin only), retries, backoff, timeout and redirects. On a
+   * 401 to an auth that can `refresh`, refreshes once and repeats the request once. Returns the
+   * parsed JSON response; throws `HttpError`, `AuthError`, `RateLimitError` or `ResponseError`.
    */
   send(request: RequestSpec, options: SendOptions): Promise<SendResult>;
 }
@@ -97,6 +110,38 @@ interface RetryDecision {
   retryAfter: boolean;
 }
 
+/** A request about to go on the wire; `body` (a form) is sent instead of `json` when set. */
+interface Outgoing extends RequestSpec {
+  body?: string;
+}
+
+/** One request of a redirect chain, and the credential generation it carries (undefined: none). */
+interface Hop {
+  request: Outgoing;
+  credentials: number | undefined;
+}
+
+/**
+ * Who may receive what: credentials go to `origin` only. `authorize` turns a request for `origin`
+ * into the hop that carries them; a request for another origin gets `withoutCredentials` instead.
+ */
+interface CredentialScope {
+  origin: string;
+  authorize(request: Outgoing): Promise<Hop>;
+}
+
+/** Thrown through the retry policy when a request that carried credentials got a 401. */
+class CredentialsRejected extends Error {
+  readonly error: AuthError;
+  readonly generation: number;
+
+  constructor(error: AuthError, generation: number) {
+    super(error.message);
+    this.error = error;
+    this.generation = generation;
+  }
+}
+
 function validateTimeout(timeoutMs: number, path: string): number {
   if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ConfigError([
@@ -106,25 +151,69 @@ function validateTimeout(timeoutMs: number, path: string): number {
   return timeoutMs;
 }
 
+function validateMaxRedirects(maxRedirects: number): number {
+  if (!(Number.isInteger(maxRedirects) && maxRedirects >= 0)) {
+    throw new ConfigError([
+      { path: 'client.maxRedirects', message: `must be a whole number >= 0, got ${String(maxRedirects)}` },
+    ]);
+  }
+  return maxRedirects;
+}
+
 function lowerCaseKeys(headers: Record<string, string> | undefined): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) result[name.toLowerCase()] = value;
   return result;
 }
 
+function serializedBody(request: Outgoing): string | undefined {
+  if (request.body !== undefined) return request.body;
+  return request.json === undefined ? undefined : JSON.stringify(request.json);
+}
+
+/** The request of the next hop: method and body as the redirect decided, headers of the original. */
+function redirectedRequest(
+  original: Outgoing,
+  current: Outgoing,
+  step: Extract<RedirectStep, { kind: 'follow' }>,
+): Outgoing {
+  const headers = { ...original.headers };
+  if (!step.keepBody) {
+    delete headers['content-type'];
+    delete headers['content-length'];
+    return { method: step.method, url: step.url, headers };
+  }
+  return {
+    method: step.method,
+    url: step.url,
+    headers,
+    ...(current.json === undefined ? {} : { json: current.json }),
+    ...(current.body === undefined ? {} : { body: current.body }),
+  };
+}
+
 export function createRestClient(options: RestClientOptions): RestClient {
   const redactor = options.redactor ?? createRedactor();
-  for (const value of options.auth?.secrets() ?? []) redactor.add(value);
+  const auth = options.auth;
+  if (auth) assertSpecificationVersion('auth', auth, 'client.auth');
+  for (const value of auth?.secrets() ?? []) redactor.add(value);
   validateBaseUrl(options.baseUrl, redactor);
   const baseUrl = options.baseUrl;
+  const baseOrigin = new URL(baseUrl).origin;
   const events = options.events ?? createEventBus({ redactor });
   const fetchImplementation = options.fetch ?? globalThis.fetch;
   resolveRetryOptions(options.retry);
   const clientTimeoutMs = validateTimeout(options.timeoutMs ?? defaultTimeoutMs, 'client.timeoutMs');
+  const maxRedirects = validateMaxRedirects(options.maxRedirects ?? defaultMaxRedirects);
   const defaultHeaders = lowerCaseKeys(options.headers);
   const policyFor = createPolicyCache();
+  const warnedDrops = new Set<string>();
+  // Bumped by every completed refresh; a 401 to credentials older than the current ones needs none.
+  let credentialGeneration = 0;
+  let refreshing: Promise<void> | undefined;
 
-  async function prepare(request: RequestSpec): Promise<RequestSpec> {
+  /** Base URL resolved, headers merged, method in upper case; no credentials yet. */
+  function prepare(request: RequestSpec): Outgoing {
     const url = resolveUrl(baseUrl, request.url, {}, redactor);
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -134,16 +223,79 @@ export function createRestClient(options: RestClientOptions): RestClient {
     if (request.json !== undefined && headers['content-type'] === undefined) {
       headers['content-type'] = 'application/json';
     }
-    const prepared: RequestSpec = {
-      ...request,
-      method: (request.method || 'GET').toUpperCase(),
-      url,
-      headers,
-    };
-    if (!options.auth || !isSameOrigin(url, baseUrl)) return prepared;
-    const authorized = await options.auth.apply(prepared);
-    for (const value of options.auth.secrets()) redactor.add(value);
-    return authorized;
+    return { ...request, method: (request.method || 'GET').toUpperCase(), url, headers };
+  }
+
+  /** Leaves out every credential for a request to `origin`'s outsiders, with one warning per header and origin. */
+  function stripCredentials(request: Outgoing, scope: CredentialScope, resource: string): Hop {
+    const { headers, dropped } = withoutCredentials(request.headers, redactor);
+    const destination = new URL(request.url).origin;
+    const fresh = dropped.filter((name) => !warnedDrops.has(`${destination} ${name}`));
+    if (fresh.length > 0) {
+      for (const name of fresh) warnedDrops.add(`${destination} ${name}`);
+      events.emit({
+        type: 'log',
+        level: 'warn',
+        message:
+          `resource "${resource}": not sending the header${fresh.length === 1 ? '' : 's'} ` +
+          `${fresh.map((name) => `"${name}"`).join(', ')} to ${destination}: credentials and headers ` +
+          `holding a secret go only to ${scope.origin}`,
+      });
+    }
+    return { request: { ...request, headers }, credentials: undefined };
+  }
+
+  /** The first hop of a request: credentials on the scope's origin, none elsewhere. */
+  function firstHop(request: Outgoing, scope: CredentialScope, resource: string): Promise<Hop> {
+    if (isSameOrigin(request.url, scope.origin)) return scope.authorize(request);
+    return Promise.resolve(stripCredentials(request, scope, resource));
+  }
+
+  function redirectError(
+    target: Target,
+    hop: Outgoing,
+    status: number,
+    attempt: number,
+    refusal: { reason: string; hint: string },
+  ) {
+    const url = redactor.redactUrl(hop.url);
+    const details: HttpErrorDetails = { ...target, method: hop.method, url, status, attempts: attempt };
+    return new HttpError(details, {
+      message:
+        `resource "${target.resource}": ${hop.method} ${url} got HTTP ${status} with ${refusal.reason}; ` +
+        `the redirect was not followed. ${refusal.hint}`,
+    });
+  }
+
+  /** Follows one redirect: the next hop, with credentials only if it stays on the scope's origin. */
+  async function followRedirect(
+    original: Outgoing,
+    hop: Hop,
+    status: number,
+    location: string,
+    followed: number,
+    context: { scope: CredentialScope; target: Target; attempt: number },
+  ): Promise<Hop> {
+    const { scope, target, attempt } = context;
+    const step = nextRedirect(hop.request, status, location, followed, maxRedirects);
+    if (step.kind === 'refuse') throw redirectError(target, hop.request, status, attempt, step);
+    const next = redirectedRequest(original, hop.request, step);
+    events.emit({
+      type: 'log',
+      level: 'debug',
+      message:
+        `resource "${target.resource}": ${hop.request.method} ${redactor.redactUrl(hop.request.url)} ` +
+        `redirected (HTTP ${status}) to ${next.method} ${redactor.redactUrl(next.url)}`,
+    });
+    if (isSameOrigin(next.url, scope.origin)) return scope.authorize(next);
+    const body = serializedBody(next);
+    if (body !== undefined && redactor.containsSecret(body)) {
+      throw redirectError(target, hop.request, status, attempt, {
+        reason: `a redirect to ${new URL(next.url).origin}, which would receive a body holding a secret`,
+        hint: 'Credentials go only to the configured origin; use the final URL if it is trusted.',
+      });
+    }
+    return stripCredentials(next, scope, target.resource);
   }
 
   /** Emits the retry event and log line and throws the failure the policy retries, or `finalError` when none are left. */
@@ -175,24 +327,23 @@ export function createRestClient(options: RestClientOptions): RestClient {
     throw new RetryableFailure(decision.delayMs, finalError);
   }
 
-  async function attemptOnce(
-    request: RequestSpec,
+  /** One request on the wire, body read; a transport failure is retried or becomes an `HttpError`. */
+  async function exchange(
+    request: Outgoing,
     target: Target,
     settings: AttemptSettings,
     context: AttemptContext,
-  ): Promise<SendResult> {
+  ): Promise<{ response: Response; text: string }> {
     const { attempt } = context;
-    events.emit({ type: 'request', ...target, attempt });
-    let response: Response;
-    let text: string;
     try {
-      response = await fetchImplementation(request.url, {
+      const response = await fetchImplementation(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.json === undefined ? undefined : JSON.stringify(request.json),
+        body: serializedBody(request),
+        redirect: 'manual',
         signal: context.signal,
       });
-      text = await response.text();
+      return { response, text: await response.text() };
     } catch (error) {
       if (settings.signal?.aborted) throw settings.signal.reason;
       const failure = context.signal.aborted
@@ -209,6 +360,30 @@ export function createRestClient(options: RestClientOptions): RestClient {
         finalError,
       );
     }
+  }
+
+  async function attemptOnce(
+    original: Outgoing,
+    first: Hop,
+    scope: CredentialScope,
+    target: Target,
+    settings: AttemptSettings,
+    context: AttemptContext,
+  ): Promise<SendResult> {
+    const { attempt } = context;
+    events.emit({ type: 'request', ...target, attempt });
+    let hop = first;
+    let followed = 0;
+    let exchanged = await exchange(hop.request, target, settings, context);
+    let location = exchanged.response.headers.get('location');
+    while (isRedirect(exchanged.response.status, location)) {
+      const redirect = { scope, target, attempt };
+      hop = await followRedirect(original, hop, exchanged.response.status, location, followed, redirect);
+      followed += 1;
+      exchanged = await exchange(hop.request, target, settings, context);
+      location = exchanged.response.headers.get('location');
+    }
+    const { response, text } = exchanged;
 
     const { status, headers } = response;
     const ignored = matchResponseAction(settings.responseActions, status, text);
@@ -220,6 +395,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
 
     const body = bodySnippet(text, redactor, 500);
     const details: HttpErrorDetails = { ...target, status, attempts: attempt, ...(body ? { body } : {}) };
+    if (status === 401 && hop.credentials !== undefined && auth?.refresh) {
+      throw new CredentialsRejected(statusError(details) as AuthError, hop.credentials);
+    }
     if (!settings.retry.retryStatuses.includes(status)) throw statusError(details);
     const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
     if (retryAfterMs !== undefined && retryAfterMs > settings.retry.maxRetryDelayMs) {
@@ -236,6 +414,95 @@ export function createRestClient(options: RestClientOptions): RestClient {
     return retryOrFail(target, settings, decision, exhaustedStatusError(details, retryAfterMs));
   }
 
+  /** Runs every attempt of one request (first hop and redirects) under the retry policy. */
+  async function execute(
+    original: Outgoing,
+    scope: CredentialScope,
+    resource: string,
+    settings: AttemptSettings,
+  ): Promise<SendResult> {
+    const first = await firstHop(original, scope, resource);
+    const target: Target = {
+      resource,
+      method: first.request.method,
+      url: redactor.redactUrl(first.request.url),
+    };
+    const policy = policyFor(settings.retry.maxRetries, settings.timeoutMs);
+    return policy.execute(
+      (context) => attemptOnce(original, first, scope, target, settings, context),
+      settings.signal,
+    );
+  }
+
+  /** `AuthContext.fetch`: the auth's own request, with the client's policy and no client headers. */
+  async function authFetch(request: AuthFetchRequest, resource: string, settings: AttemptSettings) {
+    let url: URL | undefined;
+    try {
+      url = new URL(request.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      throw new ConfigError([
+        {
+          path: 'auth',
+          message: `the auth asked to fetch "${redactor.redactUrl(String(request.url))}", which is not an absolute http(s) URL`,
+        },
+      ]);
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...lowerCaseKeys(request.headers) };
+    const form = request.form === undefined ? undefined : new URLSearchParams(request.form).toString();
+    if (form !== undefined) headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    if (request.json !== undefined) headers['content-type'] ??= 'application/json';
+    const hasBody = form !== undefined || request.json !== undefined;
+    const outgoing: Outgoing = {
+      method: (request.method ?? (hasBody ? 'POST' : 'GET')).toUpperCase(),
+      url: url.toString(),
+      headers,
+      ...(form === undefined ? {} : { body: form }),
+      ...(request.json === undefined ? {} : { json: request.json }),
+    };
+    // The auth's own headers are its credentials for the URL it named, and for nothing else.
+    const scope: CredentialScope = {
+      origin: url.origin,
+      authorize: async (next) => ({ request: next, credentials: undefined }),
+    };
+    const {
+      status,
+      headers: responseHeaders,
+      body,
+    } = await execute(outgoing, scope, resource, {
+      ...settings,
+      responseActions: undefined,
+    });
+    return { status, headers: responseHeaders, body };
+  }
+
+  function createAuthContext(resource: string, settings: AttemptSettings): AuthContext {
+    return {
+      fetch: (request) => authFetch(request, resource, settings),
+      signal: settings.signal ?? new AbortController().signal,
+      registerSecret: (value) => redactor.add(value),
+      origin: baseOrigin,
+      resource,
+    };
+  }
+
+  /** Renews the credentials once for every 401 to the same generation of them (single flight). */
+  async function refreshCredentials(seenGeneration: number, context: AuthContext): Promise<void> {
+    if (seenGeneration !== credentialGeneration) return;
+    refreshing ??= (async () => {
+      try {
+        await auth?.refresh?.(context);
+        for (const value of auth?.secrets() ?? []) redactor.add(value);
+        credentialGeneration += 1;
+      } finally {
+        refreshing = undefined;
+      }
+    })();
+    await refreshing;
+  }
+
   return {
     baseUrl,
     redactor,
@@ -248,17 +515,38 @@ export function createRestClient(options: RestClientOptions): RestClient {
         responseActions: sendOptions.responseActions,
         signal: sendOptions.signal,
       };
-      const prepared = await prepare(request);
-      const target: Target = {
-        resource: sendOptions.resource,
-        method: prepared.method,
-        url: redactor.redactUrl(prepared.url),
+      const { resource } = sendOptions;
+      const original = prepare(request);
+      const context = auth ? createAuthContext(resource, settings) : undefined;
+      const scope: CredentialScope = {
+        origin: baseOrigin,
+        async authorize(next) {
+          if (!(auth && context)) return { request: next, credentials: undefined };
+          const generation = credentialGeneration;
+          const authorized = await auth.apply(next, context);
+          for (const value of auth.secrets()) redactor.add(value);
+          return { request: authorized, credentials: generation };
+        },
       };
-      const policy = policyFor(settings.retry.maxRetries, settings.timeoutMs);
-      return policy.execute(
-        (context) => attemptOnce(prepared, target, settings, context),
-        sendOptions.signal,
-      );
+      try {
+        return await execute(original, scope, resource, settings);
+      } catch (error) {
+        if (!(error instanceof CredentialsRejected && context)) throw error;
+        events.emit({
+          type: 'log',
+          level: 'info',
+          message:
+            `resource "${resource}": ${original.method} ${redactor.redactUrl(original.url)} got HTTP 401; ` +
+            'refreshing the credentials and sending it once more',
+        });
+        await refreshCredentials(error.generation, context);
+        try {
+          return await execute(original, scope, resource, settings);
+        } catch (second) {
+          if (second instanceof CredentialsRejected) throw second.error;
+          throw second;
+        }
+      }
     },
   };
 }

@@ -32,6 +32,7 @@ export function pages(options: { size: number }): Paginator {
 export function queryKey(value: string): Auth {
   return {
     kind: 'auth',
+    specificationVersion: 'v1',
     type: 'query_key',
     apply: (request) => withQuery(request, { key: value }),
     secrets: () => [value],
@@ -42,6 +43,7 @@ export function queryKey(value: string): Auth {
 export function headerToken(value: string): Auth {
   return {
     kind: 'auth',
+    specificationVersion: 'v1',
     type: 'header_token',
     apply: (request) => ({ ...request, headers: { ...request.headers, 'x-token': value } }),
     secrets: () => [value],
