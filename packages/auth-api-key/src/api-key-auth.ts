@@ -34,7 +34,8 @@ export type ApiKeyOptionName = (option: keyof ApiKeyAuthOptions) => string;
 /**
  * Sends an API key with every request to the API's origin: as a header (`name: key`), a query
  * parameter (`?name=key`), or a cookie (`name=key`, other cookies kept). The key is declared to
- * the engine, which redacts it from every URL, message and event.
+ * the engine, which redacts it from every URL, message and event, and never sends it to another
+ * origin (a next link or a redirect elsewhere).
  *
  * @example apiKey({ name: 'api_key', apiKey: secret('api_key'), location: 'query' })
  */
@@ -64,6 +65,7 @@ export function createApiKeyAuth(options: ApiKeyAuthOptions, optionName: ApiKeyO
 
   return Object.freeze({
     kind: 'auth' as const,
+    specificationVersion: 'v1' as const,
     type: 'api_key',
     name,
     location,

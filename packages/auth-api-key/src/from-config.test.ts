@@ -1,4 +1,5 @@
 import { ConfigError, type RequestSpec } from '@restsync/core';
+import { createTestAuthContext } from '@restsync/testing/conformance';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromConfig } from './from-config';
 
@@ -12,11 +13,16 @@ describe('fromConfig', () => {
   it('should map dlt keys with a plain key', async () => {
     const auth = fromConfig({ type: 'api_key', name: 'api_key', api_key: 'plain-key', location: 'query' });
     expect(auth.type).toBe('api_key');
-    expect((await auth.apply(request)).url).toBe('https://api.example.test/items?api_key=plain-key');
+    expect((await auth.apply(request, createTestAuthContext())).url).toBe(
+      'https://api.example.test/items?api_key=plain-key',
+    );
   });
 
   it('should use dlt defaults: the Authorization header', async () => {
-    const applied = await fromConfig({ type: 'api_key', api_key: 'plain-key' }).apply(request);
+    const applied = await fromConfig({ type: 'api_key', api_key: 'plain-key' }).apply(
+      request,
+      createTestAuthContext(),
+    );
     expect(applied.headers).toEqual({ authorization: 'plain-key' });
   });
 
@@ -29,7 +35,9 @@ describe('fromConfig', () => {
     });
     vi.stubEnv('MY_SERVICE_KEY', 'env-key');
     expect(auth.secrets()).toEqual(['env-key']);
-    expect((await auth.apply(request)).url).toBe('https://api.example.test/items?k=env-key');
+    expect((await auth.apply(request, createTestAuthContext())).url).toBe(
+      'https://api.example.test/items?k=env-key',
+    );
   });
 
   it('should report problems under the snake_case keys', () => {
@@ -45,7 +53,7 @@ describe('fromConfig', () => {
 
   it('should reject a malformed secret reference without showing it', () => {
     expect(() => fromConfig({ api_key: { secret: 'x', value: 'leaked-value' } })).toThrow(
-      /api_key: expected the key as a string or \{ "secret": "<name>" \}/,
+      /api_key: expected the key as a non-empty string or \{ "secret": "<name>" \}/,
     );
     expect(() => fromConfig({ api_key: { value: 'leaked-value' } })).not.toThrow(/leaked-value/);
   });
@@ -59,7 +67,7 @@ describe('fromConfig', () => {
     const error = configErrorOf(() => fromConfig({ apikey: 'leaked-value', name: 'k' }));
     expect(error.issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
       'apikey: unknown key; did you mean "api_key"?',
-      'api_key: expected the key as a non-empty string or secret("name") (the value is not shown)',
+      'api_key: expected the key as a non-empty string or { "secret": "<name>" } (the value is not shown)',
     ]);
     expect(error.message).not.toContain('leaked-value');
   });
@@ -68,9 +76,23 @@ describe('fromConfig', () => {
     const error = configErrorOf(() =>
       fromConfig({ api_key: { value: 'leaked-value' }, location: 'body', header_name: 'X-Key' }),
     );
-    expect(error.issues.map((issue) => issue.path)).toEqual(['header_name', 'api_key', 'location']);
-    expect(error.issues[0]?.message).toBe('unknown key (expected one of: name, api_key, location)');
+    expect(error.issues.map((issue) => issue.path)).toEqual(['header_name', 'location', 'api_key']);
+    expect(error.issues[0]?.message).toBe('unknown key (expected one of: name, location, api_key)');
     expect(error.message).not.toContain('leaked-value');
+  });
+
+  it('should accept dlt\'s location "param" as the query string', async () => {
+    const auth = fromConfig({ type: 'api_key', name: 'key', api_key: 'plain-key', location: 'param' });
+    expect((await auth.apply(request, createTestAuthContext())).url).toBe(
+      'https://api.example.test/items?key=plain-key',
+    );
+  });
+
+  it('should name the allowed locations for a wrong one', () => {
+    const error = configErrorOf(() => fromConfig({ api_key: 'plain-key', location: 'body' }));
+    expect(error.issues).toEqual([
+      { path: 'location', message: 'expected one of "header", "query", "param", "cookie", got "body"' },
+    ]);
   });
 
   it('should reject another auth type', () => {

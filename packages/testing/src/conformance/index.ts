@@ -1,5 +1,5 @@
-export type { AuthConformanceOptions } from './auth-suite';
-export { testAuthConformance } from './auth-suite';
+export type { AuthConformanceOptions, TestAuthContext, TestAuthContextOptions } from './auth-suite';
+export { createTestAuthContext, testAuthConformance } from './auth-suite';
 export type { ColumnSpec, TestTableOptions } from './destination-fixtures';
 export {
   childRow,
