@@ -18,6 +18,18 @@ export type RestsyncEvent =
       /** Whether the delay came from a `Retry-After` header. */
       retryAfter: boolean;
     }
+  | {
+      /** A destination operation failed on a lost connection and is repeated on a fresh one. */
+      type: 'destination_retry';
+      /** What is repeated, e.g. `write a batch of 5000 rows`. */
+      operation: string;
+      /** The attempt that failed (1 = first). */
+      attempt: number;
+      /** The destination's error message (redacted). */
+      reason: string;
+      /** How long the engine waits before the next attempt. */
+      delayMs: number;
+    }
   | { type: 'page'; resource: string; index: number; url: string; status: number; records: number }
   | { type: 'pagination_done'; resource: string; pages: number; reason: string }
   | { type: 'response_ignored'; resource: string; url: string; status: number; reason: string }

@@ -60,6 +60,7 @@ export { createRestClient } from './http/rest-client';
 export { normalizeIdentifier } from './normalize/identifier';
 export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/normalizer';
 export { createNormalizer } from './normalize/normalizer';
+export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
 export type { ResourceRunStats, RunResult } from './pipeline/run-result';

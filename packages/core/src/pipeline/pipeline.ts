@@ -5,6 +5,11 @@ import { assertSpecificationVersion } from '../contracts/specification-version';
 import { ConfigError, RunCancelledError } from '../errors';
 import { createEventBus, type EventListener } from '../events';
 import { createNormalizer } from '../normalize/normalizer';
+import {
+  type DestinationRetryOptions,
+  resolveDestinationRetryOptions,
+  retryingSession,
+} from './destination-retry';
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
@@ -20,6 +25,13 @@ export interface PipelineOptions {
   batchSize?: number;
   /** Continue an interrupted run from the stored paginator checkpoints. @default true */
   resume?: boolean;
+  /**
+   * How a destination operation that failed on a lost connection (a retryable `DestinationError`:
+   * the server restarted, the network dropped) is repeated on a fresh connection. A batch is written
+   * with its state atomically, so a repeat never doubles rows.
+   * @default { maxAttempts: 5, initialDelayMs: 2000, maxDelayMs: 16_000 }
+   */
+  destinationRetry?: DestinationRetryOptions;
   /** Receives every event (redacted): pages, retries, batches, schema changes, resources done. */
   onEvent?: EventListener;
 }
@@ -109,7 +121,11 @@ async function runPipeline(
   });
   const redact = (text: string) => source.redactor.redact(text);
 
-  const session = await options.destination.open({ pipeline: options.name, dataset: options.dataset });
+  const destinationRetry = resolveDestinationRetryOptions(options.destinationRetry);
+  const session = retryingSession(
+    await options.destination.open({ pipeline: options.name, dataset: options.dataset }),
+    { events, options: destinationRetry, signal: runOptions.signal },
+  );
   const stats = new Map<string, ResourceRunStats>(
     source.resources.map((resource) => [resource.name, { rows: 0, pages: 0 }]),
   );
