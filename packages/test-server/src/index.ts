@@ -9,6 +9,7 @@ export type { ReferenceRecord } from './records';
 export { referenceRecord, referenceRecordJson, referenceRecords } from './records';
 export type { ReferenceApi, ReferenceApiStats } from './reference-api';
 export { startReferenceApi } from './reference-api';
+export { inSequence } from './routes';
 export type { TestCollection, TestServer, TestServerStats } from './test-server';
 export { startTestServer } from './test-server';
 export type {

@@ -97,6 +97,8 @@ export interface IncrementalOptions {
 
 /** A request as the server received it. */
 export interface LoggedRequest {
+  /** Position in `TestServer.requests`, from 0. */
+  index: number;
   method: string;
   /** Path and query, as sent. */
   url: string;
@@ -120,6 +122,8 @@ export interface RouteReply {
   text?: string;
   /** Wait this long before replying, in ms. @default 0 */
   delayMs?: number;
+  /** Never answer (the client must time out or abort). @default false */
+  hang?: boolean;
   /** Inject a fault instead of replying (a `truncated` fault cuts `text` or `body`). */
   fault?: Exclude<FaultKind, 'slow' | 'null-data' | 'empty-data'>;
 }

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { inSequence } from './routes';
 import { startTestServer, type TestServer } from './test-server';
 import type { TestServerOptions } from './test-server-options';
 
@@ -96,6 +97,34 @@ describe('startTestServer routes', () => {
     expect((await json(`${server.url}/known`)).body).toEqual([1, 2]);
     expect((await fetch(`${server.url}/unknown`)).status).toBe(404);
     expect(server.unhandled.map((request) => request.path)).toEqual(['/unknown']);
+  });
+
+  it('should answer a sequence of replies in order and repeat the last one', async () => {
+    const server = await serve({
+      routes: {
+        '/v1/items': inSequence(
+          () => ({ fault: 'reset' }),
+          () => ({ fault: 'truncated', body: { data: [1, 2, 3] } }),
+          () => ({ body: { data: [1, 2, 3] } }),
+        ),
+      },
+    });
+    const url = `${server.url}/v1/items`;
+    await expect(fetch(url)).rejects.toThrow(TypeError);
+    await expect((await fetch(url)).json()).rejects.toThrow();
+    expect(await (await fetch(url)).json()).toEqual({ data: [1, 2, 3] });
+    expect(await (await fetch(url)).json()).toEqual({ data: [1, 2, 3] });
+    expect(server.requests.map((request) => request.index)).toEqual([0, 1, 2, 3]);
+  });
+
+  it('should never answer a hanging route, so the client has to give up', async () => {
+    const server = await serve({ routes: { '/slow': () => ({ hang: true }) } });
+    const controller = new AbortController();
+    const pending = fetch(`${server.url}/slow`, { signal: controller.signal });
+    await server.received(1);
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    expect(server.requests[0]?.status).toBe(0);
   });
 
   it('should resolve received once the count of requests has arrived', async () => {

@@ -160,7 +160,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let origin = '';
 
   const sendReply = async (response: ServerResponse, reply: RouteReply, retryAfter: number) => {
-    if (!(await waitUnlessClosed(reply.delayMs ?? 0, response))) return;
+    if (reply.hang || !(await waitUnlessClosed(reply.delayMs ?? 0, response))) return;
     if (reply.fault !== undefined) {
       sendFault(response, reply.fault, retryAfter, () => reply.text ?? JSON.stringify(reply.body ?? {}));
       return;
@@ -393,6 +393,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         const target = incoming.url ?? '/';
         const url = new URL(target, 'http://test-server.invalid');
         const request: LoggedRequest = {
+          index: requests.length,
           method: incoming.method ?? 'GET',
           url: target,
           path: url.pathname,
