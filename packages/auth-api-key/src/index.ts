@@ -1,3 +1,3 @@
 export type { ApiKeyAuthOptions, ApiKeyLocation } from './api-key-auth';
 export { apiKey } from './api-key-auth';
-export { fromConfig } from './from-config';
+export { apiKeyAdapter, fromConfig } from './from-config';

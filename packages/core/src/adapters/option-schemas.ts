@@ -37,8 +37,9 @@ export const option = {
   /**
    * A credential: the value itself, `secret('name')` in code, or `{ "secret": "name" }` in a config
    * file (read from the environment on first use). The output is a string or a `Secret`.
+   * `label` names it in the message: `expected the key as ...`.
    */
-  secret: () =>
+  secret: (label = 'the value') =>
     z
       .custom<string | Secret | { secret: string }>(
         (value) =>
@@ -49,7 +50,7 @@ export const option = {
             Object.keys(value).length === 1 &&
             typeof (value as { secret?: unknown }).secret === 'string' &&
             (value as { secret: string }).secret.trim() !== ''),
-        { error: 'expected the value as a non-empty string or { "secret": "<name>" } (the value is not shown)' },
+        { error: `expected ${label} as a non-empty string or { "secret": "<name>" } (the value is not shown)` },
       )
       .transform((value): string | Secret =>
         typeof value === 'string' || isSecret(value) ? value : secretReference(value.secret),
