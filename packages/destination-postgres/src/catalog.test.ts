@@ -65,7 +65,7 @@ describe('planTableChanges', () => {
       name: 't',
       columns: columns([
         ['amount', 'bigint'],
-        ['label', 'jsonb'],
+        ['label', 'json'],
       ]),
     };
     expect(
@@ -88,7 +88,7 @@ describe('planTableChanges', () => {
   });
 
   it('should refuse a type change it cannot apply, naming the column and the table', () => {
-    const layout = { name: 't', columns: columns([['size', 'jsonb']]) };
+    const layout = { name: 't', columns: columns([['size', 'json']]) };
     expect(() => planTableChanges('ds', layout, live([['size', 'bigint']]))).toThrow(
       /Column "size" of table "ds"."t" is bigint in the database, but the rows now have type jsonb/,
     );

@@ -6,20 +6,24 @@ import type { SqlExecutor } from './sql-client';
 export const sqlTypes: Record<ColumnType, string> = {
   bigint: 'bigint',
   double: 'double precision',
-  boolean: 'boolean',
+  bool: 'boolean',
   text: 'text',
-  timestamptz: 'timestamptz',
-  jsonb: 'jsonb',
+  timestamp: 'timestamptz',
+  date: 'date',
+  json: 'jsonb',
+  decimal: 'numeric',
 };
 
 /** `format_type()` output → column type. */
 const columnTypesByName: Record<string, ColumnType> = {
   bigint: 'bigint',
   'double precision': 'double',
-  boolean: 'boolean',
+  boolean: 'bool',
   text: 'text',
-  'timestamp with time zone': 'timestamptz',
-  jsonb: 'jsonb',
+  'timestamp with time zone': 'timestamp',
+  date: 'date',
+  jsonb: 'json',
+  numeric: 'decimal',
 };
 
 /** A table as it exists in the database. */

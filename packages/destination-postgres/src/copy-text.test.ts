@@ -40,7 +40,7 @@ describe('encodeCopyText', () => {
     expect(text).toBe('\\N\t\\N\t\\\\N\t\n');
   });
 
-  it('should encode booleans as t/f, jsonb as escaped JSON and dates as ISO strings', () => {
+  it('should encode booleans as t/f, json as escaped JSON and dates as ISO strings', () => {
     const text = encodeCopyText(
       [
         {
@@ -55,12 +55,12 @@ describe('encodeCopyText', () => {
         },
       ],
       columns([
-        ['yes', 'boolean'],
-        ['no', 'boolean'],
-        ['json', 'jsonb'],
-        ['string', 'jsonb'],
-        ['at', 'timestamptz'],
-        ['iso', 'timestamptz'],
+        ['yes', 'bool'],
+        ['no', 'bool'],
+        ['json', 'json'],
+        ['string', 'json'],
+        ['at', 'timestamp'],
+        ['iso', 'timestamp'],
         ['score', 'double'],
         ['big', 'bigint'],
       ]),
@@ -73,10 +73,10 @@ describe('encodeCopyText', () => {
   it('should name the column and row of a value it cannot encode', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'jsonb']]))).toThrow(
+    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
       CopyEncodingError,
     );
-    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'jsonb']]))).toThrow(
+    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
       /column "data" of row 2/,
     );
   });

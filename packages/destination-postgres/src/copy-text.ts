@@ -32,7 +32,7 @@ export class CopyEncodingError extends Error {
 
 /**
  * Encodes rows as COPY text: one line per row, fields in `columns` order separated by tabs,
- * `\N` for null/undefined, booleans `t`/`f`, jsonb as JSON, Dates as ISO strings.
+ * `\N` for null/undefined, booleans `t`/`f`, `json` as JSON text, Dates as ISO strings.
  * One switch per value, one join per batch.
  */
 export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSchema[]): string {
@@ -53,18 +53,19 @@ export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSch
           switch (types[columnIndex]) {
             case 'bigint':
             case 'double':
+            case 'decimal':
               field =
                 typeof value === 'number' || typeof value === 'bigint'
                   ? String(value)
                   : escapeCopyText(textOf(value));
               break;
-            case 'boolean':
+            case 'bool':
               field = value === true ? 't' : value === false ? 'f' : escapeCopyText(textOf(value));
               break;
-            case 'jsonb':
+            case 'json':
               field = escapeCopyText(JSON.stringify(value));
               break;
-            case 'timestamptz':
+            case 'timestamp':
               field =
                 value instanceof Date
                   ? value.toISOString()

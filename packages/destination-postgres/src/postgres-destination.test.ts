@@ -158,7 +158,7 @@ for (const target of targets) {
     it('should refuse a column type change it cannot apply, writing nothing', async () => {
       const dataset = newDataset();
       const before = rootTable('things', [['size', 'bigint']], { writeDisposition: 'append' });
-      const after = rootTable('things', [['size', 'jsonb']], { writeDisposition: 'append' });
+      const after = rootTable('things', [['size', 'json']], { writeDisposition: 'append' });
       const session = await (await target.create()).open({ pipeline: 'p', dataset });
       const loadId = testLoadId();
       await session.write({
@@ -175,6 +175,76 @@ for (const target of targets) {
       ).rejects.toThrow(/Column "size" of table .*"things" is bigint in the database/);
       expect((await readRows(target)(dataset, 'things')).map((row) => row.size)).toEqual([1]);
       await session.close();
+    });
+
+    it('should read the state and schema a 0.x dataset stored, and store documents from then on', async () => {
+      const dataset = newDataset();
+      // The system tables as restsync 0.x created them: state in columns, no document.
+      await target.query(`CREATE SCHEMA ${quoteIdentifier(dataset)}`);
+      await target.query(
+        `CREATE TABLE ${qualifiedName(dataset, '_restsync_state')} (
+           pipeline text NOT NULL, resource text NOT NULL, status text NOT NULL, checkpoint jsonb,
+           load_id text NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (pipeline, resource))`,
+      );
+      await target.query(
+        `CREATE TABLE ${qualifiedName(dataset, '_restsync_schemas')} (
+           version bigint PRIMARY KEY, schema jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      await target.query(
+        `INSERT INTO ${qualifiedName(dataset, '_restsync_state')} VALUES
+           ('p', 'items', 'in_progress', '{"offset": 300}', 'load-0', '2024-01-02T03:04:05Z'),
+           ('p', 'users', 'complete', NULL, 'load-0', '2024-01-02T03:04:05Z')`,
+      );
+      const legacyTable = {
+        name: 'items',
+        resource: 'items',
+        columns: [
+          { name: 'id', type: 'bigint', nullable: false },
+          { name: 'seen', type: 'timestamptz', nullable: true },
+          { name: 'payload', type: 'jsonb', nullable: true },
+          { name: 'flag', type: 'boolean', nullable: true },
+        ],
+        primaryKey: ['id'],
+        writeDisposition: 'merge',
+      };
+      await target.query(
+        `INSERT INTO ${qualifiedName(dataset, '_restsync_schemas')} (version, schema) VALUES (4, $1)`,
+        [JSON.stringify({ version: 4, tables: [legacyTable] })],
+      );
+
+      const session = await (await target.create()).open({ pipeline: 'p', dataset });
+      expect(await session.readState('items')).toEqual({
+        formatVersion: 1,
+        resource: 'items',
+        status: 'in_progress',
+        checkpoint: { offset: 300 },
+        loadId: 'load-0',
+        updatedAt: '2024-01-02T03:04:05.000Z',
+      });
+      expect((await session.readState('users'))?.checkpoint).toBeUndefined();
+      const schema = await session.readSchema();
+      expect(schema?.tables[0]?.columns.map((column) => column.type)).toEqual([
+        'bigint',
+        'timestamp',
+        'json',
+        'bool',
+      ]);
+
+      const loadId = testLoadId();
+      const next = {
+        ...resourceState('items', loadId, { offset: 400 }),
+        incremental: { cursors: { '': { cursorPath: 'updated_at', lastValue: '2024-02-01T00:00:00Z' } } },
+      };
+      await session.write({ loadId, tables: [], states: [next] });
+      await session.close();
+      const reopened = await (await target.create()).open({ pipeline: 'p', dataset });
+      expect(await reopened.readState('items')).toEqual(next);
+      await reopened.close();
+      // The 0.x columns still tell SQL readers where each resource stands.
+      const [row] = await target.query(
+        `SELECT status, checkpoint, load_id FROM ${qualifiedName(dataset, '_restsync_state')} WHERE resource = 'items'`,
+      );
+      expect(row).toEqual({ status: 'in_progress', checkpoint: { offset: 400 }, load_id: loadId });
     });
 
     it('should refuse merge without a primary key', async () => {

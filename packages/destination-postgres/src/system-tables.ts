@@ -1,4 +1,10 @@
-import type { LoadRecord, ResourceState, Schema } from '@restsync/core';
+import {
+  type LoadRecord,
+  migrateResourceState,
+  migrateSchema,
+  type ResourceState,
+  type Schema,
+} from '@restsync/core';
 import { qualifiedName, quoteIdentifier } from './identifier';
 import type { SqlExecutor } from './sql-client';
 
@@ -20,36 +26,57 @@ export async function createSystemTables(executor: SqlExecutor, dataset: string)
   await executor.query(
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(dataset, systemTables.state)} (
        pipeline text NOT NULL, resource text NOT NULL, status text NOT NULL, checkpoint jsonb,
-       load_id text NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (pipeline, resource))`,
+       load_id text NOT NULL, updated_at timestamptz NOT NULL, state jsonb, PRIMARY KEY (pipeline, resource))`,
   );
+  await addStateDocumentColumn(executor, dataset);
   await executor.query(
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(dataset, systemTables.schemas)} (
        version bigint PRIMARY KEY, schema jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
   );
 }
 
-function isoString(value: unknown): string {
-  return (value instanceof Date ? value : new Date(String(value))).toISOString();
+/**
+ * A state table created by restsync 0.x has no `state` column: add it. Its rows keep their 0.x
+ * columns and are migrated when read (`readState`); the next write of a resource stores its document.
+ */
+async function addStateDocumentColumn(executor: SqlExecutor, dataset: string): Promise<void> {
+  const present = await executor.query(
+    `SELECT 1 FROM pg_catalog.pg_attribute a
+     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = $1 AND c.relname = $2 AND a.attname = 'state' AND NOT a.attisdropped`,
+    [dataset, systemTables.state],
+  );
+  if (present.length > 0) return;
+  await executor.query(
+    `ALTER TABLE ${qualifiedName(dataset, systemTables.state)} ADD COLUMN IF NOT EXISTS state jsonb`,
+  );
 }
 
-/** Upserts the state of one resource for a pipeline. The checkpoint is serialized here. */
+/**
+ * Upserts the state document of one resource for a pipeline. The whole document goes into the
+ * `state` column; `status`, `checkpoint`, `load_id` and `updated_at` repeat parts of it for
+ * SQL readers, as restsync 0.x stored them.
+ */
 export async function writeState(
   executor: SqlExecutor,
   dataset: string,
   pipeline: string,
   state: ResourceState,
 ): Promise<void> {
+  const document = JSON.stringify(state);
   const checkpoint = state.checkpoint === undefined ? null : JSON.stringify(state.checkpoint);
   await executor.query(
     `INSERT INTO ${qualifiedName(dataset, systemTables.state)}
-       (pipeline, resource, status, checkpoint, load_id, updated_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+       (pipeline, resource, status, checkpoint, load_id, updated_at, state)
+     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb)
      ON CONFLICT (pipeline, resource) DO UPDATE SET status = EXCLUDED.status, checkpoint = EXCLUDED.checkpoint,
-       load_id = EXCLUDED.load_id, updated_at = EXCLUDED.updated_at`,
-    [pipeline, state.resource, state.status, checkpoint, state.loadId, state.updatedAt],
+       load_id = EXCLUDED.load_id, updated_at = EXCLUDED.updated_at, state = EXCLUDED.state`,
+    [pipeline, state.resource, state.status, checkpoint, state.loadId, state.updatedAt, document],
   );
 }
 
+/** The state document of a resource; a row written by 0.x (no document) is migrated from its columns. */
 export async function readState(
   executor: SqlExecutor,
   dataset: string,
@@ -57,24 +84,29 @@ export async function readState(
   resource: string,
 ): Promise<ResourceState | undefined> {
   const rows = await executor.query<{
-    status: ResourceState['status'];
-    checkpoint: ResourceState['checkpoint'] | null;
-    load_id: string;
+    state: unknown;
+    status: unknown;
+    checkpoint: unknown;
+    load_id: unknown;
     updated_at: unknown;
   }>(
-    `SELECT status, checkpoint, load_id, updated_at FROM ${qualifiedName(dataset, systemTables.state)}
+    `SELECT state, status, checkpoint, load_id, updated_at FROM ${qualifiedName(dataset, systemTables.state)}
      WHERE pipeline = $1 AND resource = $2`,
     [pipeline, resource],
   );
   const row = rows[0];
   if (!row) return undefined;
-  return {
+  if (row.state !== null && row.state !== undefined) return migrateResourceState(row.state, resource);
+  return migrateResourceState(
+    {
+      resource,
+      status: row.status,
+      checkpoint: row.checkpoint,
+      loadId: row.load_id,
+      updatedAt: row.updated_at,
+    },
     resource,
-    status: row.status,
-    ...(row.checkpoint === null ? {} : { checkpoint: row.checkpoint }),
-    loadId: row.load_id,
-    updatedAt: isoString(row.updated_at),
-  };
+  );
 }
 
 /** Stores a schema version (a rerun of the same version overwrites it). */
@@ -86,12 +118,12 @@ export async function storeSchema(executor: SqlExecutor, dataset: string, schema
   );
 }
 
-/** The stored schema with the highest version. */
+/** The stored schema with the highest version, with 0.x column type names migrated. */
 export async function readStoredSchema(executor: SqlExecutor, dataset: string): Promise<Schema | undefined> {
   const rows = await executor.query<{ schema: Schema }>(
     `SELECT schema FROM ${qualifiedName(dataset, systemTables.schemas)} ORDER BY version DESC LIMIT 1`,
   );
-  return rows[0]?.schema;
+  return migrateSchema(rows[0]?.schema);
 }
 
 /** Inserts or updates a run's row in `_restsync_loads`. */
@@ -112,5 +144,20 @@ export async function recordLoad(executor: SqlExecutor, dataset: string, load: L
       load.rows === undefined ? null : JSON.stringify(load.rows),
       load.error ?? null,
     ],
+  );
+}
+
+/** Marks the pipeline's other loads still `running` as `abandoned`: their process died before recording the end. */
+export async function abandonRunningLoads(
+  executor: SqlExecutor,
+  dataset: string,
+  load: LoadRecord,
+): Promise<void> {
+  await executor.query(
+    `UPDATE ${qualifiedName(dataset, systemTables.loads)}
+     SET status = 'abandoned', finished_at = $3,
+       error = 'abandoned: the process running this load stopped before recording its end; load ' || $2 || ' found it running'
+     WHERE pipeline = $1 AND status = 'running' AND load_id <> $2`,
+    [load.pipeline, load.loadId, load.startedAt],
   );
 }

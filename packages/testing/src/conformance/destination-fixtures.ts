@@ -100,6 +100,7 @@ export function resourceState(
   status: ResourceState['status'] = 'in_progress',
 ): ResourceState {
   return {
+    formatVersion: 1,
     resource,
     status,
     ...(checkpoint === undefined ? {} : { checkpoint }),

@@ -1,5 +1,6 @@
 export type { AuthConformanceOptions, TestAuthContext, TestAuthContextOptions } from './auth-suite';
 export { createTestAuthContext, testAuthConformance } from './auth-suite';
+export { testDestinationDispositions } from './destination-dispositions';
 export type { ColumnSpec, TestTableOptions } from './destination-fixtures';
 export {
   childRow,
@@ -10,7 +11,12 @@ export {
   testLoadId,
   uniqueDatasetName,
 } from './destination-fixtures';
-export type { DestinationConformanceOptions } from './destination-suite';
+export type { DestinationConformanceOptions } from './destination-harness';
+export { testDestinationMerge } from './destination-merge';
+export { testDestinationNames } from './destination-names';
+export { testDestinationNesting } from './destination-nesting';
+export { testDestinationSchemaEvolution } from './destination-schema-evolution';
+export { testDestinationStateAndAtomicity } from './destination-state';
 export { testDestinationConformance } from './destination-suite';
 export type { FakeResponse, PaginatorConformanceOptions } from './paginator-suite';
 export { testPaginatorConformance } from './paginator-suite';
