@@ -37,7 +37,7 @@ export default defineConfig({
           setupFiles: ['tests/integration/src/cli-helpers/child-cleanup-setup.ts'],
           poolOptions: { forks: { singleFork: true } },
           maxConcurrency: 3,
-          testTimeout: 180_000,
+          testTimeout: 240_000,
           hookTimeout: 120_000,
         },
       },

@@ -7,6 +7,7 @@ import type { JsonResult } from '@restsync/cli';
 import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
 import { MongoClient } from 'mongodb';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { startGatedProxy } from './cli-helpers/gated-proxy';
 import { type CliProcessResult, repositoryRoot, spawnCli } from './cli-helpers/spawn-cli';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { pgliteQuery, type TestDatabase, uniqueDataset } from './cli-helpers/test-database';
@@ -298,25 +299,22 @@ export default { pipeline, source: ${JSON.stringify(seedSource(api.url))} };
   it('should print plain progress lines on stderr when stderr is not a terminal', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startApi } = await workspace(onTestFinished);
-    // Slow enough (4 rounds of 800 ms) for at least one periodic line, every 2 s.
-    const api = await startApi({ records: 1_000, apiKey, latencyMs: 800 });
-    const config = await writeConfig(directory, 'sync.json', { source: seedSource(api.url) });
+    const { database, dataset, directory, start, startApi } = await workspace(onTestFinished);
+    const api = await startApi({ records: 1_000, apiKey });
+    // The first page goes through, the rest waits until a periodic line is out: the run cannot end first.
+    const proxy = await startGatedProxy(api.url, 1);
+    onTestFinished(() => proxy.close());
+    const config = await writeConfig(directory, 'sync.json', { source: seedSource(proxy.url) });
+    const periodic =
+      /^restsync: resource_name {2}\d+ pages? {2}[\d,]+ rows? {2}[\d,]+ rows\/s {2}[\d,]+ retr(?:y|ies)$/m;
 
-    const result = await run([
-      'run',
-      config,
-      '--destination',
-      database.url,
-      '--dataset',
-      dataset('cli_progress'),
-    ]);
+    const cli = start(['run', config, '--destination', database.url, '--dataset', dataset('cli_progress')]);
+    await cli.waitForOutput(periodic, 'stderr');
+    proxy.release();
+    const result = await cli.exited;
 
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stderr.split('\n');
-    const periodic = /^restsync: resource_name {2}\d+ pages? {2}[\d,]+ rows? {2}[\d,]+ rows\/s {2}0 retries$/;
-    expect(lines.filter((line) => periodic.test(line)).length, result.stderr).toBeGreaterThan(0);
-    expect(lines).toContainEqual(
+    expect(result.stderr.split('\n')).toContainEqual(
       expect.stringMatching(/^restsync: resource_name {2}done {2}10 pages {2}1,000 rows/),
     );
     expect(result.stderr).not.toContain('\u001b');
@@ -386,7 +384,7 @@ describe.concurrent('restsync --json, validate, --help, --version (child process
 
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: restsync <command> <config> [options]');
-    expect(version).toEqual({ code: 0, stdout: `${manifest.version}\n`, stderr: '' });
+    expect(version).toEqual({ code: 0, signal: null, stdout: `${manifest.version}\n`, stderr: '' });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown option "--frobnicate"');
   });

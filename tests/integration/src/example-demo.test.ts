@@ -6,6 +6,8 @@ import { startMongoWireServer } from '@restsync/mongo-wire-server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repositoryRoot, spawnTypeScript } from './cli-helpers/spawn-cli';
 
+// The example app has no build of its own: tsx runs main.ts, and the packages it imports load from their
+// builds (run pnpm build first). The setup file kills the demo and its children after each test.
 const demo = fileURLToPath(new URL('apps/example/src/main.ts', `file://${repositoryRoot}`));
 const directories: string[] = [];
 

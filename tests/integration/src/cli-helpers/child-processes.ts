@@ -19,7 +19,7 @@ export interface StartProcessOptions {
   env: NodeJS.ProcessEnv;
   /**
    * Kill the process group after this long and reject `exited` with its output. Generous, so it holds on a
-   * busy machine: it only turns a hang into a readable failure. @default 120_000
+   * busy machine: it only turns a hang into a readable failure. @default 180_000
    */
   timeoutMs?: number;
 }
@@ -98,7 +98,7 @@ export function startProcess(command: string, args: string[], options: StartProc
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     output.stderr += chunk;
   });
-  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timeoutMs = options.timeoutMs ?? 180_000;
   const exited = new Promise<CliProcessResult>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {

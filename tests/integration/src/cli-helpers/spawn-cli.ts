@@ -17,7 +17,7 @@ export interface SpawnCliOptions {
   cwd: string;
   /** Extra variables (API_KEY, ...) over a clean copy of this process's environment. */
   env?: Record<string, string | undefined>;
-  /** Kill the process group after this long and fail with its output. @default 120_000 */
+  /** Kill the process group after this long and fail with its output. @default 180_000 */
   timeoutMs?: number;
 }
 
