@@ -308,23 +308,33 @@ function knownAheadPaginator(options: { lie?: boolean } = {}): Paginator {
 }
 
 describe('paginate with a paginator that knows the pages ahead', () => {
-  async function pagedServer(total: number) {
+  /**
+   * Answers page 0 at once, then holds the answers until `holdUntilInFlight` requests are in flight or every
+   * page was asked for: the count of requests in flight depends on the fetching, not on how busy the machine is.
+   */
+  async function pagedServer(total: number, holdUntilInFlight = 1) {
     let inFlight = 0;
     let maxInFlight = 0;
+    let requested = 0;
+    const held: (() => void)[] = [];
     const server = await serve((request, response) => {
       inFlight += 1;
+      requested += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'));
-      setTimeout(() => {
+      held.push(() => {
         inFlight -= 1;
         sendJson(response, 200, { total, items: [{ page }] });
-      }, 20);
+      });
+      if (page === 0 || inFlight >= holdUntilInFlight || requested >= total) {
+        for (const answer of held.splice(0)) answer();
+      }
     });
     return { server, maxInFlight: () => maxInFlight };
   }
 
   it('should fetch up to `concurrency` pages at once and still yield them in order', async () => {
-    const { server, maxInFlight } = await pagedServer(9);
+    const { server, maxInFlight } = await pagedServer(9, 3);
     const pages = await collect(
       setup(server).run({
         paginator: knownAheadPaginator(),
