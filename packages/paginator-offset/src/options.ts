@@ -42,7 +42,11 @@ const offsetOptionsSchema = z
       });
     }
     if (options.offsetBodyPath !== undefined && options.offsetBodyPath === options.limitBodyPath) {
-      context.addIssue({ code: 'custom', path: ['limitBodyPath'], message: 'must differ from {offsetBodyPath}' });
+      context.addIssue({
+        code: 'custom',
+        path: ['limitBodyPath'],
+        message: 'must differ from {offsetBodyPath}',
+      });
     }
     if (options.maximumOffset !== undefined && options.maximumOffset <= options.offset) {
       context.addIssue({

@@ -1,4 +1,3 @@
-import type { Page, RequestSpec } from '../contracts/request';
 import {
   nextRequest,
   type Paginator,
@@ -6,6 +5,7 @@ import {
   type PaginatorStep,
   paginationDone,
 } from '../contracts/paginator';
+import type { Page, RequestSpec } from '../contracts/request';
 import { PaginationError } from '../errors';
 import { parseJsonPath, readJsonPath } from './json-path';
 import { type RequestValueTarget, setRequestValue } from './request-values';
@@ -66,7 +66,12 @@ export function rangePaginator(settings: RangePaginatorSettings): Paginator {
 function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   const step = settings.step ?? 1;
   const totalBase = settings.totalBase ?? 0;
-  const names = { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximum', ...settings.optionNames };
+  const names = {
+    totalPath: 'totalPath',
+    hasMorePath: 'hasMorePath',
+    maximum: 'maximum',
+    ...settings.optionNames,
+  };
   const totalPath = settings.totalPath ? parseJsonPath(settings.totalPath) : undefined;
   const hasMorePath = settings.hasMorePath ? parseJsonPath(settings.hasMorePath) : undefined;
   let position = settings.start;
@@ -76,7 +81,8 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   const place = (request: RequestSpec, value: number): RequestSpec => {
     try {
       let placed = setRequestValue(request, settings.target, value);
-      for (const constant of settings.constants ?? []) placed = setRequestValue(placed, constant.target, constant.value);
+      for (const constant of settings.constants ?? [])
+        placed = setRequestValue(placed, constant.target, constant.value);
       return placed;
     } catch (error) {
       if (!PaginationError.isInstance(error)) throw error;
@@ -113,7 +119,8 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   const stopReason = (hasMore: boolean | undefined, count: number): string | undefined => {
     if (hasMore === false) return 'hasMore is false';
     if (count === 0 && (settings.stopAfterEmptyPage ?? true)) return 'empty page';
-    if (knownTotal !== undefined && position >= totalBase + knownTotal) return `total reached (${knownTotal})`;
+    if (knownTotal !== undefined && position >= totalBase + knownTotal)
+      return `total reached (${knownTotal})`;
     if (knownTotal === undefined && settings.pageSize !== undefined && count < settings.pageSize) {
       return 'short page';
     }

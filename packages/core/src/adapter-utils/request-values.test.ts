@@ -20,17 +20,20 @@ describe('setRequestValue', () => {
 
   it('should set a body value in a copy, creating the objects on the path', () => {
     const input = structuredClone(request);
-    expect(setRequestValue(input, { body: 'page.number' }, 3).json).toEqual({ filter: { a: 1 }, page: { number: 3 } });
+    expect(setRequestValue(input, { body: 'page.number' }, 3).json).toEqual({
+      filter: { a: 1 },
+      page: { number: 3 },
+    });
     expect(input).toEqual(request);
   });
 
   it('should fail clearly when the body is not an object', () => {
-    expect(() => setRequestValue({ ...request, json: [1] }, { body: 'page', option: 'pageBodyPath' }, 1)).toThrow(
-      PaginationError,
-    );
-    expect(() => setRequestValue({ ...request, json: [1] }, { body: 'page', option: 'pageBodyPath' }, 1)).toThrow(
-      /cannot set pageBodyPath "page" in the request body/,
-    );
+    expect(() =>
+      setRequestValue({ ...request, json: [1] }, { body: 'page', option: 'pageBodyPath' }, 1),
+    ).toThrow(PaginationError);
+    expect(() =>
+      setRequestValue({ ...request, json: [1] }, { body: 'page', option: 'pageBodyPath' }, 1),
+    ).toThrow(/cannot set pageBodyPath "page" in the request body/);
   });
 });
 

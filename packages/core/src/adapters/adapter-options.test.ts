@@ -116,6 +116,8 @@ describe('adapterOptions', () => {
     expect(issues).toEqual([
       'api_key: expected the value as a non-empty string or { "secret": "<name>" } (the value is not shown)',
     ]);
-    expect(issuesOf(() => auth.parseConfig({ api_key: 12345678, name: 'k' })).join()).not.toContain('12345678');
+    expect(issuesOf(() => auth.parseConfig({ api_key: 12345678, name: 'k' })).join()).not.toContain(
+      '12345678',
+    );
   });
 });

@@ -166,7 +166,9 @@ export function adapterOptions<Schema extends z.ZodObject>(
 
     parse(options) {
       if (!isPlainObject(options)) {
-        throw new ConfigError([{ path: '', message: `expected an options object, got ${describeOptionValue(options)}` }]);
+        throw new ConfigError([
+          { path: '', message: `expected an options object, got ${describeOptionValue(options)}` },
+        ]);
       }
       const defined = Object.keys(options).filter((key) => options[key] !== undefined);
       return validate(options, 'code', unknownKeys(defined, optionNames, []));
@@ -174,7 +176,9 @@ export function adapterOptions<Schema extends z.ZodObject>(
 
     parseConfig(config, accepted = []) {
       if (!isPlainObject(config)) {
-        throw new ConfigError([{ path: '', message: `expected an object, got ${describeOptionValue(config)}` }]);
+        throw new ConfigError([
+          { path: '', message: `expected an object, got ${describeOptionValue(config)}` },
+        ]);
       }
       const issues = unknownKeys(Object.keys(config), configKeys, accepted);
       const options: Record<string, unknown> = {};

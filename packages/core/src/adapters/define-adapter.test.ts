@@ -44,7 +44,11 @@ describe('defineAdapter', () => {
   it('should give the JSON Schema of its config object, type included', () => {
     expect(pager.jsonSchema()).toMatchObject({
       type: 'object',
-      properties: { type: { const: 'pager' }, page_size: { type: 'integer' }, page_param: { default: 'page' } },
+      properties: {
+        type: { const: 'pager' },
+        page_size: { type: 'integer' },
+        page_param: { default: 'page' },
+      },
       required: ['type', 'page_size'],
       additionalProperties: false,
     });

@@ -38,7 +38,10 @@ export interface DefineAdapterOptions<Kind extends AdapterKind, Schema extends z
 }
 
 /** An adapter as the resolver and the CLI see it: its factory, its config entry point and its schema. */
-export interface AdapterDefinition<Kind extends AdapterKind = AdapterKind, Schema extends z.ZodObject = z.ZodObject> {
+export interface AdapterDefinition<
+  Kind extends AdapterKind = AdapterKind,
+  Schema extends z.ZodObject = z.ZodObject,
+> {
   readonly kind: 'adapter';
   readonly adapterKind: Kind;
   readonly type: string;
@@ -117,7 +120,12 @@ export function defineAdapter<Kind extends AdapterKind, Schema extends z.ZodObje
       const typeIssues: ConfigIssue[] =
         config?.type === undefined || config.type === type
           ? []
-          : [{ path: 'type', message: `expected ${JSON.stringify(type)}, got ${JSON.stringify(config.type)}` }];
+          : [
+              {
+                path: 'type',
+                message: `expected ${JSON.stringify(type)}, got ${JSON.stringify(config.type)}`,
+              },
+            ];
       let parsed: z.output<Schema>;
       try {
         parsed = options.parseConfig(config, ['type']);

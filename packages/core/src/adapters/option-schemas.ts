@@ -1,12 +1,14 @@
 import { type core, z } from 'zod';
+import { parseJsonPath } from '../adapter-utils/json-path';
 import { isSecret, type Secret, secret as secretReference } from '../secrets';
 import { describeOptionValue } from './adapter-options';
-import { parseJsonPath } from '../adapter-utils/json-path';
 
 type Message = (issue: core.$ZodRawIssue) => string;
 
-const got = (expected: string): Message => (issue) =>
-  `expected ${expected}, got ${describeOptionValue(issue.input, String(issue.path?.[0] ?? ''))}`;
+const got =
+  (expected: string): Message =>
+  (issue) =>
+    `expected ${expected}, got ${describeOptionValue(issue.input, String(issue.path?.[0] ?? ''))}`;
 
 function integer(minimum: number, expected: string) {
   const error = got(expected);
@@ -33,7 +35,9 @@ export const option = {
   jsonPath: () =>
     z
       .string({ error: got('a dot path such as "meta.total"') })
-      .refine((value) => parseJsonPath(value) !== undefined, { error: got('a dot path such as "meta.total"') }),
+      .refine((value) => parseJsonPath(value) !== undefined, {
+        error: got('a dot path such as "meta.total"'),
+      }),
   /**
    * A credential: the value itself, `secret('name')` in code, or `{ "secret": "name" }` in a config
    * file (read from the environment on first use). The output is a string or a `Secret`.
@@ -50,7 +54,9 @@ export const option = {
             Object.keys(value).length === 1 &&
             typeof (value as { secret?: unknown }).secret === 'string' &&
             (value as { secret: string }).secret.trim() !== ''),
-        { error: `expected ${label} as a non-empty string or { "secret": "<name>" } (the value is not shown)` },
+        {
+          error: `expected ${label} as a non-empty string or { "secret": "<name>" } (the value is not shown)`,
+        },
       )
       .transform((value): string | Secret =>
         typeof value === 'string' || isSecret(value) ? value : secretReference(value.secret),

@@ -32,7 +32,10 @@ describe('resolveAdapterType', () => {
 
   it('should resolve a third-party package named by the convention to that package', () => {
     for (const type of ['restsync-paginator-scroll', '@acme/restsync-paginator-scroll']) {
-      expect(resolveAdapterType('paginator', type, registry)).toEqual({ status: 'package', packageName: type });
+      expect(resolveAdapterType('paginator', type, registry)).toEqual({
+        status: 'package',
+        packageName: type,
+      });
     }
     // The convention names the kind: an auth package is not a paginator.
     expect(resolveAdapterType('paginator', '@acme/restsync-auth-token', registry).status).toBe('unknown');
@@ -69,12 +72,16 @@ describe('resolveDestinationUrl', () => {
   });
 
   it('should resolve the official schemes to their packages', () => {
-    const packages = ['postgres://h/db', 'postgresql://h/db', 'pglite:./data', 'mongodb://h', 'mongodb+srv://h'].map(
-      (url) => {
-        const resolution = resolveDestinationUrl(url, withMemory);
-        return resolution.status === 'package' ? resolution.packageName : resolution.status;
-      },
-    );
+    const packages = [
+      'postgres://h/db',
+      'postgresql://h/db',
+      'pglite:./data',
+      'mongodb://h',
+      'mongodb+srv://h',
+    ].map((url) => {
+      const resolution = resolveDestinationUrl(url, withMemory);
+      return resolution.status === 'package' ? resolution.packageName : resolution.status;
+    });
     expect(packages).toEqual([
       '@restsync/destination-postgres',
       '@restsync/destination-postgres',

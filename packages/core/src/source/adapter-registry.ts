@@ -132,7 +132,8 @@ export function urlScheme(url: string): string | undefined {
 /** Every destination URL scheme available: registered destinations' and the official ones. */
 export function destinationSchemes(registry: AdapterRegistry): string[] {
   const schemes = [...registry.destinations.values()].flatMap((adapter) => adapter.schemes);
-  for (const adapter of officialAdapters) if (adapter.kind === 'destination') schemes.push(...(adapter.schemes ?? []));
+  for (const adapter of officialAdapters)
+    if (adapter.kind === 'destination') schemes.push(...(adapter.schemes ?? []));
   return [...new Set(schemes)];
 }
 

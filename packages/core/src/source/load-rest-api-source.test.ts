@@ -81,7 +81,9 @@ describe('loadRestApiSource', () => {
       const source = await loadRestApiSource(
         {
           client: { base_url: api.url },
-          resources: [{ name: 'a', endpoint: { paginator: { type: '@acme/restsync-paginator-fake-step', step: 5 } } }],
+          resources: [
+            { name: 'a', endpoint: { paginator: { type: '@acme/restsync-paginator-fake-step', step: 5 } } },
+          ],
         },
         { cwd: project },
       );

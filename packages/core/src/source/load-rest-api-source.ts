@@ -1,14 +1,14 @@
-import type { Source } from '../contracts/source';
 import { isAdapterDefinition } from '../adapters/define-adapter';
+import type { Source } from '../contracts/source';
 import { type AdapterPackage, importAdapterPackage } from './adapter-packages';
 import {
+  type SourceAdapterKind as AdapterKind,
   type AuthFromConfig,
   builtInAdapters,
   createAdapterRegistry,
   mergeAdapterRegistries,
   type PaginatorFromConfig,
   resolveAdapterType,
-  type SourceAdapterKind as AdapterKind,
 } from './adapter-registry';
 import { buildSource } from './build-source';
 import { detectSpelling, isPlainObject } from './config-keys';
@@ -44,7 +44,8 @@ function entryPoint(
   kind: AdapterKind,
   module: Record<string, unknown>,
 ): ((config: Record<string, unknown>) => unknown) | undefined {
-  if (typeof module.fromConfig === 'function') return module.fromConfig as (config: Record<string, unknown>) => unknown;
+  if (typeof module.fromConfig === 'function')
+    return module.fromConfig as (config: Record<string, unknown>) => unknown;
   const definition = Object.values(module).find((value) => isAdapterDefinition(value, kind));
   return isAdapterDefinition(definition, kind) ? definition.fromConfig : undefined;
 }
@@ -96,7 +97,12 @@ export async function loadRestApiSource(
     if (unavailable.has(key) || loadedAlready || (kind === 'paginator' && type === 'auto')) continue;
     const resolution = resolveAdapterType(kind, type, known);
     if (resolution.status !== 'package') continue;
-    const entry = packageEntry(kind, type, resolution.packageName, await importAdapterPackage(resolution.packageName, cwd));
+    const entry = packageEntry(
+      kind,
+      type,
+      resolution.packageName,
+      await importAdapterPackage(resolution.packageName, cwd),
+    );
     if ('problem' in entry) unavailable.set(key, entry.problem);
     else if (kind === 'paginator') paginators[type] = entry.build as PaginatorFromConfig;
     else auths[type] = entry.build as AuthFromConfig;

@@ -3,9 +3,9 @@ import type { Paginator } from '../contracts/paginator';
 import { specificationVersionProblem } from '../contracts/specification-version';
 import { ConfigError, type ConfigIssue, RestsyncError, type SecretError } from '../errors';
 import {
+  type SourceAdapterKind as AdapterKind,
   type AdapterRegistry,
   resolveAdapterType,
-  type SourceAdapterKind as AdapterKind,
 } from './adapter-registry';
 import { isSecretKey } from './config-issues';
 import { formatPath, isPlainObject, joinPath } from './config-keys';

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockApi, mockApi } from '../msw/mock-api';
 import { fileCodeBlocks, readRepositoryFile } from './__fixtures__/doc-code-blocks';
-import { fromConfig, pageNumber } from './__fixtures__/page-number-paginator';
+import { fromConfig, pageNumber, pageNumberAdapter } from './__fixtures__/page-number-paginator';
 import { testPaginatorConformance } from './index';
 
 // The example of docs/write-a-paginator.md, run the way its author would run it.
@@ -53,8 +53,8 @@ describe('fromConfig', () => {
     }
     expect(ConfigError.isInstance(error) && error.issues).toEqual([
       { path: 'base_pge', message: 'unknown key; did you mean "base_page"?' },
-      { path: 'page_param', message: 'expected a non-empty query parameter name' },
-      { path: 'maximum_page', message: 'expected an integer above base_page (0)' },
+      { path: 'page_param', message: 'expected a non-empty parameter name, got ""' },
+      { path: 'maximum_page', message: 'expected a positive integer, got 0' },
     ]);
   });
 });
@@ -77,7 +77,7 @@ describe('pageNumber', () => {
   });
 });
 
-describe('restApiSource with the example paginator registered under its package name', () => {
+describe('restApiSource with the example paginator registered', () => {
   let api: MockApi;
   beforeAll(() => {
     api = mockApi(
@@ -92,7 +92,7 @@ describe('restApiSource with the example paginator registered under its package 
   });
   afterAll(() => api.close());
 
-  it('should fetch every page of a config that names the paginator by package', async () => {
+  it('should fetch every page of a config that names the registered type', async () => {
     const source = restApiSource(
       {
         client: { base_url: 'https://api.example.test' },
@@ -102,15 +102,13 @@ describe('restApiSource with the example paginator registered under its package 
             endpoint: {
               path: '/v1/items',
               data_selector: 'data',
-              paginator: { type: '@acme/restsync-paginator-page-number' },
+              paginator: { type: 'page_number' },
             },
           },
         ],
       },
       {
-        registry: createAdapterRegistry({
-          paginators: { '@acme/restsync-paginator-page-number': fromConfig },
-        }),
+        registry: createAdapterRegistry({ adapters: [pageNumberAdapter] }),
       },
     );
     const ids: unknown[] = [];
@@ -124,6 +122,11 @@ describe('restApiSource with the example paginator registered under its package 
 
 describe('docs/write-a-paginator.md', () => {
   const blocks = () => fileCodeBlocks(readRepositoryFile('docs/write-a-paginator.md'));
+
+  it('should show a whole paginator package of at most 30 lines', () => {
+    const fixture = readFileSync(new URL('./__fixtures__/page-number-paginator.ts', import.meta.url), 'utf8');
+    expect(fixture.trimEnd().split('\n').length).toBeLessThanOrEqual(30);
+  });
 
   it('should show the whole example paginator, verbatim', () => {
     const fixture = readFileSync(new URL('./__fixtures__/page-number-paginator.ts', import.meta.url), 'utf8');
