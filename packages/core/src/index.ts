@@ -1,3 +1,22 @@
+export { configJsonSchema } from './config/forms';
+export type {
+  AdapterConfig,
+  AuthConfig,
+  ClientConfig,
+  DltRestApiSourceConfig,
+  EndpointConfig,
+  PaginatorConfig,
+  ParamScalar,
+  ParamValue,
+  ProcessingStep,
+  ResolveParam,
+  ResourceConfig,
+  ResourceDefaultsConfig,
+  RestApiSourceConfig,
+  RestApiSourceOptions,
+  SecretReference,
+  SecretValue,
+} from './config/types';
 export type { Auth, AuthContext, AuthFetch, AuthFetchRequest } from './contracts/auth';
 export type {
   Destination,
@@ -87,24 +106,5 @@ export {
   urlScheme,
 } from './source/adapter-registry';
 export { didYouMean } from './source/config-issues';
-export { configJsonSchema } from './source/config-schema';
-export type {
-  AdapterConfig,
-  AuthConfig,
-  ClientConfig,
-  DltRestApiSourceConfig,
-  EndpointConfig,
-  PaginatorConfig,
-  ParamScalar,
-  ParamValue,
-  ProcessingStep,
-  ResolveParam,
-  ResourceConfig,
-  ResourceDefaultsConfig,
-  RestApiSourceConfig,
-  RestApiSourceOptions,
-  SecretReference,
-  SecretValue,
-} from './source/config-types';
 export { loadRestApiSource, restApiSource } from './source/rest-api-source';
 export { unknownKeyIssues, unknownKeyMessage } from './source/unknown-keys';

@@ -1,11 +1,12 @@
+import { configForms, type Spelling } from '../config/forms';
+import { detectSpelling } from '../config/keys';
+import type { RestApiSourceOptions } from '../config/types';
 import type { Source } from '../contracts/source';
 import { ConfigError, type ConfigIssue, type SecretError } from '../errors';
 import { createRedactor } from '../redact';
 import { type AdapterRegistry, builtInAdapters, mergeAdapterRegistries } from './adapter-registry';
 import { configIssuesFromZod, isSecretHeader } from './config-issues';
-import { type ConfigPath, detectSpelling, formatPath, isPlainObject, type Spelling } from './config-keys';
-import { configInputSchema } from './config-schema';
-import type { RestApiSourceOptions } from './config-types';
+import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 import { camelRetry, fieldPath, type Located, type ReadConfig, readConfig } from './read-config';
 import { createAdapterResolver } from './resolve-adapters';
 import { resolveResources } from './resolve-resources';
@@ -87,7 +88,7 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
     throw new ConfigError([{ path: '', message: 'expected a config object with "client" and "resources"' }]);
   }
   const spelling: Spelling = detectSpelling(config);
-  const parsed = configInputSchema.safeParse(config);
+  const parsed = configForms.code.safeParse(config);
   const shapeIssues = parsed.success ? [] : configIssuesFromZod(parsed.error.issues, config, spelling);
   const issues: ConfigIssue[] = [];
   const redactor = createRedactor();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { configJsonSchema } from './config-schema';
+import { configJsonSchema } from '../config/forms';
 
 // docs/configuration.md is the reference users read: it must list exactly the options the
 // schema accepts. When this fails, update the doc (or the schema) so they agree again.

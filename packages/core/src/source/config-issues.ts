@@ -1,16 +1,10 @@
 import { distance } from 'fastest-levenshtein';
 import type { core } from 'zod';
+import { type Spelling, snakeCase, spellingsOf } from '../config/forms';
+import { type ConfigObjectKind, keysIn } from '../config/keys';
+import { unsupportedDltKeys } from '../config/schema';
 import type { ConfigIssue } from '../errors';
-import {
-  type ConfigObjectKind,
-  type ConfigPath,
-  formatPath,
-  isPlainObject,
-  keysIn,
-  type Spelling,
-  snakeCase,
-  unsupportedDltKeys,
-} from './config-keys';
+import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
 const secretKeyPattern =
   /(^|_)(api_?key|apikey|token|access_token|refresh_token|password|passwd|secret|client_secret|private_key|credentials?)$/;
@@ -54,23 +48,15 @@ export function objectKindAt(path: ConfigPath): ConfigObjectKind | undefined {
   const beforeLast = path[path.length - 2];
   if (typeof last === 'number') {
     if (beforeLast === 'resources') return 'resource';
-    if (beforeLast === 'response_actions' || beforeLast === 'responseActions') return 'responseAction';
+    if (typeof beforeLast === 'string' && spellingsOf('responseActions').includes(beforeLast))
+      return 'responseAction';
     return undefined;
   }
   if (beforeLast === 'params') return 'resolveParam';
-  switch (last) {
-    case 'client':
-      return 'client';
-    case 'resource_defaults':
-    case 'resourceDefaults':
-      return 'resourceDefaults';
-    case 'endpoint':
-      return 'endpoint';
-    case 'retry':
-      return 'retry';
-    default:
-      return undefined;
-  }
+  if (typeof last !== 'string') return undefined;
+  return (['client', 'resourceDefaults', 'endpoint', 'retry'] as const).find((kind) =>
+    spellingsOf(kind).includes(last),
+  );
 }
 
 /** The message for a key that is not accepted at `path`. */

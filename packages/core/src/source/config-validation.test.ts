@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { configJsonSchema } from '../config/forms';
 import { ConfigError, SecretError } from '../errors';
 import { secret } from '../secrets';
 import { pages, queryKey, testRegistry } from './__fixtures__/test-adapters';
-import { configJsonSchema } from './config-schema';
 import { restApiSource } from './rest-api-source';
 
 const emptyDirectory = mkdtempSync(join(tmpdir(), 'restsync-source-'));
@@ -109,7 +109,9 @@ describe('restApiSource', () => {
       resources: [{ name: 'a', endpoint: { paginator: { type: 'offset', limit: 10 } } }],
     });
 
-    expect(found).toContain('resources[0].endpoint.paginator.type: paginator type "offset" is not registered');
+    expect(found).toContain(
+      'resources[0].endpoint.paginator.type: paginator type "offset" is not registered',
+    );
     expect(found).toContain('loadRestApiSource() (which loads @restsync/paginator-offset)');
   });
 

@@ -1,4 +1,6 @@
 import { isAdapterDefinition } from '../adapters/define-adapter';
+import { detectSpelling } from '../config/keys';
+import type { DltRestApiSourceConfig, RestApiSourceConfig, RestApiSourceOptions } from '../config/types';
 import type { Source } from '../contracts/source';
 import { type AdapterPackage, importAdapterPackage } from './adapter-packages';
 import {
@@ -11,8 +13,7 @@ import {
   resolveAdapterType,
 } from './adapter-registry';
 import { buildSource } from './build-source';
-import { detectSpelling, isPlainObject } from './config-keys';
-import type { DltRestApiSourceConfig, RestApiSourceConfig, RestApiSourceOptions } from './config-types';
+import { isPlainObject } from './config-keys';
 import { type Located, readConfig } from './read-config';
 
 /** Every paginator/auth `type` a config names, with its kind. */

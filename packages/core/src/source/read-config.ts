@@ -1,13 +1,7 @@
+import { keyIn, type Spelling, spellingsOf } from '../config/forms';
+import { configKeys } from '../config/keys';
 import type { ConfigIssue } from '../errors';
-import {
-  type ConfigPath,
-  configKeys,
-  formatPath,
-  isPlainObject,
-  keyIn,
-  type Spelling,
-  spellingsOf,
-} from './config-keys';
+import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
 /** A config value and the path it was written at (in the user's spelling). */
 export interface Located<T = unknown> {

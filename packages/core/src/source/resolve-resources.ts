@@ -1,3 +1,5 @@
+import { keyIn, type Spelling } from '../config/forms';
+import type { ProcessingStep } from '../config/types';
 import type { Auth } from '../contracts/auth';
 import { type Paginator, singlePage } from '../contracts/paginator';
 import type { WriteDisposition } from '../contracts/schema';
@@ -6,8 +8,7 @@ import type { ConfigIssue } from '../errors';
 import type { ResponseAction } from '../http/response-actions';
 import type { RetryOptions } from '../http/retry-policy';
 import { didYouMean } from './config-issues';
-import { type ConfigPath, formatPath, isPlainObject, keyIn, type Spelling } from './config-keys';
-import type { ProcessingStep } from './config-types';
+import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 import { checkDataSelector, compileDataSelector, type RecordSelector } from './data-selector';
 import { camelRetry, fieldPath, type Located, type ReadConfig, type ResourceSettings } from './read-config';
 import { compileRequestTemplate, type RequestTemplate } from './request-template';

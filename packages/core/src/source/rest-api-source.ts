@@ -1,6 +1,6 @@
+import type { DltRestApiSourceConfig, RestApiSourceConfig, RestApiSourceOptions } from '../config/types';
 import type { Source } from '../contracts/source';
 import { buildSource } from './build-source';
-import type { DltRestApiSourceConfig, RestApiSourceConfig, RestApiSourceOptions } from './config-types';
 
 export { loadRestApiSource } from './load-rest-api-source';
 

@@ -1,3 +1,4 @@
+import type { ProcessingStep } from '../config/types';
 import type { Auth } from '../contracts/auth';
 import type { SourcePage, SourceRunOptions } from '../contracts/source';
 import { ResponseError } from '../errors';
@@ -5,7 +6,6 @@ import { paginate } from '../http/paginate';
 import { createRestClient, type RestClient } from '../http/rest-client';
 import type { RetryOptions } from '../http/retry-policy';
 import type { Redactor } from '../redact';
-import type { ProcessingStep } from './config-types';
 import { buildRequest } from './request-template';
 import type { ResolvedResource } from './resolve-resources';
 

@@ -1,8 +1,8 @@
+import type { SecretReference } from '../config/types';
 import { RestsyncError, type SecretError } from '../errors';
 import type { Redactor } from '../redact';
 import { isSecret, resolveSecret, type SecretResolveOptions, secret } from '../secrets';
 import { isPlainObject } from './config-keys';
-import type { SecretReference } from './config-types';
 
 /** Where secrets are read from, where they are registered, and the failures met so far. */
 export interface SecretContext extends SecretResolveOptions {

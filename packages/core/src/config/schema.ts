@@ -1,0 +1,338 @@
+import { z } from 'zod';
+import type { Auth } from '../contracts/auth';
+import type { Paginator } from '../contracts/paginator';
+import { isSecret, type Secret } from '../secrets';
+import { custom, dual, forward, orShorthand } from './declare';
+import { isPlainObject } from './plain-object';
+
+/*
+ * The rest_api config, declared once. Keys are camelCase; every key is also accepted in
+ * snake_case (dlt's form). From this file come the TypeScript types (types.ts), the schema
+ * `restApiSource` validates with and the JSON Schema (forms.ts), and the key lists used for
+ * unknown-key suggestions (keys.ts). To add a key, see docs/adding-a-config-key.md.
+ */
+
+/** dlt names that are not the snake_case of the camelCase key. */
+export const dltNames = { status: 'status_code' } as const;
+
+/** Keys that only exist in code (functions): left out of the plain-data form and the JSON Schema. */
+export const codeOnlyKeys = ['processingSteps'] as const;
+
+const positiveInteger = z
+  .number({ error: 'expected a positive integer' })
+  .int({ error: 'expected a positive integer' })
+  .min(1, { error: 'expected a positive integer' });
+
+const nonNegativeNumber = z
+  .number({ error: 'expected a number >= 0' })
+  .min(0, { error: 'expected a number >= 0' });
+
+const nonEmptyString = z.string({ error: 'expected a non-empty string' }).min(1, {
+  error: 'expected a non-empty string',
+});
+
+const paramScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const secretReferenceSchema = z
+  .strictObject({
+    secret: nonEmptyString.describe('Name of the secret; `api_key` reads the API_KEY variable.'),
+  })
+  .describe('A secret read from the environment (upper snake case of the name) or the .env file.');
+
+export const resolveParamSchema = z
+  .strictObject({
+    type: z.literal('resolve'),
+    resource: nonEmptyString.describe('The parent resource.'),
+    field: nonEmptyString.describe('The field of each parent record.'),
+  })
+  .describe('A field of each parent record (same as "{resources.<resource>.<field>}").');
+
+/** A paginator or auth as plain data: `{ type: 'offset', limit: 100 }` (the adapter's dlt keys). */
+export const adapterConfigSchema = z.looseObject({ type: z.string() });
+
+type SecretReferenceInput = z.input<typeof secretReferenceSchema>;
+type ParamScalarInput = z.input<typeof paramScalar>;
+type ParamValueInput =
+  | ParamScalarInput
+  | ParamScalarInput[]
+  | z.input<typeof resolveParamSchema>
+  | Secret
+  | SecretReferenceInput;
+type AdapterConfigInput = z.input<typeof adapterConfigSchema>;
+
+/** A value that may be a secret: a literal, `secret('name')`, or `{ secret: 'name' }`. */
+const secretValue = dual(
+  custom<string | Secret | SecretReferenceInput>(
+    'expected a string, secret("name") or { secret: "name" }',
+    (value, context) => {
+      if (typeof value === 'string' || isSecret(value)) return true;
+      if (isPlainObject(value) && 'secret' in value) {
+        forward(secretReferenceSchema, value, context);
+        return true;
+      }
+      return false;
+    },
+  ),
+  z.union([z.string(), secretReferenceSchema]),
+);
+
+/** A query parameter: a scalar (`null` leaves it out), a list (repeated), a parent field, or a secret. */
+const paramValue = dual(
+  custom<ParamValueInput>(
+    'expected a string, number, boolean, null, a list of those, { type: "resolve", resource, field } or a secret',
+    (value, context) => {
+      if (paramScalar.safeParse(value).success || isSecret(value)) return true;
+      if (Array.isArray(value)) return value.every((item) => paramScalar.safeParse(item).success);
+      if (isPlainObject(value) && 'secret' in value) {
+        forward(secretReferenceSchema, value, context);
+        return true;
+      }
+      if (isPlainObject(value) && 'type' in value) {
+        forward(resolveParamSchema, value, context);
+        return true;
+      }
+      return false;
+    },
+  ),
+  z.union([paramScalar, z.array(paramScalar), resolveParamSchema, secretReferenceSchema]),
+);
+
+const article = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
+
+/**
+ * A paginator or auth: a factory object, a `type` string, or `{ type, ...options }`. The config
+ * keeps the options open: each adapter validates its own.
+ */
+function adapter<Value>(
+  kind: 'paginator' | 'auth',
+  typeDescription: string,
+  example: { code: string; data: string; type: string },
+) {
+  const code = custom<Value>(
+    `expected ${article(kind)} ${kind}: ${example.code} or ${example.data}`,
+    (value, context) => {
+      if (typeof value === 'string') return value.length > 0;
+      if (!isPlainObject(value)) return false;
+      if (value.kind === kind) return true;
+      if (value.kind === 'paginator' || value.kind === 'auth') {
+        context.addIssue({
+          code: 'custom',
+          message: `expected ${article(kind)} ${kind}, got ${article(String(value.kind))} ${String(value.kind)}`,
+        });
+        return true;
+      }
+      if (value.type === undefined && kind === 'auth') return true;
+      if (typeof value.type !== 'string') {
+        context.addIssue({
+          code: 'custom',
+          message: `expected a "type" string, e.g. "${example.type}"`,
+          path: ['type'],
+        });
+      }
+      return true;
+    },
+  );
+  const type = kind === 'auth' ? nonEmptyString.optional() : nonEmptyString;
+  const data = z
+    .union([
+      nonEmptyString,
+      z
+        .looseObject({ type: type.describe(typeDescription) })
+        .describe(`The ${kind}'s options, in dlt's snake_case keys.`),
+    ])
+    .describe(`${article(kind) === 'an' ? 'An' : 'A'} ${kind}, e.g. ${example.data}.`);
+  return dual(code, data);
+}
+
+const paginator = () =>
+  adapter<Paginator | AdapterConfigInput | string>(
+    'paginator',
+    'Paginator type: offset, page_number, cursor, json_link, header_link, single_page, ... (resolves @restsync/paginator-<type>).',
+    { code: 'offset({ limit: 100 })', data: '{ "type": "offset", "limit": 100 }', type: 'offset' },
+  );
+
+const auth = () =>
+  adapter<Auth | AdapterConfigInput | Record<string, unknown> | string>(
+    'auth',
+    'Auth type: api_key, bearer, http_basic, ... (resolves @restsync/auth-<type>). @default bearer',
+    { code: 'apiKey({ ... })', data: '{ "type": "api_key", ... }', type: 'api_key' },
+  );
+
+export const retrySchema = z
+  .strictObject({
+    maxRetries: z
+      .number({ error: 'expected an integer >= 0' })
+      .int({ error: 'expected an integer >= 0' })
+      .min(0, { error: 'expected an integer >= 0' })
+      .describe('Retries after the first attempt. @default 3')
+      .optional(),
+    initialDelayMs: nonNegativeNumber
+      .describe('Wait before the first retry, in ms. @default 1000')
+      .optional(),
+    backoffFactor: nonNegativeNumber
+      .describe('Each retry waits this many times longer. @default 2')
+      .optional(),
+    maxDelayMs: nonNegativeNumber.describe('Cap of the computed delay, in ms. @default 30000').optional(),
+    maxRetryDelayMs: nonNegativeNumber
+      .describe('A longer Retry-After fails at once, in ms. @default 60000')
+      .optional(),
+    retryStatuses: z
+      .array(z.number().int().min(100).max(599), { error: 'expected a list of HTTP status codes' })
+      .describe('Statuses that are retried. @default [429, 500, 502, 503, 504]')
+      .optional(),
+  })
+  .describe('Retry settings (exponential backoff; Retry-After is honoured).');
+
+export const responseActionSchema = z
+  .strictObject({
+    status: z
+      .union([z.number().int().min(100).max(599), z.string().regex(/^\d{3}$/)], {
+        error: 'expected an HTTP status code',
+      })
+      .describe('Matches this response status.')
+      .optional(),
+    content: z.string().describe('Matches a response body containing this text.').optional(),
+    action: z
+      .literal('ignore')
+      .describe('ignore: the response ends the request sequence without records.')
+      .optional(),
+  })
+  .refine((value) => Object.keys(value).some((key) => key !== 'action'), {
+    error: 'expected "status_code" (or "status") or "content" to match responses',
+  });
+
+const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type HttpMethod = (typeof httpMethods)[number];
+
+const method = dual(
+  z.string().refine((value) => (httpMethods as readonly string[]).includes(value.toUpperCase()), {
+    error: `expected one of ${httpMethods.join(', ')}`,
+  }) as z.ZodType<HttpMethod | Lowercase<HttpMethod>, HttpMethod | Lowercase<HttpMethod>>,
+  z.enum(httpMethods),
+);
+
+export const endpointSchema = z
+  .strictObject({
+    path: z
+      .string({ error: 'expected a path string' })
+      .describe('Path under base_url, or an absolute URL; "{resources.<parent>.<field>}" makes a child.')
+      .optional(),
+    method: method.describe('HTTP method. @default GET').optional(),
+    params: z
+      .record(z.string(), paramValue)
+      .describe('Query parameters; "{resources.<parent>.<field>}" placeholders allowed.')
+      .optional(),
+    json: z.unknown().describe('JSON request body; placeholders allowed in strings.').optional(),
+    headers: z.record(z.string(), secretValue).describe('Request headers; placeholders allowed.').optional(),
+    dataSelector: nonEmptyString
+      .describe('JSONPath to the records, e.g. "data" or "$.results[*]". @default auto')
+      .optional(),
+    paginator: paginator().optional(),
+    auth: auth().optional(),
+    responseActions: z
+      .array(responseActionSchema)
+      .describe('Responses to accept instead of failing.')
+      .optional(),
+  })
+  .describe('The request of a resource.');
+
+/** One processing step, applied in order to every record of a resource (code form only). */
+const processingStep = custom<
+  | { filter: (record: Record<string, unknown>) => boolean }
+  | { map: (record: Record<string, unknown>) => Record<string, unknown> }
+>(
+  'expected { filter: (record) => boolean } or { map: (record) => record }; processing steps are ' +
+    'functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
+  (value) =>
+    isPlainObject(value) &&
+    Object.keys(value).length === 1 &&
+    (typeof value.filter === 'function' || typeof value.map === 'function'),
+);
+
+/** What a resource and `resourceDefaults` share (a resource adds its `name`). */
+const resourceOptions = {
+  endpoint: endpointSchema.optional(),
+  primaryKey: z
+    .union([nonEmptyString, z.array(nonEmptyString).min(1)], {
+      error: 'expected a field name or a list of field names',
+    })
+    .describe('Field(s) identifying a record; required for merge.')
+    .optional(),
+  writeDisposition: z.enum(['append', 'replace', 'merge']).describe('@default append').optional(),
+  processingSteps: z.array(processingStep).optional(),
+  includeFromParent: z
+    .array(nonEmptyString)
+    .describe('Parent fields copied into child records as _<parent>_<field>.')
+    .optional(),
+  maxPages: positiveInteger.describe('Stop a request sequence after this many pages.').optional(),
+  concurrency: positiveInteger
+    .describe(
+      'Requests in flight at once when the paginator knows the pages ahead (offset with a total); 1 fetches one page at a time. @default 4',
+    )
+    .optional(),
+  nested: z
+    .enum(['flatten', 'json'])
+    .describe('Arrays become child tables (flatten) or stay JSON. @default flatten')
+    .optional(),
+  selected: z
+    .boolean()
+    .describe('Emit this resource (a deselected parent still feeds its children). @default true')
+    .optional(),
+  retry: retrySchema.optional(),
+  timeoutMs: positiveInteger.describe('Per-attempt timeout in ms. @default 30000').optional(),
+};
+
+export const resourceDefaultsSchema = z
+  .strictObject(resourceOptions)
+  .describe('Settings every resource inherits; the resource wins.');
+
+export const resourceSchema = z.strictObject({
+  name: nonEmptyString.describe('Resource and table name.'),
+  ...resourceOptions,
+  endpoint: orShorthand(endpointSchema, 'path', 'The endpoint, or just its path.').optional(),
+});
+
+export const clientSchema = z
+  .strictObject({
+    baseUrl: nonEmptyString.describe('Base URL every path continues, e.g. https://api.example.com/v1.'),
+    headers: z.record(z.string(), secretValue).describe('Headers sent with every request.').optional(),
+    auth: auth().optional(),
+    paginator: paginator().optional(),
+    retry: retrySchema.optional(),
+    timeoutMs: positiveInteger.describe('Per-attempt timeout in ms. @default 30000').optional(),
+  })
+  .describe('The API client.');
+
+export const restApiSourceConfigSchema = z
+  .strictObject({
+    client: clientSchema,
+    resourceDefaults: resourceDefaultsSchema.optional(),
+    resources: z
+      .array(orShorthand(resourceSchema, 'name', 'A resource, or just its name (= path).'), {
+        error: 'expected a list of resources',
+      })
+      .min(1, { error: 'expected at least one resource' }),
+  })
+  .describe('A restsync rest_api source config (dlt form).');
+
+/**
+ * dlt options restsync does not support yet, per object kind (snake_case). They are reported
+ * with a clear message instead of "unknown key".
+ */
+const unsupportedResourceHints = [
+  'table_name',
+  'max_table_nesting',
+  'columns',
+  'merge_key',
+  'schema_contract',
+  'table_format',
+  'parallelized',
+  'file_format',
+] as const;
+
+export const unsupportedDltKeys: Readonly<Record<string, readonly string[]>> = {
+  client: ['session'],
+  endpoint: ['incremental', 'data'],
+  resource: [...unsupportedResourceHints, 'parent'],
+  resourceDefaults: unsupportedResourceHints,
+};
