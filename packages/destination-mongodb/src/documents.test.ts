@@ -8,7 +8,7 @@ const table: TableSchema = {
   resource: 'items',
   columns: [
     { name: 'id', type: 'bigint', nullable: false },
-    { name: 'at', type: 'timestamptz', nullable: true },
+    { name: 'at', type: 'timestamp', nullable: true },
   ],
   primaryKey: ['id'],
   writeDisposition: 'merge',

@@ -1,4 +1,4 @@
-import { DestinationError, type Row, systemColumns, type TableSchema } from '@restsync/core';
+import { type ColumnType, DestinationError, type Row, systemColumns, type TableSchema } from '@restsync/core';
 import { Decimal128, type Document, Long } from 'mongodb';
 import { escapeFieldName, isPlainObject } from './field-names';
 
@@ -47,12 +47,33 @@ export function toBsonValue(value: unknown, dates: DateMode): unknown {
   return value;
 }
 
-/** An ISO timestamp string as a `Date` in `date` mode; anything unparseable is kept as it is. */
+/** An ISO timestamp (or `YYYY-MM-DD` date) string as a `Date` in `date` mode; anything unparseable is kept as it is. */
 function toTimestamp(value: unknown, dates: DateMode): unknown {
   if (dates !== 'date' || typeof value !== 'string') return toBsonValue(value, dates);
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? value : parsed;
 }
+
+/** A number or numeric string as a `Decimal128` (exact); anything else is kept as it is. */
+function toDecimal(value: unknown, dates: DateMode): unknown {
+  if (typeof value !== 'number' && typeof value !== 'string') return toBsonValue(value, dates);
+  try {
+    return Decimal128.fromString(String(value));
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * How each column type is stored, beyond `toBsonValue`: `timestamp` and `date` columns become BSON
+ * dates in `date` mode, `decimal` columns `Decimal128`. `bigint` → int32/int64, `double` → double,
+ * `bool` → boolean, `text` → string and `json` → nested documents and arrays need nothing more.
+ */
+const columnConverters: Partial<Record<ColumnType, (value: unknown, dates: DateMode) => unknown>> = {
+  timestamp: toTimestamp,
+  date: toTimestamp,
+  decimal: toDecimal,
+};
 
 /** Where a row's `_id` comes from. */
 export type IdentitySource = 'primary-key' | 'restsync-id';
@@ -71,15 +92,18 @@ export function toDocument(
   identity: IdentitySource,
   dates: DateMode,
 ): Document {
-  const timestampColumns = new Set(
-    table.columns.filter((column) => column.type === 'timestamptz').map((column) => column.name),
-  );
+  const converters = new Map<string, (value: unknown, dates: DateMode) => unknown>();
+  for (const column of table.columns) {
+    const converter = columnConverters[column.type];
+    if (converter !== undefined) converters.set(column.name, converter);
+  }
   const id = documentId(row, table, identity, dates);
   const document: Document = id === undefined ? {} : { _id: id };
   for (const [key, value] of Object.entries(row)) {
     if (value === undefined) continue;
     const name = key === '_id' ? (id === undefined ? '_id' : sourceIdField) : escapeFieldName(key);
-    document[name] = timestampColumns.has(key) ? toTimestamp(value, dates) : toBsonValue(value, dates);
+    const converter = converters.get(key);
+    document[name] = converter === undefined ? toBsonValue(value, dates) : converter(value, dates);
   }
   return document;
 }

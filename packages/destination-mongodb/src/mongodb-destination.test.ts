@@ -11,7 +11,7 @@ import {
   type WriteDisposition,
 } from '@restsync/core';
 import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire-server';
-import { type Collection, type Db, type Document, Long, MongoClient } from 'mongodb';
+import { type Collection, type Db, Decimal128, type Document, Long, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mongodb } from './mongodb-destination';
 
@@ -48,6 +48,7 @@ function rowsOf(loadId: string, records: Record<string, unknown>[]): Row[] {
 
 function stateOf(resource: string, loadId: string, checkpoint?: Record<string, unknown>): ResourceState {
   return {
+    formatVersion: 1,
     resource,
     status: 'in_progress',
     loadId,
@@ -377,7 +378,7 @@ describe(`mongodb (${target})`, () => {
   it('should store int32, int64 (as Long), doubles, booleans, nulls, nested values and timestamps as strings', async () => {
     const name = dataset();
     const destination = mongodb({ url });
-    const table = tableSchema('typed', 'merge', ['id'], { id: 'bigint', at: 'timestamptz' });
+    const table = tableSchema('typed', 'merge', ['id'], { id: 'bigint', at: 'timestamp' });
     const record = {
       id: 1,
       small: 2_147_483_647,
@@ -408,7 +409,7 @@ describe(`mongodb (${target})`, () => {
   it('should store timestamp columns as BSON dates when dates is "date"', async () => {
     const name = dataset();
     const destination = mongodb({ url, dates: 'date' });
-    const table = tableSchema('typed', 'merge', ['id'], { id: 'bigint', at: 'timestamptz', text: 'text' });
+    const table = tableSchema('typed', 'merge', ['id'], { id: 'bigint', at: 'timestamp', text: 'text' });
     await withSession(destination, name, (session) =>
       session.write(
         batchOf('load-1', table, [
@@ -448,6 +449,88 @@ describe(`mongodb (${target})`, () => {
       );
       expect(await session.readState('other')).toBeUndefined();
     });
+  });
+
+  it('should read the state and schema a 0.x dataset stored, and store documents from then on', async () => {
+    const name = dataset();
+    const destination = mongodb({ url });
+    // The system documents as restsync 0.x wrote them: state fields at the top level, legacy type names.
+    await client
+      .db(name)
+      .collection<{ _id: string } & Document>('_restsync_state')
+      .insertOne({
+        _id: `${pipelineName}:items`,
+        pipeline: pipelineName,
+        resource: 'items',
+        status: 'in_progress',
+        checkpoint: { offset: 300, 'page\uFF0Etoken': 'x' },
+        loadId: 'load-0',
+        updatedAt: '2024-01-02T03:04:05.000Z',
+      });
+    const legacyColumns = [
+      { name: 'id', type: 'bigint', nullable: false },
+      { name: 'seen', type: 'timestamptz', nullable: true },
+      { name: 'payload', type: 'jsonb', nullable: true },
+      { name: 'flag', type: 'boolean', nullable: true },
+    ];
+    await client
+      .db(name)
+      .collection<{ _id: number } & Document>('_restsync_schemas')
+      .insertOne({
+        _id: 4,
+        version: 4,
+        schema: {
+          version: 4,
+          tables: [
+            {
+              name: 'items',
+              resource: 'items',
+              columns: legacyColumns,
+              primaryKey: ['id'],
+              writeDisposition: 'merge',
+            },
+          ],
+        },
+      });
+    const next = {
+      ...stateOf('items', 'load-1', { offset: 400 }),
+      lease: { owner: 'worker-1', version: 2 },
+    };
+    await withSession(destination, name, async (session) => {
+      expect(await session.readState('items')).toEqual({
+        formatVersion: 1,
+        resource: 'items',
+        status: 'in_progress',
+        checkpoint: { offset: 300, 'page.token': 'x' },
+        loadId: 'load-0',
+        updatedAt: '2024-01-02T03:04:05.000Z',
+      });
+      const schema = await session.readSchema();
+      expect(schema?.tables[0]?.columns.map((column) => column.type)).toEqual([
+        'bigint',
+        'timestamp',
+        'json',
+        'bool',
+      ]);
+      await session.write({ loadId: 'load-1', tables: [], states: [next] });
+    });
+    expect(await withSession(destination, name, (session) => session.readState('items'))).toEqual(next);
+    // The top-level fields still tell readers of the collection where each resource stands.
+    const [stored] = await documentsOf(name, '_restsync_state');
+    expect(stored).toMatchObject({ status: 'in_progress', checkpoint: { offset: 400 }, loadId: 'load-1' });
+  });
+
+  it('should store decimal columns as Decimal128 and date columns as BSON dates when dates is "date"', async () => {
+    const name = dataset();
+    const destination = mongodb({ url, dates: 'date' });
+    const table = tableSchema('priced', 'merge', ['id'], { id: 'bigint', price: 'decimal', day: 'date' });
+    await withSession(destination, name, (session) =>
+      session.write(batchOf('load-1', table, [{ id: 1, price: '12.50', day: '2024-05-01' }])),
+    );
+    const [stored] = await documentsOf(name, 'priced');
+    expect(stored?.price).toBeInstanceOf(Decimal128);
+    expect(String(stored?.price)).toBe('12.50');
+    expect(stored?.day).toEqual(new Date('2024-05-01T00:00:00.000Z'));
   });
 
   it('should prefix collections with <dataset>_ when a database is set', async () => {

@@ -13,7 +13,7 @@ interface MongodbCommonOptions {
    */
   database?: string;
   /**
-   * How timestamp columns (`timestamptz`, ISO 8601 strings) are stored: `string` keeps the text
+   * How `timestamp` and `date` columns (ISO 8601 strings) are stored: `string` keeps the text
    * exactly as the API sent it; `date` stores a BSON date (millisecond precision, UTC; an
    * unparseable value stays a string).
    * @default 'string'

@@ -3,6 +3,8 @@ import {
   type DestinationSession,
   type LoadBatch,
   type LoadRecord,
+  migrateResourceState,
+  migrateSchema,
   type Redactor,
   type ResourceState,
   type Schema,
@@ -178,7 +180,7 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
       const collection = collectionName(systemCollections.schemas);
       return guarded({ action: 'reading the stored schema', namespace: namespace(collection) }, async () => {
         const stored = await db.collection(collection).findOne({}, { sort: { version: -1 } });
-        return stored ? (stored.schema as Schema) : undefined;
+        return stored ? migrateSchema(stored.schema as Schema) : undefined;
       });
     },
 
@@ -190,13 +192,29 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
           const stored = await db
             .collection<SystemDocument>(collection)
             .findOne({ _id: stateId(pipeline, resource) });
-          return stored ? fromStateDocument(stored) : undefined;
+          return stored ? fromStateDocument(stored, resource) : undefined;
         },
       );
     },
 
     async startLoad(load) {
       await storeLoad(load);
+      const collection = collectionName(systemCollections.loads);
+      await guarded(
+        { action: 'marking loads left running as abandoned', namespace: namespace(collection) },
+        async () => {
+          await db.collection<SystemDocument>(collection).updateMany(
+            { pipeline, status: 'running', _id: { $ne: load.loadId } },
+            {
+              $set: {
+                status: 'abandoned',
+                finishedAt: load.startedAt,
+                error: `abandoned: its process stopped before recording the end of the load; load ${load.loadId} found it running`,
+              },
+            },
+          );
+        },
+      );
     },
 
     async write(batch) {
@@ -264,6 +282,11 @@ function stateId(pipeline: string, resource: string): string {
   return `${pipeline}:${resource}`;
 }
 
+/**
+ * The stored form of a resource's state: the whole document under `state` (field names escaped),
+ * with `resource`, `status`, `checkpoint`, `loadId` and `updatedAt` repeated at the top level for
+ * readers of the collection, as restsync 0.x stored them.
+ */
 function stateDocument(pipeline: string, state: ResourceState): Document {
   return {
     _id: stateId(pipeline, state.resource),
@@ -275,20 +298,28 @@ function stateDocument(pipeline: string, state: ResourceState): Document {
       : { checkpoint: renameKeysDeep(state.checkpoint, escapeFieldName) }),
     loadId: state.loadId,
     updatedAt: state.updatedAt,
+    state: renameKeysDeep(state, escapeFieldName),
   };
 }
 
-function fromStateDocument(document: Document): ResourceState {
-  const state: ResourceState = {
-    resource: document.resource,
-    status: document.status,
-    loadId: document.loadId,
-    updatedAt: document.updatedAt,
-  };
-  if (document.checkpoint !== undefined && document.checkpoint !== null) {
-    state.checkpoint = renameKeysDeep(document.checkpoint, unescapeFieldName) as ResourceState['checkpoint'];
+/** The state document stored; a document written by 0.x (no `state`) is migrated from its fields. */
+function fromStateDocument(document: Document, resource: string): ResourceState {
+  if (document.state !== undefined && document.state !== null) {
+    return migrateResourceState(renameKeysDeep(document.state, unescapeFieldName), resource);
   }
-  return state;
+  return migrateResourceState(
+    {
+      resource: document.resource,
+      status: document.status,
+      loadId: document.loadId,
+      updatedAt: document.updatedAt,
+      checkpoint:
+        document.checkpoint === undefined || document.checkpoint === null
+          ? undefined
+          : renameKeysDeep(document.checkpoint, unescapeFieldName),
+    },
+    resource,
+  );
 }
 
 function now(): string {
