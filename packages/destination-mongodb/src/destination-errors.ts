@@ -46,7 +46,10 @@ function describe(error: unknown): string {
 
 function hint(error: unknown): string {
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) {
-    return '. Check that the server is running and reachable at the configured URL; the run can be retried.';
+    return (
+      '. Check that the server is running and reachable at the configured URL (the wait is bounded by ' +
+      'serverSelectionTimeoutMs and connectTimeoutMs); the run can be retried.'
+    );
   }
   return '';
 }

@@ -1,6 +1,7 @@
 import { ConfigError, createRedactor, type Destination, type DestinationCapabilities } from '@restsync/core';
 import { type Document, MongoClient, type MongoClientOptions } from 'mongodb';
 import { datasetLayout } from './collection-names';
+import { type MongodbTimeouts, mongodbClientOptions } from './connection-options';
 import { toDestinationError } from './destination-errors';
 import type { DateMode } from './documents';
 import { createMongodbSession, type WriteMode } from './mongodb-session';
@@ -26,7 +27,8 @@ interface MongodbCommonOptions {
   chunkSize?: number;
 }
 
-export interface MongodbUrlOptions extends MongodbCommonOptions {
+/** Options with a connection string; the timeouts apply to the client the destination builds. */
+export interface MongodbUrlOptions extends MongodbCommonOptions, MongodbTimeouts {
   /** A MongoDB connection string, e.g. `mongodb://user:password@127.0.0.1:27017`. The password is never shown. */
   url: string;
   /**
@@ -76,12 +78,14 @@ export function mongodb(options: MongodbDestinationOptions): Destination {
   }
   const redactor = createRedactor();
   let description: string;
+  let clientOptions: MongoClientOptions = {};
   if ('url' in options) {
     if (typeof options.url !== 'string' || !/^mongodb(\+srv)?:\/\//i.test(options.url)) {
       throw new ConfigError([
         { path: 'url', message: 'must be a MongoDB connection string (mongodb:// or mongodb+srv://)' },
       ]);
     }
+    clientOptions = mongodbClientOptions(options.url, options, options.clientOptions);
     const passwords = [
       urlPassword.exec(options.url)?.[1],
       ...[...options.url.matchAll(passwordParameters)].map((match) => match[2]),
@@ -111,7 +115,7 @@ export function mongodb(options: MongodbDestinationOptions): Destination {
       let client: MongoClient | undefined;
       let mode: WriteMode;
       try {
-        client = 'url' in options ? new MongoClient(options.url, options.clientOptions) : options.client;
+        client = 'url' in options ? new MongoClient(options.url, clientOptions) : options.client;
         await client.connect();
         const hello: Document = await client.db('admin').command({ hello: 1 });
         mode =

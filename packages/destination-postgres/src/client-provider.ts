@@ -3,6 +3,12 @@ import { dirname, resolve } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { createRedactor, DestinationError } from '@restsync/core';
 import pg from 'pg';
+import {
+  type ConnectionTimeouts,
+  poolConfig,
+  type ResolvedTimeouts,
+  resolveTimeouts,
+} from './connection-options';
 import { type ConnectionTarget, parseConnectionUrl, redactConnectionUrl } from './connection-target';
 import { describeCause, type ErrorContext } from './destination-errors';
 import { createPgClient } from './pg-client';
@@ -25,12 +31,19 @@ function isPglite(client: UserClient): client is PGliteInterface {
   return typeof (client as PGliteInterface).exec === 'function' && 'waitReady' in client;
 }
 
-function errorContext(description: string, secrets: string[], host?: string, port?: string): ErrorContext {
+function errorContext(
+  description: string,
+  secrets: string[],
+  host?: string,
+  port?: string,
+  timeouts?: ResolvedTimeouts,
+): ErrorContext {
   const redactor = createRedactor(secrets);
   return {
     redact: (text) => redactor.redact(redactConnectionUrl(text)),
     description,
     ...(host === undefined ? {} : { host, port }),
+    ...(timeouts === undefined ? {} : { timeouts }),
   };
 }
 
@@ -92,16 +105,20 @@ function userClientProvider(client: UserClient): ClientProvider {
   };
 }
 
-function serverProvider(target: Extract<ConnectionTarget, { kind: 'server' }>): ClientProvider {
+function serverProvider(
+  target: Extract<ConnectionTarget, { kind: 'server' }>,
+  timeoutOptions: ConnectionTimeouts,
+): ClientProvider {
+  const { timeouts, url } = resolveTimeouts(timeoutOptions, target.url);
   const shared = sharedClient(async () => {
-    const pool = new pg.Pool({ connectionString: target.url, max: 4, application_name: 'restsync' });
-    // An idle connection the server closed: the next query reports it; do not crash the process.
+    const pool = new pg.Pool(poolConfig(url ?? target.url, timeouts));
+    // An idle connection the server closed: the pool drops it and the next checkout opens a new one.
     pool.on('error', () => undefined);
     return createPgClient(pool, { ownsPool: true });
   }, false);
   return {
     description: target.description,
-    errors: errorContext(target.description, target.secrets, target.host, target.port),
+    errors: errorContext(target.description, target.secrets, target.host, target.port, timeouts),
     ...shared,
   };
 }
@@ -127,9 +144,14 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
   return { description: target.description, errors, ...shared };
 }
 
-/** Chooses the client: the user's, a pool for a server URL, or embedded PGlite. */
-export function createClientProvider(options: { url?: string; client?: UserClient }): ClientProvider {
+/**
+ * Chooses the client: the user's, a pool for a server URL (with the timeouts), or embedded PGlite.
+ * The timeouts apply to the connections the destination opens, not to a client the user built.
+ */
+export function createClientProvider(
+  options: { url?: string; client?: UserClient } & ConnectionTimeouts,
+): ClientProvider {
   if (options.client) return userClientProvider(options.client);
   const target = parseConnectionUrl(options.url);
-  return target.kind === 'server' ? serverProvider(target) : pgliteProvider(target);
+  return target.kind === 'server' ? serverProvider(target, options) : pgliteProvider(target);
 }

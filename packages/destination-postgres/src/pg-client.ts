@@ -1,7 +1,27 @@
 import { finished } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import copyStreams from 'pg-copy-streams';
+import { CommitOutcomeUnknownError, isConnectionError } from './destination-errors';
 import type { SqlClient, SqlExecutor } from './sql-client';
+
+const listening = new WeakSet<object>();
+
+/**
+ * A connection that breaks while checked out (the server restarted, the network dropped) emits
+ * `'error'`; without a listener Node would crash the process. The failure still reaches the caller:
+ * the running query rejects, and the next one fails with "not queryable".
+ */
+function keepErrorsFromCrashing(connection: PoolClient): PoolClient {
+  if (!listening.has(connection)) {
+    listening.add(connection);
+    connection.on('error', () => undefined);
+  }
+  return connection;
+}
+
+async function checkout(pool: Pool): Promise<PoolClient> {
+  return keepErrorsFromCrashing(await pool.connect());
+}
 
 function executorFor(client: Pool | PoolClient): SqlExecutor {
   return {
@@ -10,13 +30,17 @@ function executorFor(client: Pool | PoolClient): SqlExecutor {
       return result.rows as ResultRow[];
     },
     async copyFrom(copySql, data) {
-      const connection = 'release' in client ? client : await client.connect();
+      const connection = 'release' in client ? client : await checkout(client);
+      let releaseError: Error | undefined;
       try {
         const stream = connection.query(copyStreams.from(copySql));
         stream.end(data);
         await finished(stream);
+      } catch (error) {
+        releaseError = error instanceof Error ? error : new Error(String(error));
+        throw error;
       } finally {
-        if (connection !== client) (connection as PoolClient).release();
+        if (connection !== client) (connection as PoolClient).release(releaseError);
       }
     },
   };
@@ -25,21 +49,31 @@ function executorFor(client: Pool | PoolClient): SqlExecutor {
 /**
  * A SqlClient over a `pg` Pool: every transaction runs on one pooled connection, COPY goes
  * through `pg-copy-streams`. `ownsPool`: `close()` ends the pool (false for a user's pool).
+ * A connection that failed is discarded, never handed out again, so the next transaction runs
+ * on a fresh one. A connection lost during COMMIT throws `CommitOutcomeUnknownError`.
  */
 export function createPgClient(pool: Pool, options: { ownsPool: boolean }): SqlClient {
   const direct = executorFor(pool);
+  if (options.ownsPool) pool.on('connect', keepErrorsFromCrashing);
   return {
     query: direct.query,
     copyFrom: direct.copyFrom,
     async transaction(work) {
-      const connection = await pool.connect();
+      const connection = await checkout(pool);
       let releaseError: Error | undefined;
+      let committing = false;
       try {
         await connection.query('BEGIN');
         const result = await work(executorFor(connection));
+        committing = true;
         await connection.query('COMMIT');
         return result;
       } catch (error) {
+        if (committing && isConnectionError(error)) {
+          // The server may have committed before the connection broke: the caller must not assume either way.
+          releaseError = error instanceof Error ? error : new Error(String(error));
+          throw new CommitOutcomeUnknownError(error);
+        }
         try {
           await connection.query('ROLLBACK');
         } catch (rollbackError) {

@@ -1,12 +1,14 @@
 import type { Destination, DestinationCapabilities } from '@restsync/core';
 import { createClientProvider, type UserClient } from './client-provider';
+import type { ConnectionTimeouts } from './connection-options';
 import { connectionFailed, isConnectionError, operationFailed } from './destination-errors';
 import { assertIdentifier, quoteIdentifier } from './identifier';
 import { createSession } from './session';
 import type { SessionContext } from './session-context';
 import { createSystemTables, readStoredSchema } from './system-tables';
 
-export interface PostgresDestinationOptions {
+/** Options of `postgres()`; the timeouts apply to the connections it opens for `url`, not to a `client` you pass. */
+export interface PostgresDestinationOptions extends ConnectionTimeouts {
   /**
    * Where to load:
    * - `postgres://user:password@host:5432/database` (or `postgresql://`): a Postgres server, through a `pg` pool;

@@ -3,7 +3,7 @@ import { writeBatch } from './batch-writer';
 import { operationFailed } from './destination-errors';
 import { completeResource } from './resource-completion';
 import type { SessionContext } from './session-context';
-import { readState, readStoredSchema, recordLoad, systemTables } from './system-tables';
+import { abandonRunningLoads, readState, readStoredSchema, recordLoad, systemTables } from './system-tables';
 
 /** A session over an opened dataset. `release` runs once, on `close()`. */
 export function createSession(context: SessionContext, release: () => Promise<void>): DestinationSession {
@@ -35,7 +35,13 @@ export function createSession(context: SessionContext, release: () => Promise<vo
       guard(`read the state of resource "${resource}"`, systemTables.state, () =>
         readState(context.client, context.dataset, context.pipeline, resource),
       ),
-    startLoad: (load) => record(`record the start of load ${load.loadId}`, load),
+    startLoad: (load) =>
+      guard(`record the start of load ${load.loadId}`, systemTables.loads, () =>
+        context.client.transaction(async (executor) => {
+          await recordLoad(executor, context.dataset, load);
+          await abandonRunningLoads(executor, context.dataset, load);
+        }),
+      ),
     write: (batch) => guard('write a batch', undefined, () => writeBatch(context, batch)),
     completeResource: (completion) =>
       guard(`complete resource "${completion.resource}"`, undefined, () =>

@@ -154,10 +154,13 @@ export async function abandonRunningLoads(
   load: LoadRecord,
 ): Promise<void> {
   await executor.query(
-    `UPDATE ${qualifiedName(dataset, systemTables.loads)}
-     SET status = 'abandoned', finished_at = $3,
-       error = 'abandoned: the process running this load stopped before recording its end; load ' || $2 || ' found it running'
+    `UPDATE ${qualifiedName(dataset, systemTables.loads)} SET status = 'abandoned', finished_at = $3, error = $4
      WHERE pipeline = $1 AND status = 'running' AND load_id <> $2`,
-    [load.pipeline, load.loadId, load.startedAt],
+    [
+      load.pipeline,
+      load.loadId,
+      load.startedAt,
+      `abandoned: its process stopped before recording the end of the load; load ${load.loadId} found it running`,
+    ],
   );
 }

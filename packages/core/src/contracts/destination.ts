@@ -110,8 +110,10 @@ export interface LoadRecord {
   /**
    * `running` from `startLoad`; at `finishLoad`: `succeeded`, `failed`, or `cancelled` (the run was
    * aborted: the batches committed before the abort are kept and the next run resumes after them).
+   * `abandoned`: set by a later run's `startLoad` on a record still `running`, whose process died
+   * (killed, crashed, lost its database) before it could record the end.
    */
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'running' | 'succeeded' | 'failed' | 'cancelled' | 'abandoned';
   startedAt: string;
   finishedAt?: string;
   /** Rows per table. */
@@ -144,7 +146,12 @@ export interface DestinationSession {
    * an older format passed through `migrateResourceState`.
    */
   readState(resource: string): Promise<ResourceState | undefined>;
-  /** Called once before the first batch. Records the start of a run (`status: 'running'`) in `_restsync_loads`. */
+  /**
+   * Called once before the first batch. Records the start of a run (`status: 'running'`) in
+   * `_restsync_loads`, and marks every other load of the same pipeline and dataset still `running`
+   * as `abandoned`, with `finishedAt` set and an `error` saying so: their process died before it could
+   * record the end. A run that is in fact still alive records its own end over it in `finishLoad`.
+   */
   startLoad(load: LoadRecord): Promise<void>;
   /**
    * Called once per batch, never while another `write` runs. Writes the batch atomically: schema
