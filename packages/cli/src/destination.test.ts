@@ -80,7 +80,7 @@ describe('resolveDestination', () => {
       {
         path: '--destination',
         message:
-          'unsupported destination scheme "mysql:"; use postgres://…, postgresql://…, pglite:<directory> or mongodb://…',
+          'unsupported destination scheme "mysql:". Supported schemes: postgres:, postgresql:, pglite:, mongodb:, mongodb+srv:',
       },
     ]);
     expect(issuesOf(() => resolveDestination({ file: { url: 'nonsense' }, cwd }))[0]?.path).toBe(
@@ -99,7 +99,8 @@ describe('resolveDestination', () => {
       { path: 'destination.uri', message: 'unknown key; did you mean "url"?' },
       {
         path: 'destination.url',
-        message: 'required: a URL (postgres://…, postgresql://…, pglite:<directory> or mongodb://…)',
+        message:
+          'required: a URL (postgres://…, postgresql://…, pglite:<directory>, mongodb://…, mongodb+srv://…)',
       },
     ]);
     expect(

@@ -1,7 +1,14 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { ConfigError, type ConfigIssue, type Destination, unknownKeyMessage } from '@restsync/core';
-import { mongodb } from '@restsync/destination-mongodb';
-import { postgres } from '@restsync/destination-postgres';
+import {
+  ConfigError,
+  type ConfigIssue,
+  type Destination,
+  destinationSchemes,
+  resolveDestinationUrl,
+  unknownKeyMessage,
+  urlScheme,
+} from '@restsync/core';
+import { bundledAdapters } from './bundled-adapters';
 
 /** A destination as the CLI understood it, before anything connects. */
 export type DestinationTarget =
@@ -26,6 +33,14 @@ export type DestinationTarget =
       secrets: string[];
     }
   | {
+      /** Any other bundled destination, found by its URL scheme. */
+      type: 'adapter';
+      /** The destination's `type`, e.g. `duckdb`. */
+      adapterType: string;
+      url: string;
+      secrets: string[];
+    }
+  | {
       type: 'code';
       /** A destination a code config built itself. */
       destination: Destination;
@@ -47,7 +62,9 @@ export function defaultDestinationUrl(cwd: string): string {
 }
 
 const objectKeys = ['url', 'database'];
-const schemes = 'postgres://…, postgresql://…, pglite:<directory> or mongodb://…';
+const schemes = destinationSchemes(bundledAdapters)
+  .map((scheme) => (scheme === 'pglite' ? 'pglite:<directory>' : `${scheme}://…`))
+  .join(', ');
 
 function isDestination(value: unknown): value is Destination {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'destination';
@@ -73,7 +90,11 @@ function urlSecrets(url: string): string[] {
 function parseUrl(url: string, path: string, database: string | undefined, cwd: string): DestinationTarget {
   const issues: ConfigIssue[] = [];
   let target: DestinationTarget | undefined;
-  if (/^pglite:/i.test(url)) {
+  const resolution = resolveDestinationUrl(url, bundledAdapters);
+  const adapterType = resolution.status === 'registered' ? resolution.build.type : undefined;
+  if (resolution.status === 'unknown') {
+    issues.push({ path, message: resolution.message });
+  } else if (adapterType === 'postgres' && urlScheme(url) === 'pglite') {
     const location = url.slice('pglite:'.length).replace(/^\/\/(?=.)/, '');
     if (location.trim() === '') {
       issues.push({ path, message: 'pglite: needs a directory, e.g. pglite:./data (or pglite:memory)' });
@@ -81,24 +102,22 @@ function parseUrl(url: string, path: string, database: string | undefined, cwd: 
       const directory = location === 'memory' || isAbsolute(location) ? location : resolve(cwd, location);
       target = { type: 'pglite', url: `pglite:${directory}`, secrets: [] };
     }
-  } else if (/^postgres(ql)?:\/\//i.test(url)) {
+  } else if (adapterType === 'postgres') {
     target = { type: 'postgres', url, secrets: urlSecrets(url) };
     if (!URL.canParse(url)) {
       issues.push({ path, message: 'not a valid URL; expected postgres://user:password@host:5432/database' });
     }
-  } else if (/^mongodb(\+srv)?:\/\//i.test(url)) {
+  } else if (adapterType === 'mongodb') {
     target = {
       type: 'mongodb',
       url,
       ...(database === undefined ? {} : { database }),
       secrets: urlSecrets(url),
     };
+  } else if (adapterType !== undefined) {
+    target = { type: 'adapter', adapterType, url, secrets: urlSecrets(url) };
   } else {
-    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-    issues.push({
-      path,
-      message: `unsupported destination${scheme ? ` scheme "${scheme}:"` : ` "${url}"`}; use ${schemes}`,
-    });
+    issues.push({ path, message: `the CLI does not bundle the destination for "${urlScheme(url)}:" URLs` });
   }
   if (database !== undefined && target !== undefined && target.type !== 'mongodb') {
     issues.push({
@@ -156,19 +175,17 @@ function rethrowUnder(error: unknown, path: string): never {
 
 /** Builds the destination (nothing connects until the pipeline opens it). */
 export function createDestination(target: DestinationTarget, path = 'destination'): Destination {
+  if (target.type === 'code') return target.destination;
+  const resolution = resolveDestinationUrl(target.url, bundledAdapters);
+  if (resolution.status !== 'registered') {
+    const message = resolution.status === 'unknown' ? resolution.message : 'not bundled with the CLI';
+    throw new ConfigError([{ path, message }]);
+  }
   try {
-    switch (target.type) {
-      case 'code':
-        return target.destination;
-      case 'postgres':
-      case 'pglite':
-        return postgres({ url: target.url });
-      case 'mongodb':
-        return mongodb({
-          url: target.url,
-          ...(target.database === undefined ? {} : { database: target.database }),
-        });
-    }
+    return resolution.build.create({
+      url: target.url,
+      ...(target.type === 'mongodb' && target.database !== undefined ? { database: target.database } : {}),
+    });
   } catch (error) {
     rethrowUnder(error, path);
   }

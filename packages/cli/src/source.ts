@@ -1,12 +1,5 @@
-import { fromConfig as apiKeyFromConfig } from '@restsync/auth-api-key';
-import { ConfigError, createAdapterRegistry, loadRestApiSource, type Source } from '@restsync/core';
-import { fromConfig as offsetFromConfig } from '@restsync/paginator-offset';
-
-/** The adapters the CLI ships with; other `type`s resolve to installed packages by convention. */
-const bundledAdapters = createAdapterRegistry({
-  paginators: { offset: offsetFromConfig },
-  auths: { api_key: apiKeyFromConfig },
-});
+import { ConfigError, loadRestApiSource, type Source } from '@restsync/core';
+import { bundledAdapters } from './bundled-adapters';
 
 export interface BuildSourceOptions {
   /** Adapter packages and the `.env` file are resolved from here. */

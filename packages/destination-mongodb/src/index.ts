@@ -1,4 +1,5 @@
 export type { DateMode } from './documents';
+export { mongodbAdapter } from './mongodb-adapter';
 export type {
   MongodbClientOptions,
   MongodbDestinationOptions,
