@@ -31,9 +31,10 @@ export interface MemoryDestinationOptions {
 /**
  * Loads into memory: a dataset is a `MemoryDataset` in `store`. Every write builds the next
  * version of the dataset and publishes it in one assignment, so a failing batch leaves nothing
- * behind: data and state are atomic, as in a database transaction.
+ * behind: data and state are atomic, as in a database transaction. Records keep their nesting
+ * (`nesting: 'documents'`); `merge` upserts on the primary key.
  */
-export function memory(options: MemoryDestinationOptions = {}): Destination {
+export function memoryDestination(options: MemoryDestinationOptions = {}): Destination {
   const store = options.store ?? new Map<string, MemoryDataset>();
   return {
     kind: 'destination',

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { pipeline, restApiSource } from '@restsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MemoryDataset, memoryDestination } from '../memory-destination';
 import { type MockApi, mockApi } from '../msw/mock-api';
 import { fileCodeBlocks, readRepositoryFile } from './__fixtures__/doc-code-blocks';
-import { type MemoryDataset, memory } from './__fixtures__/memory-destination';
 import { testDestinationConformance } from './index';
 
 // The example of docs/write-a-destination.md, run the way its author would run it.
@@ -12,7 +12,7 @@ const store = new Map<string, MemoryDataset>();
 
 testDestinationConformance({
   name: 'memory',
-  create: () => memory({ store }),
+  create: () => memoryDestination({ store }),
   readRows: async (dataset, table) => {
     const data = store.get(dataset);
     if (table === '_restsync_loads') return [...(data?.loads.values() ?? [])].map((load) => ({ ...load }));
@@ -20,6 +20,20 @@ testDestinationConformance({
   },
   dropDataset: async (dataset) => {
     store.delete(dataset);
+  },
+});
+
+// A destination that declares no merge: the merge cases skip themselves, the rest still runs.
+testDestinationConformance({
+  name: 'memory without merge',
+  create: () => ({
+    ...memoryDestination({ store }),
+    capabilities: { transactions: true, merge: false, nesting: 'documents' },
+  }),
+  readRows: async (dataset, table) => {
+    const data = store.get(dataset);
+    if (table === '_restsync_loads') return [...(data?.loads.values() ?? [])].map((load) => ({ ...load }));
+    return structuredClone(data?.tables.get(table) ?? []);
   },
 });
 
@@ -46,7 +60,7 @@ describe('memory', () => {
   it('should take a merge run of the pipeline, keeping records nested', async () => {
     const own = new Map<string, MemoryDataset>();
     const run = (params: Record<string, string>) =>
-      pipeline({ name: 'shop', dataset: 'shop', destination: memory({ store: own }) }).run(
+      pipeline({ name: 'shop', dataset: 'shop', destination: memoryDestination({ store: own }) }).run(
         restApiSource({
           client: { baseUrl: 'https://api.example.test' },
           resources: [
@@ -79,7 +93,7 @@ describe('docs/write-a-destination.md', () => {
   const blocks = () => fileCodeBlocks(readRepositoryFile('docs/write-a-destination.md'));
 
   it('should show the whole example destination, verbatim', () => {
-    const fixture = readFileSync(new URL('./__fixtures__/memory-destination.ts', import.meta.url), 'utf8');
+    const fixture = readFileSync(new URL('../memory-destination.ts', import.meta.url), 'utf8');
     expect(blocks().get('memory-destination.ts')?.join('\n')).toBe(fixture);
   });
 
