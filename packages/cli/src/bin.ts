@@ -1,0 +1,25 @@
+import { runCli } from './cli';
+import { createInterruptHandler } from './interrupt';
+import { callerDirectory } from './working-directory';
+
+const controller = new AbortController();
+const interrupt = createInterruptHandler({
+  abort: (reason) => controller.abort(reason),
+  exit: (code) => process.exit(code),
+});
+process.on('SIGINT', interrupt);
+process.on('SIGTERM', interrupt);
+
+const code = await runCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  cwd: callerDirectory(process.env, process.cwd()),
+  env: process.env,
+  signal: controller.signal,
+});
+
+// Exit once the output is flushed, even if a driver left a socket or timer open.
+const flush = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([flush(process.stdout), flush(process.stderr)]);
+process.exit(code);
