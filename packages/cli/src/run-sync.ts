@@ -18,7 +18,7 @@ export interface RunSyncOptions {
 }
 
 /** Written when the run is cancelled; a second Ctrl-C exits at once (see `bin.ts`). */
-export const stoppingNotice =
+const stoppingNotice =
   'restsync: stopping after the current batch… (press Ctrl-C again to exit now)\n';
 
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */

@@ -24,13 +24,11 @@ export interface RunContext {
   storedStates: Map<string, ResourceState>;
 }
 
-/** How the page stream ended: every page was loaded, or the run was cancelled partway. */
-export type LoadOutcome = 'loaded' | 'cancelled';
-
 /**
  * Streams pages into bounded batches. While one batch is being written the next one is filled,
  * so fetching and loading overlap; at most two batches are in memory.
  *
+ * Resolves `loaded` when every page was loaded, `cancelled` when the run was cancelled partway.
  * When `context.signal` aborts, the source cancels its in-flight requests, no new batch starts,
  * and the batch already being written is awaited, so it commits or rolls back whole; the rows
  * not yet written are left for the rerun, which resumes from the last committed state.
@@ -40,7 +38,7 @@ export async function loadPages(
   source: Source,
   checkpoints: Record<string, PaginatorCheckpoint>,
   batchSize: number,
-): Promise<LoadOutcome> {
+): Promise<'loaded' | 'cancelled'> {
   const { signal } = context;
   let buffer = new BatchBuffer();
   let pendingWrite: Promise<void> | undefined;
