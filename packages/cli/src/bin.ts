@@ -1,5 +1,6 @@
 import { runCli } from './cli';
 import { createInterruptHandler } from './interrupt';
+import { watchUnexpectedFailures } from './unexpected-failure';
 import { callerDirectory } from './working-directory';
 
 const controller = new AbortController();
@@ -16,6 +17,7 @@ const code = await runCli(process.argv.slice(2), {
   cwd: callerDirectory(process.env, process.cwd()),
   env: process.env,
   signal: controller.signal,
+  unexpectedFailure: watchUnexpectedFailures(process),
 });
 
 // Exit once the output is flushed, even if a driver left a socket or timer open.

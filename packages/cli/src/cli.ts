@@ -28,6 +28,11 @@ export interface CliIo {
   signal?: AbortSignal;
   /** Plain progress line interval when stderr is not a TTY, in ms. @default 2000 */
   progressIntervalMs?: number;
+  /**
+   * Rejects on an error nothing else handled (see `watchUnexpectedFailures`); the run then fails
+   * with it, reported like any other failure (exit code 1).
+   */
+  unexpectedFailure?: Promise<never>;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');
@@ -74,12 +79,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return exitCodes.success;
     }
     tracker = createRunTracker({ resources: names });
-    const result = await runSync(prepared, {
+    const run = runSync(prepared, {
       progressStream: io.stderr,
       tracker,
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.progressIntervalMs === undefined ? {} : { progressIntervalMs: io.progressIntervalMs }),
     });
+    const result = await (io.unexpectedFailure ? Promise.race([run, io.unexpectedFailure]) : run);
     json.status = 'succeeded';
     json.resources = result.resources;
     json.retries = result.retries;
