@@ -1,4 +1,9 @@
-import { type LoggedRequest, type RouteHandler, startTestServer, type TestServer } from '@restsync/test-server';
+import {
+  type LoggedRequest,
+  type RouteHandler,
+  startTestServer,
+  type TestServer,
+} from '@restsync/test-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SourcePage, SourceRunOptions } from '../contracts/source';
 import { ResponseError } from '../errors';
