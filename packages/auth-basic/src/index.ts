@@ -1,0 +1,2 @@
+export type { HttpBasicAuthOptions } from './basic-auth';
+export { fromConfig, httpBasic, httpBasicAdapter } from './basic-auth';

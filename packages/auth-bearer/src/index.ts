@@ -1,0 +1,2 @@
+export type { BearerAuthOptions } from './bearer-auth';
+export { bearer, bearerAdapter, fromConfig } from './bearer-auth';
