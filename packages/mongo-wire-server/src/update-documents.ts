@@ -22,7 +22,7 @@ const supportedOperators = new Set([
   '$bit',
 ]);
 
-export function isOperatorUpdate(updateDocument: Document): boolean {
+function isOperatorUpdate(updateDocument: Document): boolean {
   return Object.keys(updateDocument).some((key) => key.startsWith('$'));
 }
 

@@ -1,7 +1,7 @@
 import { type Document, deserialize, serialize } from 'bson';
 
 /** Wire protocol operation codes the test server understands. */
-export const opCodes = { reply: 1, query: 2004, message: 2013 } as const;
+const opCodes = { reply: 1, query: 2004, message: 2013 } as const;
 
 const headerLength = 16;
 const checksumPresent = 1;

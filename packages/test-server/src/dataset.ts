@@ -16,7 +16,7 @@ export interface DatasetChangeResult {
 }
 
 /** Which records a request sees, in which order. */
-export interface DatasetQuery {
+interface DatasetQuery {
   /** Only records with `updated_at` at or after (or after, see `inclusive`) this instant, in ms. */
   sinceMs?: number;
   /** Only records with `updated_at` before this instant, in ms. */

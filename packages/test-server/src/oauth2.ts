@@ -14,7 +14,7 @@ export interface OAuth2Tokens {
   isValid(token: string): boolean;
 }
 
-export interface TokenResponse {
+interface TokenResponse {
   status: number;
   body: Record<string, unknown>;
   headers: Record<string, string>;

@@ -31,7 +31,7 @@ function parseIndex(text: string | null): number | undefined {
 }
 
 /** Opaque cursor of a position in the view. */
-export function encodeCursor(position: number): string {
+function encodeCursor(position: number): string {
   return Buffer.from(`position:${position}`).toString('base64url');
 }
 
