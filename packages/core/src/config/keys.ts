@@ -14,7 +14,7 @@ import {
 } from './schema';
 
 /** The camelCase keys of a config object, read from its schema. */
-function keysOf<Shape extends z.core.$ZodShape>(
+export function keysOf<Shape extends z.core.$ZodShape>(
   schema: z.ZodObject<Shape>,
 ): readonly (keyof Shape & string)[] {
   return Object.keys(schema.shape) as (keyof Shape & string)[];

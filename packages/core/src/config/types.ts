@@ -60,7 +60,7 @@ type DltKey<Key> = Key extends keyof typeof dltNames
     : Key;
 
 /** A config value in dlt's plain-data form: snake_case keys, no factories, secrets or functions. */
-type DataForm<Value> = Value extends Paginator | Auth | Secret | ((...parameters: never[]) => unknown)
+export type DataForm<Value> = Value extends Paginator | Auth | Secret | ((...parameters: never[]) => unknown)
   ? never
   : Value extends readonly (infer Item)[]
     ? DataForm<Item>[]
