@@ -19,6 +19,7 @@ export function failingDestination(
   let writes = 0;
   return {
     kind: destination.kind,
+    specificationVersion: destination.specificationVersion,
     type: destination.type,
     capabilities: destination.capabilities,
     description: destination.description,
