@@ -105,6 +105,6 @@ export {
   resolveDestinationUrl,
   urlScheme,
 } from './source/adapter-registry';
-export { didYouMean } from './source/config-issues';
+export { didYouMean, isSecretHeader, isSecretKey } from './source/config-issues';
 export { loadRestApiSource, restApiSource } from './source/rest-api-source';
 export { unknownKeyIssues, unknownKeyMessage } from './source/unknown-keys';

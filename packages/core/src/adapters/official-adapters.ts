@@ -18,6 +18,9 @@ export interface OfficialAdapter {
 export const officialAdapters: readonly OfficialAdapter[] = [
   { kind: 'paginator', type: 'offset', packageName: '@restsync/paginator-offset' },
   { kind: 'auth', type: 'api_key', packageName: '@restsync/auth-api-key' },
+  { kind: 'auth', type: 'bearer', packageName: '@restsync/auth-bearer' },
+  { kind: 'auth', type: 'http_basic', packageName: '@restsync/auth-basic' },
+  { kind: 'auth', type: 'oauth2_client_credentials', packageName: '@restsync/auth-oauth2' },
   {
     kind: 'destination',
     type: 'postgres',

@@ -121,7 +121,7 @@ describe('loadRestApiSource', () => {
   it('should list the available types for an unknown type, with a suggestion and no install hint', async () => {
     const error = await loadRestApiSource(
       {
-        client: { base_url: 'https://api.example.com', auth: { type: 'oauth2_client_credentials' } },
+        client: { base_url: 'https://api.example.com', auth: { type: 'oauth1' } },
         resources: [{ name: 'a', endpoint: { paginator: { type: 'ofset', limit: 10 } } }],
       },
       { cwd: project },
@@ -129,7 +129,8 @@ describe('loadRestApiSource', () => {
 
     const issues = issuesOf(error);
     expect(issues).toEqual([
-      'client.auth.type: auth type "oauth2_client_credentials" is not available. Available types: api_key. ' +
+      'client.auth.type: auth type "oauth1" is not available. ' +
+        'Available types: api_key, bearer, http_basic, oauth2_client_credentials. ' +
         'A third-party auth is named by its package: restsync-auth-<name> or @<scope>/restsync-auth-<name>',
       'resources[0].endpoint.paginator.type: paginator type "ofset" is not available; did you mean "offset"? ' +
         'Available types: offset, single_page. A third-party paginator is named by its package: ' +

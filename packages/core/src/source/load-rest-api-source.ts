@@ -15,6 +15,7 @@ import {
 import { buildSource } from './build-source';
 import { isPlainObject } from './config-keys';
 import { type Located, readConfig } from './read-config';
+import { adapterTypeOf } from './resolve-adapters';
 
 /** Every paginator/auth `type` a config names, with its kind. */
 function adapterTypes(config: Record<string, unknown>): { kind: AdapterKind; type: string }[] {
@@ -33,7 +34,7 @@ function adapterTypes(config: Record<string, unknown>): { kind: AdapterKind; typ
     const value = item?.value;
     if (typeof value === 'string') types.push({ kind, type: value });
     else if (isPlainObject(value) && value.kind === undefined) {
-      const type = value.type ?? (kind === 'auth' ? 'bearer' : undefined);
+      const type = adapterTypeOf(kind, value);
       if (typeof type === 'string') types.push({ kind, type });
     }
   }

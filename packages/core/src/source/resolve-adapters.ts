@@ -26,6 +26,15 @@ export interface AdapterResolver {
   auth(located: Located | undefined): Auth | undefined;
 }
 
+/**
+ * The `type` of an adapter config object. As in dlt, an auth with no `type` and a `token` is a
+ * bearer auth (`{ "token": ... }`); any other adapter object must name its type.
+ */
+export function adapterTypeOf(kind: AdapterKind, data: Record<string, unknown>): unknown {
+  if (data.type !== undefined) return data.type;
+  return kind === 'auth' && Object.hasOwn(data, 'token') ? 'bearer' : undefined;
+}
+
 /** Registers an auth's secrets with the redactor; an unresolvable secret is recorded, not thrown. */
 function registerAuthSecrets(auth: Auth, secrets: SecretContext): void {
   try {
@@ -66,7 +75,16 @@ export function createAdapterResolver(options: AdapterResolverOptions): AdapterR
     }
     const data = typeof value === 'string' ? { type: value } : value;
     if (!isPlainObject(data)) return undefined;
-    const type = data.type ?? (kind === 'auth' ? 'bearer' : undefined);
+    const type = adapterTypeOf(kind, data);
+    if (kind === 'auth' && type === undefined) {
+      issues.push({
+        path: formatPath([...path, 'type']),
+        message:
+          'required: the auth type, e.g. "bearer", "api_key", "http_basic" or "oauth2_client_credentials" ' +
+          '(only an auth with a "token" may leave it out: it is then "bearer", as in dlt)',
+      });
+      return undefined;
+    }
     if (typeof type !== 'string' || type === '') return undefined;
     const typePath = typeof value === 'string' || data.type === undefined ? path : [...path, 'type'];
     if (kind === 'paginator' && type === 'auto') {
