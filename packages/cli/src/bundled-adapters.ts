@@ -1,4 +1,7 @@
 import { apiKeyAdapter } from '@restsync/auth-api-key';
+import { httpBasicAdapter } from '@restsync/auth-basic';
+import { bearerAdapter } from '@restsync/auth-bearer';
+import { oauth2ClientCredentialsAdapter } from '@restsync/auth-oauth2';
 import { createAdapterRegistry } from '@restsync/core';
 import { mongodbAdapter } from '@restsync/destination-mongodb';
 import { postgresAdapter } from '@restsync/destination-postgres';
@@ -10,5 +13,13 @@ import { offsetAdapter } from '@restsync/paginator-offset';
  * `restsync-<kind>-<name>`, installed in the project.
  */
 export const bundledAdapters = createAdapterRegistry({
-  adapters: [offsetAdapter, apiKeyAdapter, postgresAdapter, mongodbAdapter],
+  adapters: [
+    offsetAdapter,
+    apiKeyAdapter,
+    bearerAdapter,
+    httpBasicAdapter,
+    oauth2ClientCredentialsAdapter,
+    postgresAdapter,
+    mongodbAdapter,
+  ],
 });

@@ -64,7 +64,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return exitCodes.success;
     }
     const report = command.json ? io.stderr : io.stdout;
-    const prepared = await prepareRun({ ...command, cwd: io.cwd, env: io.env, redactor });
+    const prepared = await prepareRun({
+      ...command,
+      cwd: io.cwd,
+      env: io.env,
+      redactor,
+      warn: (text) => io.stderr.write(text),
+    });
     source = prepared.source;
     json.pipeline = prepared.pipelineName;
     json.dataset = prepared.dataset;

@@ -2,6 +2,7 @@ import { basename, extname } from 'node:path';
 import { ConfigError, type ConfigIssue, type Destination, type Redactor, type Source } from '@restsync/core';
 import { readSyncFile, type SyncFile } from './config-file';
 import { createDestination, type DestinationTarget, resolveDestination } from './destination';
+import { inlineSecretWarnings } from './inline-secrets';
 import { buildSource } from './source';
 
 /** Everything a run needs, checked: the file, the source (secrets resolved), the destination, the names. */
@@ -26,6 +27,8 @@ export interface PrepareRunOptions {
   env: Record<string, string | undefined>;
   /** Receives the destination's password so no output shows it. */
   redactor: Redactor;
+  /** Receives each warning line (a secret written inline in the file), once per run. */
+  warn?: (text: string) => void;
 }
 
 function issuesOf(error: unknown): ConfigIssue[] {
@@ -40,6 +43,7 @@ function issuesOf(error: unknown): ConfigIssue[] {
  */
 export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRun> {
   const file = await readSyncFile(options.configPath, { cwd: options.cwd });
+  for (const warning of inlineSecretWarnings(file, options.configPath)) options.warn?.(warning);
   const issues: ConfigIssue[] = [];
   let target: DestinationTarget | undefined;
   let destination: Destination | undefined;
