@@ -23,9 +23,7 @@ describe('adding a config key', () => {
     expectTypeOf<Config['client']>().toHaveProperty('userAgent');
     expectTypeOf<DataForm<Config>['client']>().toHaveProperty('user_agent');
     expectTypeOf<DataForm<Config>['client']>().not.toHaveProperty('userAgent');
-    expectTypeOf<NonNullable<DataForm<Config>['resource_defaults']>>().not.toHaveProperty(
-      'processing_steps',
-    );
+    expectTypeOf<NonNullable<DataForm<Config>['resource_defaults']>>().not.toHaveProperty('processing_steps');
   });
 
   it('should add the key to the key list of its object', () => {

@@ -1,7 +1,7 @@
 import { distance } from 'fastest-levenshtein';
 import type { core } from 'zod';
-import { type Spelling, snakeCase, spellingsOf } from '../config/forms';
-import { type ConfigObjectKind, keysIn } from '../config/keys';
+import { type Spelling, snakeCase } from '../config/forms';
+import { keysIn, objectKindAt } from '../config/keys';
 import { unsupportedDltKeys } from '../config/schema';
 import type { ConfigIssue } from '../errors';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
@@ -39,24 +39,6 @@ export function didYouMean(input: string, candidates: readonly string[]): string
   }
   const allowed = Math.max(2, Math.floor(input.length / 3));
   return best !== undefined && bestDistance <= allowed ? best : undefined;
-}
-
-/** The kind of config object at `path` (for unknown-key suggestions). */
-export function objectKindAt(path: ConfigPath): ConfigObjectKind | undefined {
-  if (path.length === 0) return 'root';
-  const last = path[path.length - 1];
-  const beforeLast = path[path.length - 2];
-  if (typeof last === 'number') {
-    if (beforeLast === 'resources') return 'resource';
-    if (typeof beforeLast === 'string' && spellingsOf('responseActions').includes(beforeLast))
-      return 'responseAction';
-    return undefined;
-  }
-  if (beforeLast === 'params') return 'resolveParam';
-  if (typeof last !== 'string') return undefined;
-  return (['client', 'resourceDefaults', 'endpoint', 'retry'] as const).find((kind) =>
-    spellingsOf(kind).includes(last),
-  );
 }
 
 /** The message for a key that is not accepted at `path`. */

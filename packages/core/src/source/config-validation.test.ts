@@ -147,6 +147,28 @@ describe('restApiSource', () => {
     ).toEqual(['client.paginator: expected a paginator, got an auth']);
   });
 
+  it('should suggest the right key in every kind of config object, read from the schema', () => {
+    expect(
+      problems({
+        client: { base_url: 'https://api.example.com', retry: { max_retrys: 2 } },
+        resource_defaults: { write_dispositon: 'append' },
+        resources: [
+          {
+            name: 'a',
+            max_page: 2,
+            endpoint: { path: 'a', response_actions: [{ status_cod: 404, action: 'ignore' }] },
+          },
+        ],
+      }),
+    ).toEqual([
+      'client.retry.max_retrys: unknown key; did you mean "max_retries"?',
+      'resource_defaults.write_dispositon: unknown key; did you mean "write_disposition"?',
+      'resources[0].endpoint.response_actions[0]: expected "status_code" (or "status") or "content" to match responses',
+      'resources[0].endpoint.response_actions[0].status_cod: unknown key; did you mean "status_code"?',
+      'resources[0].max_page: unknown key; did you mean "max_pages"?',
+    ]);
+  });
+
   it('should reject a key given in both spellings', () => {
     expect(
       problems({ client: { baseUrl: 'https://a.example', base_url: 'https://b.example' }, resources: ['a'] }),
