@@ -1,16 +1,35 @@
 import { describe, expect, it } from 'vitest';
+import * as errorsModule from './errors';
 import {
   AuthError,
   ConfigError,
   DestinationError,
   HttpError,
+  LeaseError,
   PaginationError,
   RateLimitError,
   ResponseError,
   RestsyncError,
+  RunCancelledError,
   SchemaError,
   SecretError,
 } from './errors';
+import type { RunResult } from './pipeline/run-result';
+
+const cancelledResult: RunResult = {
+  loadId: 'load-1',
+  status: 'cancelled',
+  pipeline: 'p',
+  dataset: 'd',
+  destination: 'memory',
+  resources: {},
+  tables: {},
+  batches: 0,
+  pages: 0,
+  retries: 0,
+  durationMs: 0,
+  summary: () => '',
+};
 
 const httpDetails = {
   resource: 'users',
@@ -62,6 +81,11 @@ const errorCases: ErrorCase[] = [
     errorClass: DestinationError,
     create: () => new DestinationError('x'),
     isA: [RestsyncError, DestinationError],
+  },
+  {
+    errorClass: LeaseError,
+    create: () => new LeaseError('x', { pipeline: 'p', dataset: 'd' }),
+    isA: [RestsyncError, LeaseError],
   },
 ];
 

@@ -66,6 +66,8 @@ export {
 export type { EventBus, EventBusOptions, EventListener, LogLevel, RestsyncEvent } from './events';
 export { createEventBus } from './events';
 export type { PageContext, PaginateOptions } from './http/paginate';
+export type { JsonPath } from './json-path/json-path';
+export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './json-path/json-path';
 export { defaultSelectRecords, paginate } from './http/paginate';
 export type {
   ResponseAction,
