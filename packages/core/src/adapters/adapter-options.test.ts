@@ -73,6 +73,16 @@ describe('adapterOptions', () => {
     ]);
   });
 
+  it('should accept the camelCase name of an option in a config, and refuse both spellings at once', () => {
+    expect(pagerOptions.parseConfig({ limit: 10, totalPath: 'meta.total', start_page: 1 })).toMatchObject({
+      totalPath: 'meta.total',
+      startPage: 1,
+    });
+    expect(issuesOf(() => pagerOptions.parseConfig({ limit: 10, total_path: 'a', totalPath: 'b' }))).toEqual([
+      'totalPath: "total_path" is also given; use one spelling',
+    ]);
+  });
+
   it('should tolerate accepted keys without suggesting them', () => {
     expect(pagerOptions.parseConfig({ type: 'pager', limit: 5 }, ['type'])).toMatchObject({ limit: 5 });
     expect(issuesOf(() => pagerOptions.parseConfig({ type: 'pager', limit: 5 }))).toEqual([

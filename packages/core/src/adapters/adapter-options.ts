@@ -180,12 +180,20 @@ export function adapterOptions<Schema extends z.ZodObject>(
           { path: '', message: `expected an object, got ${describeOptionValue(config)}` },
         ]);
       }
-      const issues = unknownKeys(Object.keys(config), configKeys, accepted);
+      // A config may also spell an option as in code (`nextUrlPath` for `next_url_path`).
+      const issues = unknownKeys(Object.keys(config), configKeys, [...accepted, ...configOptions]);
       const options: Record<string, unknown> = {};
+      const writtenAs = new Map<string, string>();
       for (const [key, value] of Object.entries(config)) {
-        const option = fromConfigKey.get(key);
+        const option = fromConfigKey.get(key) ?? (configOptions.includes(key) ? key : undefined);
         // A YAML `~` means "not set", unless the option gives null a meaning of its own.
         if (option === undefined || (value === null && !acceptsNull.has(option))) continue;
+        const earlier = writtenAs.get(option);
+        if (earlier !== undefined) {
+          issues.push({ path: key, message: `"${earlier}" is also given; use one spelling` });
+          continue;
+        }
+        writtenAs.set(option, key);
         options[option] = value;
       }
       return validate(options, 'config', issues);

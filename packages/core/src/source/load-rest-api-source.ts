@@ -41,11 +41,20 @@ function adapterTypes(config: Record<string, unknown>): { kind: AdapterKind; typ
   return types;
 }
 
-/** The adapter's config entry point in a loaded package: its `fromConfig`, or an exported definition of `kind`. */
+/**
+ * The adapter's config entry point in a loaded package: the exported definition of `kind` and
+ * `type` (a package may hold several types, e.g. `json_link` and `header_link`), else its
+ * `fromConfig`, else its only definition of `kind`.
+ */
 function entryPoint(
   kind: AdapterKind,
+  type: string,
   module: Record<string, unknown>,
 ): ((config: Record<string, unknown>) => unknown) | undefined {
+  const exact = Object.values(module).find(
+    (value) => isAdapterDefinition(value, kind) && value.type === type,
+  );
+  if (isAdapterDefinition(exact, kind)) return exact.fromConfig;
   if (typeof module.fromConfig === 'function')
     return module.fromConfig as (config: Record<string, unknown>) => unknown;
   const definition = Object.values(module).find((value) => isAdapterDefinition(value, kind));
@@ -65,7 +74,7 @@ function packageEntry(
   if (loaded.status === 'failed') {
     return { problem: `${kind} type "${type}": ${packageName} could not be loaded: ${loaded.message}` };
   }
-  const build = entryPoint(kind, loaded.module);
+  const build = entryPoint(kind, type, loaded.module);
   if (build === undefined) {
     return {
       problem: `${kind} type "${type}": ${packageName} exports neither fromConfig(config) nor ${kind === 'auth' ? 'an' : 'a'} ${kind} defined with defineAdapter()`,
