@@ -98,7 +98,7 @@ describe('fromConfig', () => {
       'offest: unknown key; did you mean "offset"?',
       'maximum_ofset: unknown key; did you mean "maximum_offset"?',
       'limit: expected a positive integer, got -1',
-      'has_more_path: expected a dot path such as "meta.total", got ""',
+      'has_more_path: expected a JSONPath such as "meta.total", got ""',
     ]);
   });
 

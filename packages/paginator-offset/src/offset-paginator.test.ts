@@ -357,7 +357,7 @@ describe('offset options', () => {
         limit: 0,
         offset: -5,
         offsetParam: '',
-        totalPath: 'meta..total',
+        totalPath: 'meta[',
         maximumOffset: 1.5,
         stopAfterEmptyPage: 'yes' as unknown as boolean,
       });

@@ -15,9 +15,9 @@ const offsetOptionsSchema = z
      * Dot path in the JSON body (`page.offset`) that carries the offset instead of a query
      * parameter, for APIs that paginate a POST body. @default undefined (query parameter)
      */
-    offsetBodyPath: option.jsonPath().optional(),
+    offsetBodyPath: option.bodyPath().optional(),
     /** Dot path in the JSON body that carries the limit instead of a query parameter. @default undefined (query parameter) */
-    limitBodyPath: option.jsonPath().optional(),
+    limitBodyPath: option.bodyPath().optional(),
     /**
      * Dot path in the response body to the total number of records (`meta.total`). A missing or
      * null total means "unknown": the paginator then stops on a short or empty page. The last

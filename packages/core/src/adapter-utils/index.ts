@@ -14,7 +14,9 @@ export type {
 } from '../adapters/define-adapter';
 export { defineAdapter, isAdapterDefinition } from '../adapters/define-adapter';
 export { option } from '../adapters/option-schemas';
-export { parseJsonPath, readJsonPath, writeJsonPath } from './json-path';
+export type { JsonPath } from '../json-path/json-path';
+export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from '../json-path/json-path';
+export { parseJsonPath, writeJsonPath } from './json-path';
 export type { RangePaginatorSettings } from './range-paginator';
 export { rangePaginator } from './range-paginator';
 export type { RequestValueTarget } from './request-values';

@@ -1,23 +1,13 @@
 /**
- * Splits a dot path (`meta.total`, or dlt's JSONPath form `$.meta.total`) into its segments.
- * Returns undefined when the path is empty or has an empty segment (`meta..total`).
+ * Splits a dot path for writing into a request body (`page.offset`, or `$.page.offset`) into its
+ * segments. Returns undefined when the path is empty or has an empty segment (`page..offset`).
+ * Paths that read a response (any JSONPath) go through `compileJsonPath` instead.
  */
 export function parseJsonPath(path: string): string[] | undefined {
   const trimmed = path.trim().replace(/^\$\.?/, '');
   if (trimmed === '') return undefined;
   const segments = trimmed.split('.');
   return segments.every((segment) => segment !== '') ? segments : undefined;
-}
-
-/** Reads the value at `path` (a dot path or its segments) inside a JSON value; undefined when a step is missing. */
-export function readJsonPath(value: unknown, path: string | readonly string[]): unknown {
-  const segments = typeof path === 'string' ? (parseJsonPath(path) ?? []) : path;
-  let current = value;
-  for (const segment of segments) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -7,7 +7,7 @@ import {
 } from '../contracts/paginator';
 import type { Page, RequestSpec } from '../contracts/request';
 import { PaginationError } from '../errors';
-import { parseJsonPath, readJsonPath } from './json-path';
+import { compileJsonPath } from '../json-path/json-path';
 import { type RequestValueTarget, setRequestValue } from './request-values';
 
 /**
@@ -29,7 +29,7 @@ export interface RangePaginatorSettings {
   /** Values sent unchanged with every request, e.g. the limit. @default [] */
   constants?: readonly { target: RequestValueTarget; value: string | number | boolean }[];
   /**
-   * Dot path to the total in the response body, in units of the position: records for offsets,
+   * JSONPath to the total in the response body, in units of the position: records for offsets,
    * pages for page numbers. A missing or null total means unknown; the last one seen is kept.
    * @default undefined (not read)
    */
@@ -42,7 +42,7 @@ export interface RangePaginatorSettings {
   maximum?: number;
   /** Stop when a page has no records. @default true */
   stopAfterEmptyPage?: boolean;
-  /** Dot path to a boolean in the response body; `false` stops. @default undefined (not read) */
+  /** JSONPath to a boolean in the response body; `false` stops. @default undefined (not read) */
   hasMorePath?: string;
   /** Option names for messages and stop reasons. @default { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximum' } */
   optionNames?: { totalPath?: string; hasMorePath?: string; maximum?: string };
@@ -72,8 +72,10 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
     maximum: 'maximum',
     ...settings.optionNames,
   };
-  const totalPath = settings.totalPath ? parseJsonPath(settings.totalPath) : undefined;
-  const hasMorePath = settings.hasMorePath ? parseJsonPath(settings.hasMorePath) : undefined;
+  const totalPath = settings.totalPath ? compileJsonPath(settings.totalPath, names.totalPath) : undefined;
+  const hasMorePath = settings.hasMorePath
+    ? compileJsonPath(settings.hasMorePath, names.hasMorePath)
+    : undefined;
   let position = settings.start;
   let knownTotal: number | undefined;
   let baseRequest: RequestSpec | undefined;
@@ -94,24 +96,24 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
 
   const readTotal = (page: Page): number | undefined => {
     if (totalPath === undefined) return undefined;
-    const value = readJsonPath(page.response.body, totalPath);
+    const value = totalPath.first(page.response.body);
     if (value === undefined || value === null) return undefined;
     const total = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
     if (typeof total === 'number' && Number.isSafeInteger(total) && total >= 0) return total;
     throw new PaginationError(
-      `${where(page)}: the total at "${totalPath.join('.')}" is ${describeValue(value)}, not a ` +
+      `${where(page)}: the total at "${totalPath.path}" is ${describeValue(value)}, not a ` +
         `non-negative integer. Point ${names.totalPath} at the total, or set it to null if the API sends none.`,
     );
   };
 
   const readHasMore = (page: Page): boolean | undefined => {
     if (hasMorePath === undefined) return undefined;
-    const value = readJsonPath(page.response.body, hasMorePath);
+    const value = hasMorePath.first(page.response.body);
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'boolean') return value;
     if (value === 'true' || value === 'false') return value === 'true';
     throw new PaginationError(
-      `${where(page)}: the value at ${names.hasMorePath} "${hasMorePath.join('.')}" is ${describeValue(value)}, ` +
+      `${where(page)}: the value at ${names.hasMorePath} "${hasMorePath.path}" is ${describeValue(value)}, ` +
         `not a boolean. Point ${names.hasMorePath} at the API's "has more" flag.`,
     );
   };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestSpec } from '../contracts/request';
 import { PaginationError } from '../errors';
-import { readJsonPath } from './json-path';
+import { readJsonPath } from '../json-path/json-path';
 import { setRequestValue } from './request-values';
 
 const request: RequestSpec = {

@@ -1,5 +1,6 @@
 import { type core, z } from 'zod';
 import { parseJsonPath } from '../adapter-utils/json-path';
+import { checkJsonPath } from '../json-path/json-path';
 import { isSecret, type Secret, secret as secretReference } from '../secrets';
 import { describeOptionValue } from './adapter-options';
 
@@ -31,12 +32,28 @@ export const option = {
     z.string({ error: got('a non-empty parameter name') }).refine((value) => value.trim() !== '', {
       error: got('a non-empty parameter name'),
     }),
-  /** A dot path into a JSON body, also in dlt's JSONPath form: `meta.total`, `$.meta.total`. */
-  jsonPath: () =>
+  /**
+   * A JSONPath that reads the response, in dlt's syntax: `meta.total`, `$.data[-1].id`,
+   * `['@odata.nextLink']` (see `compileJsonPath`).
+   */
+  jsonPath: () => {
+    const expected = got('a JSONPath such as "meta.total"');
+    return z
+      .string({ error: expected })
+      .refine((value) => value.trim() !== '' && checkJsonPath(value) === undefined, {
+        error: (issue) => {
+          const input = issue.input;
+          const problem = typeof input === 'string' && input.trim() !== '' ? checkJsonPath(input) : undefined;
+          return problem ?? expected(issue);
+        },
+      });
+  },
+  /** A dot path where a value is written into the request body: `page.offset`, `$.page.offset`. */
+  bodyPath: () =>
     z
-      .string({ error: got('a dot path such as "meta.total"') })
+      .string({ error: got('a dot path such as "page.offset"') })
       .refine((value) => parseJsonPath(value) !== undefined, {
-        error: got('a dot path such as "meta.total"'),
+        error: got('a dot path such as "page.offset"'),
       }),
   /**
    * A credential: the value itself, `secret('name')` in code, or `{ "secret": "name" }` in a config

@@ -39,7 +39,11 @@ describe('compileDataSelector', () => {
       more: { data: [{ id: 3, active: true }] },
     };
 
-    expect(compileDataSelector('$.data[?(@.active)]')(body, page)).toEqual([{ id: 1, active: true }]);
+    expect(compileDataSelector('$.data[?(@.active == true)]')(body, page)).toEqual([{ id: 1, active: true }]);
+    // As in dlt (jsonpath-ng), a filter without an operator tests that the field exists.
+    expect(compileDataSelector('data[?(@.active)]')(body, page)).toHaveLength(2);
+    expect(compileDataSelector('data[-1].id')(body, page)).toEqual([{ value: 2 }]);
+    expect(compileDataSelector("['more']['data']")(body, page)).toEqual([{ id: 3, active: true }]);
     expect(compileDataSelector('$..data[*]')(body, page).map((record) => record.id)).toEqual([1, 2, 3]);
   });
 
@@ -68,6 +72,6 @@ describe('checkDataSelector', () => {
     expect(checkDataSelector('data.items')).toBeUndefined();
     expect(checkDataSelector('$.data[?(@.price > 10)]')).toBeUndefined();
     expect(checkDataSelector('$.data[?(@.a==)]')).toContain('is not a valid JSONPath');
-    expect(checkDataSelector('$.data[0')).toContain('unbalanced');
+    expect(checkDataSelector('$.data[0')).toContain('the path ends too early');
   });
 });

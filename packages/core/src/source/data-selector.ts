@@ -1,6 +1,6 @@
-import { JSONPath } from 'jsonpath-plus';
 import { ResponseError } from '../errors';
 import type { PageContext } from '../http/paginate';
+import { checkJsonPath, compileJsonPath } from '../json-path/json-path';
 import { isPlainObject } from './config-keys';
 
 /** Picks the records out of a response body. */
@@ -17,14 +17,6 @@ export const conventionalRecordKeys = [
   'objects',
   'values',
 ] as const;
-
-const simplePathPattern = /^(?:\$\.?)?([A-Za-z_$][\w$-]*(?:\.[A-Za-z_$][\w$-]*)*)$/;
-
-/** `data`, `$.data.items` → `['data', 'items']`; anything else (filters, wildcards) → undefined. */
-function simplePath(selector: string): string[] | undefined {
-  const match = simplePathPattern.exec(selector.trim());
-  return match?.[1]?.split('.');
-}
 
 function isEmptyBody(body: unknown): boolean {
   if (body === undefined || body === null || body === '') return true;
@@ -68,89 +60,30 @@ export function detectRecords(body: unknown): Record<string, unknown>[] {
 
 /**
  * Compiles a data selector once per resource. `$` (or a single-entity endpoint without a
- * selector) takes the whole body; a dotted path (`data.items`) is read directly; any other
- * JSONPath runs through jsonpath-plus. A selector that matches nothing in a non-empty body is a
- * `ResponseError` naming the resource, the page, the selector and the keys present.
+ * selector) takes the whole body; any other selector is a JSONPath in dlt's syntax (see
+ * `compileJsonPath`): one match is the records (a list) or one record, several matches are each
+ * taken. A selector that matches nothing in a non-empty body is a `ResponseError` naming the
+ * resource, the page, the selector and the keys present.
  */
 export function compileDataSelector(
   selector: string | undefined,
   options: { wholeBody?: boolean } = {},
 ): RecordSelector {
   if (selector === undefined) return options.wholeBody ? (body) => asRecords(body) : detectRecords;
-  const trimmed = selector.trim();
-  if (trimmed === '$') return (body) => asRecords(body);
-  const segments = simplePath(trimmed);
-  if (segments) {
-    return (body, page) => {
-      let current: unknown = body;
-      for (const segment of segments) {
-        if (!isPlainObject(current) || !Object.hasOwn(current, segment)) {
-          if (isEmptyBody(body)) return [];
-          throw noMatch(selector, body, page);
-        }
-        current = current[segment];
-      }
-      return asRecords(current);
-    };
-  }
-  const path = trimmed.startsWith('$') ? trimmed : `$.${trimmed}`;
+  const path = compileJsonPath(selector, 'data_selector');
+  if (path.members?.length === 0) return (body) => asRecords(body);
   return (body, page) => {
-    if (isEmptyBody(body)) return [];
-    let matches: unknown[];
-    try {
-      matches = JSONPath({ path, json: body as object, wrap: true }) as unknown[];
-    } catch (error) {
-      throw new ResponseError(
-        `resource "${page.resource}", page ${page.index}: data selector "${selector}" failed: ` +
-          `${error instanceof Error ? error.message : String(error)}. Fix the endpoint's data selector.`,
-        { cause: error },
-      );
+    const matches = path.find(body);
+    if (matches.length === 0) {
+      if (isEmptyBody(body)) return [];
+      throw noMatch(selector, body, page);
     }
-    if (matches.length === 0) throw noMatch(selector, body, page);
     if (matches.length === 1) return asRecords(matches[0]);
     return matches.flatMap((match) => asRecords(match));
   };
 }
 
-function isBalanced(selector: string): boolean {
-  const closing: Record<string, string> = { '(': ')', '[': ']' };
-  const stack: string[] = [];
-  let quote: string | undefined;
-  for (const character of selector) {
-    if (quote) {
-      if (character === quote) quote = undefined;
-    } else if (character === "'" || character === '"') {
-      quote = character;
-    } else if (character in closing) {
-      stack.push(closing[character]!);
-    } else if (character === ')' || character === ']') {
-      if (stack.pop() !== character) return false;
-    }
-  }
-  return stack.length === 0 && quote === undefined;
-}
-
-/** A document holding every name the selector mentions, nested, so filters get evaluated (and parsed). */
-function probeDocument(selector: string): Record<string, unknown> {
-  const names = [...new Set(selector.match(/[A-Za-z_$][\w$]*/g) ?? [])];
-  const leaf = Object.fromEntries(names.map((name) => [name, 1]));
-  const middle = Object.fromEntries(names.map((name) => [name, [leaf]]));
-  return Object.fromEntries(names.map((name) => [name, [middle]]));
-}
-
-/** Returns a problem with a selector's syntax, or undefined when it looks usable. */
+/** Returns a problem with a selector's syntax, or undefined when it is a usable JSONPath. */
 export function checkDataSelector(selector: string): string | undefined {
-  const trimmed = selector.trim();
-  if (trimmed === '$' || simplePath(trimmed)) return undefined;
-  if (!isBalanced(trimmed)) return `"${selector}" is not a valid JSONPath (unbalanced brackets or quotes)`;
-  try {
-    JSONPath({
-      path: trimmed.startsWith('$') ? trimmed : `$.${trimmed}`,
-      json: probeDocument(trimmed),
-      wrap: true,
-    });
-    return undefined;
-  } catch (error) {
-    return `"${selector}" is not a valid JSONPath (${error instanceof Error ? error.message : String(error)})`;
-  }
+  return checkJsonPath(selector);
 }
