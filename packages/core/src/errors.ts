@@ -1,3 +1,4 @@
+import type { LeaseHolder } from './contracts/destination';
 import { committedText, type RunResult } from './pipeline/run-result';
 
 /** Marks an instance with the marker of its class and of every ancestor class. */
@@ -20,6 +21,7 @@ export type RestsyncErrorCode =
   | 'pagination'
   | 'schema'
   | 'destination'
+  | 'lease'
   | 'cancelled';
 
 export interface RestsyncErrorOptions {
@@ -224,6 +226,59 @@ export class DestinationError extends RestsyncError {
     this.name = 'DestinationError';
     this.table = options.table;
   }
+}
+
+/**
+ * Another run holds the lease of the pipeline and dataset (one active run per pipeline and dataset),
+ * or took it over from this run (a write after that is refused: fencing). The message names the
+ * pipeline and the holder (host, pid, started at). Not retryable as such: wait for the other run
+ * (`lockTimeoutMs`, the CLI's `--wait`), or for its lease to expire if its process is gone.
+ */
+export class LeaseError extends RestsyncError {
+  static override readonly marker: symbol = Symbol.for('restsync.error.lease');
+  readonly pipeline: string;
+  readonly dataset: string;
+  /** The lease as stored when the error was raised, when known. */
+  readonly holder: LeaseHolder | undefined;
+
+  constructor(
+    message: string,
+    details: { pipeline: string; dataset: string; holder?: LeaseHolder },
+    options: RestsyncErrorOptions = {},
+  ) {
+    super('lease', message, options);
+    this.name = 'LeaseError';
+    this.pipeline = details.pipeline;
+    this.dataset = details.dataset;
+    this.holder = details.holder;
+  }
+}
+
+/** `host <host>, pid <pid>, run <runId>, started at <startedAt>`: who holds a lease, for messages. */
+export function describeLeaseHolder(holder: LeaseHolder): string {
+  const { owner } = holder;
+  return `host ${owner.host}, pid ${owner.pid}, run ${owner.runId}, started at ${owner.startedAt}`;
+}
+
+/**
+ * The error a destination throws when a write carries a lease version that is no longer the stored
+ * one: another run took the lease over (this run's lease had expired), so this run must stop writing.
+ */
+export function leaseTakenOverError(details: {
+  pipeline: string;
+  dataset: string;
+  /** The version this run held. */
+  version: number;
+  /** The lease as stored now, when known. */
+  holder?: LeaseHolder;
+}): LeaseError {
+  const by = details.holder ? ` by another run (${describeLeaseHolder(details.holder)})` : '';
+  return new LeaseError(
+    `The lease of pipeline "${details.pipeline}" on dataset "${details.dataset}" was taken over${by}: ` +
+      `this run's lease (version ${details.version}) expired before it was renewed, so it stops without writing. ` +
+      'Its committed batches are kept; the run holding the lease continues.',
+    details,
+  );
 }
 
 /**

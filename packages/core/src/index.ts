@@ -23,6 +23,11 @@ export type {
   DestinationCapabilities,
   DestinationOpenOptions,
   DestinationSession,
+  Lease,
+  LeaseAttempt,
+  LeaseHolder,
+  LeaseOwner,
+  LeaseRequest,
   LoadBatch,
   LoadRecord,
   ResourceCompletion,
@@ -54,7 +59,10 @@ export {
   AuthError,
   ConfigError,
   DestinationError,
+  describeLeaseHolder,
   HttpError,
+  LeaseError,
+  leaseTakenOverError,
   PaginationError,
   RateLimitError,
   ResponseError,
@@ -84,6 +92,7 @@ export { createNormalizer } from './normalize/normalizer';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
+export type { LeaseOptions } from './pipeline/run-lease';
 export type { ResourceRunStats, RunResult } from './pipeline/run-result';
 export type { Redactor } from './redact';
 export { createRedactor } from './redact';

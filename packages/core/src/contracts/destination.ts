@@ -131,13 +131,83 @@ export interface ResourceCompletion {
   state: ResourceState;
 }
 
+/** Who runs a pipeline: stored with its lease and shown to a run that finds the lease held. */
+export interface LeaseOwner {
+  /** The machine's host name. */
+  host: string;
+  /** The process id on that host. */
+  pid: number;
+  /** Unique per run (the load id for a pipeline run; a worker id in a distributed engine). */
+  runId: string;
+  /** When the run started (ISO timestamp). */
+  startedAt: string;
+}
+
+/** The lease as stored: who holds it, its fencing token and until when. */
+export interface LeaseHolder {
+  owner: LeaseOwner;
+  /**
+   * The fencing token: grows by one every time the lease is acquired (a fresh acquire, a takeover of
+   * an expired lease, a re-acquire by the same run), never goes down.
+   */
+  version: number;
+  /** When the lease expires unless renewed (ISO timestamp, by the destination's clock where it has one). */
+  expiresAt: string;
+}
+
+/** What `acquireLease` asks for. The lease is for the session's pipeline and dataset. */
+export interface LeaseRequest {
+  owner: LeaseOwner;
+  /** How long the lease lasts unless renewed, in milliseconds. */
+  ttlMs: number;
+}
+
+/**
+ * A held lease: one active run per pipeline and dataset. While it is held, every `write`,
+ * `completeResource` and `startLoad` of the session that acquired it checks, in the same transaction
+ * as the data, that `version` is still the stored one (compare-and-set), and fails with a
+ * `LeaseError` once another run took the lease over: a run whose lease expired never writes over
+ * the run that replaced it.
+ */
+export interface Lease {
+  /** The fencing token of this lease (see `LeaseHolder.version`). */
+  readonly version: number;
+  /** When the lease expires unless renewed (ISO timestamp); updated by `renew`. */
+  readonly expiresAt: string;
+  /**
+   * Extends the lease by the requested `ttlMs` from now. The engine calls it well before expiry (a
+   * heartbeat every third of the TTL). Throws a `LeaseError` when another run took the lease over
+   * (the version moved on); a lost connection is a `DestinationError` and the next renewal tries again.
+   */
+  renew(): Promise<void>;
+  /**
+   * Gives the lease up at once (the next run need not wait for expiry), keeping its version so the
+   * next acquire gets a higher one. Does nothing for a lease already taken over. Called at the end of
+   * every run, also after a failure or a cancellation; never throws.
+   */
+  release(): Promise<void>;
+}
+
+/** The outcome of one `acquireLease` attempt. */
+export type LeaseAttempt = { acquired: true; lease: Lease } | { acquired: false; holder: LeaseHolder };
+
 /**
  * An open connection to one dataset for one pipeline run. The pipeline calls its members one at a
- * time (never concurrently), in this order: `readSchema`, `readState` per resource, `startLoad`,
+ * time (never concurrently, except `Lease.renew` from the heartbeat), in this order: `acquireLease`, `readSchema`, `readState` per resource, `startLoad`,
  * `write` per batch, `completeResource` per resource (only when every page was loaded),
  * `finishLoad`, and always `close`, also after a failure or a cancellation.
  */
 export interface DestinationSession {
+  /**
+   * Called once, first, before `readSchema`, when the destination implements it (every official one
+   * does). One attempt, never waiting: acquires the lease of the session's pipeline and dataset when
+   * nobody holds it, when it expired (a takeover: the version grows), or when `owner.runId` already
+   * holds it; otherwise returns the holder. The lease is stored in the destination (`_restsync_leases`),
+   * so runs on other machines see it. The engine waits and retries (`lockTimeoutMs`), renews the lease
+   * and releases it; see `Lease` for the fencing of this session's writes once the lease is held.
+   * Without this member, concurrent runs of one pipeline are not prevented.
+   */
+  acquireLease?(request: LeaseRequest): Promise<LeaseAttempt>;
   /** Called once at the start of a run. Returns the last stored schema, so the run starts from it. */
   readSchema(): Promise<Schema | undefined>;
   /**

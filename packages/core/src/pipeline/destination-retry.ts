@@ -93,7 +93,8 @@ export async function withDestinationRetry<Result>(
 }
 
 /**
- * The session with every operation going through `withDestinationRetry`, except recording a failed
+ * The session with every operation going through `withDestinationRetry` (`acquireLease` only when the
+ * session has it), except recording a failed
  * load (the run is already failing; its record is best effort, and a later run marks a record left
  * `running` as `abandoned`) and `close`.
  */
@@ -103,7 +104,14 @@ export function retryingSession(
 ): DestinationSession {
   const retried = <Result>(operation: string, work: () => Promise<Result>) =>
     withDestinationRetry(operation, work, context);
+  const { acquireLease } = session;
   return {
+    // A repeat after a lost connection is safe: the same run id re-acquires a lease it already holds.
+    ...(acquireLease === undefined
+      ? {}
+      : {
+          acquireLease: (request) => retried('acquire the lease', () => acquireLease.call(session, request)),
+        }),
     readSchema: () => retried('read the stored schema', () => session.readSchema()),
     readState: (resource) =>
       retried(`read the state of resource "${resource}"`, () => session.readState(resource)),

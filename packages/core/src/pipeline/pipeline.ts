@@ -13,9 +13,20 @@ import {
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
+import {
+  currentLeaseOwner,
+  type HeldRunLease,
+  holdRunLease,
+  type LeaseOptions,
+  resolveLeaseOptions,
+} from './run-lease';
 import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
 
-export interface PipelineOptions {
+/**
+ * `lockTimeoutMs` and `leaseTtlMs` (see `LeaseOptions`): one run at a time per pipeline and dataset,
+ * through a lease stored in the destination.
+ */
+export interface PipelineOptions extends LeaseOptions {
   /** The pipeline's name; state is kept per pipeline and resource. */
   name: string;
   destination: Destination;
@@ -64,6 +75,7 @@ export interface RunOptions {
 /** Creates a pipeline that loads sources into one destination dataset. */
 export function pipeline(options: PipelineOptions): Pipeline {
   assertSpecificationVersion('destination', options.destination, 'destination');
+  resolveLeaseOptions(options);
   const listeners = new Set<EventListener>();
   if (options.onEvent) listeners.add(options.onEvent);
   const dataset = options.dataset ?? `${options.name}_dataset`;
@@ -159,6 +171,28 @@ async function runPipeline(
     ...extra,
   });
 
+  let lease: HeldRunLease;
+  try {
+    // One run at a time per pipeline and dataset, held before anything is read: a run that waited
+    // starts from what the run before it committed.
+    const held = await holdRunLease(session, {
+      ...resolveLeaseOptions(options),
+      pipeline: options.name,
+      dataset: options.dataset,
+      destination: options.destination.description,
+      owner: currentLeaseOwner(loadId, startedAt),
+      events,
+      signal: runOptions.signal,
+    });
+    if (held === 'cancelled') {
+      throw new RunCancelledError(runResult('cancelled'), redact(cancelReason(runOptions.signal)));
+    }
+    lease = held;
+  } catch (error) {
+    await session.close();
+    throw error;
+  }
+
   try {
     const storedSchema = await session.readSchema();
     const normalizer = createNormalizer({
@@ -220,6 +254,7 @@ async function runPipeline(
     events.emit({ type: 'log', level: 'error', message });
     throw error;
   } finally {
+    await lease.release();
     await session.close();
   }
 }
