@@ -2,7 +2,12 @@ import {
   type Destination,
   DestinationError,
   type DestinationSession,
+  type Lease,
+  type LeaseAttempt,
+  type LeaseHolder,
+  type LeaseRequest,
   type LoadRecord,
+  leaseTakenOverError,
   type ResourceState,
   type Row,
   type Schema,
@@ -21,6 +26,8 @@ export interface MemoryDataset {
   states: Map<string, string>;
   /** One record per run, by load id. */
   loads: Map<string, LoadRecord>;
+  /** The lease of each pipeline (one active run per pipeline and dataset), by pipeline. */
+  leases: Map<string, LeaseHolder>;
 }
 
 export interface MemoryDestinationOptions {
@@ -31,7 +38,8 @@ export interface MemoryDestinationOptions {
 /**
  * Loads into memory: a dataset is a `MemoryDataset` in `store`. Every write builds the next
  * version of the dataset and publishes it in one assignment, so a failing batch leaves nothing
- * behind: data and state are atomic, as in a database transaction. Records keep their nesting
+ * behind: data and state are atomic, as in a database transaction. Leases live in the dataset
+ * (`leases`), so sessions over the same store exclude each other and fence their writes. Records keep their nesting
  * (`nesting: 'documents'`); `merge` upserts on the primary key.
  */
 export function memoryDestination(options: MemoryDestinationOptions = {}): Destination {
@@ -54,6 +62,7 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
       schemas: [],
       states: new Map(),
       loads: new Map(),
+      leases: new Map(),
     });
   }
   const current = () => store.get(name) as MemoryDataset;
@@ -77,8 +86,11 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
   };
   // `replace` tables whose staging this session has started (stale staging from a crash is dropped).
   const staged = new Set<string>();
+  const leases = memoryLeases(current, update, pipeline, name);
 
   return {
+    acquireLease: leases.acquire,
+
     async readSchema() {
       const { schemas } = current();
       return schemas.length === 0 ? undefined : structuredClone(schemas[schemas.length - 1]);
@@ -90,12 +102,16 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
     },
 
     async startLoad(load) {
-      update((next) => next.loads.set(load.loadId, structuredClone(load)));
+      update((next) => {
+        leases.assertHeld(next);
+        next.loads.set(load.loadId, structuredClone(load));
+      });
     },
 
     async write(batch) {
       const startedStaging: string[] = [];
       update((next) => {
+        leases.assertHeld(next);
         if (batch.schema) next.schemas.push(structuredClone(batch.schema));
         for (const { table, rows } of batch.tables) {
           let target = next.tables;
@@ -117,6 +133,7 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
 
     async completeResource({ writeDisposition, tables, state }) {
       update((next) => {
+        leases.assertHeld(next);
         if (writeDisposition === 'replace') {
           for (const table of tables) {
             next.tables.set(table.name, staged.has(table.name) ? (next.staging.get(table.name) ?? []) : []);
@@ -134,6 +151,74 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
 
     async close() {},
   };
+}
+
+/**
+ * The lease of `pipeline` on dataset `name`, stored in the dataset's `leases`: free when missing,
+ * expired or held by the same run; each acquire raises the version. Once this session holds it,
+ * `assertHeld` (called in every update that writes) refuses to write after a takeover.
+ */
+function memoryLeases(
+  current: () => MemoryDataset,
+  update: (change: (next: MemoryDataset) => void) => void,
+  pipeline: string,
+  name: string,
+) {
+  let heldVersion: number | undefined;
+  const stored = (dataset: MemoryDataset) => dataset.leases.get(pipeline);
+  const takenOver = (version: number) => {
+    const holder = stored(current());
+    return leaseTakenOverError({
+      pipeline,
+      dataset: name,
+      version,
+      ...(holder ? { holder: structuredClone(holder) } : {}),
+    });
+  };
+  /** Sets the lease's expiry when it still has `version`; false when another run took it over. */
+  const extend = (version: number, expiresAt: string) => {
+    if (stored(current())?.version !== version) return false;
+    update((next) => Object.assign(stored(next) as LeaseHolder, { expiresAt }));
+    return true;
+  };
+
+  const acquire = async ({ owner, ttlMs }: LeaseRequest): Promise<LeaseAttempt> => {
+    const existing = stored(current());
+    const free =
+      existing === undefined ||
+      Date.parse(existing.expiresAt) <= Date.now() ||
+      existing.owner.runId === owner.runId;
+    if (!free) return { acquired: false, holder: structuredClone(existing) };
+    const holder: LeaseHolder = {
+      owner: structuredClone(owner),
+      version: (existing?.version ?? 0) + 1,
+      expiresAt: new Date(Date.now() + ttlMs).toISOString(),
+    };
+    update((next) => next.leases.set(pipeline, holder));
+    heldVersion = holder.version;
+    let expiresAt = holder.expiresAt;
+    const lease: Lease = {
+      version: holder.version,
+      get expiresAt() {
+        return expiresAt;
+      },
+      async renew() {
+        const next = new Date(Date.now() + ttlMs).toISOString();
+        if (!extend(holder.version, next)) throw takenOver(holder.version);
+        expiresAt = next;
+      },
+      async release() {
+        extend(holder.version, new Date().toISOString());
+      },
+    };
+    return { acquired: true, lease };
+  };
+
+  const assertHeld = (next: MemoryDataset) => {
+    if (heldVersion !== undefined && stored(next)?.version !== heldVersion) throw takenOver(heldVersion);
+  };
+
+  return { acquire, assertHeld };
 }
 
 /** Appends `rows`, or upserts them on the primary key (the last row with a key wins). */

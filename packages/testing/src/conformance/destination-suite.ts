@@ -1,5 +1,6 @@
 import { testDestinationDispositions } from './destination-dispositions';
 import type { DestinationConformanceOptions } from './destination-harness';
+import { testDestinationLease } from './destination-lease';
 import { testDestinationMerge } from './destination-merge';
 import { testDestinationNames } from './destination-names';
 import { testDestinationNesting } from './destination-nesting';
@@ -9,8 +10,9 @@ import { testDestinationStateAndAtomicity } from './destination-state';
 /**
  * Runs the whole destination contract against an adapter, one `describe` per concern:
  * dispositions (append, replace), merge, schema evolution (new columns, widening, variant columns,
- * schema versions), nesting, names, and state and atomicity (rows and state in one transaction,
- * rerun idempotence, the state document kept whole, the loads records). Each part skips the cases
+ * schema versions), nesting, names, state and atomicity (rows and state in one transaction,
+ * rerun idempotence, the state document kept whole, the loads records), and the lease (one run per
+ * pipeline and dataset, takeover of an expired lease, fencing of a stale run's writes). Each part skips the cases
  * the destination's declared capabilities rule out (`merge: false`, `transactions: false`); each
  * test uses its own dataset. Batches are built by hand, so the suite does not depend on the
  * normalizer. Run a single part with its own function (`testDestinationMerge`, …).
@@ -22,4 +24,5 @@ export function testDestinationConformance(options: DestinationConformanceOption
   testDestinationNesting(options);
   testDestinationNames(options);
   testDestinationStateAndAtomicity(options);
+  testDestinationLease(options);
 }

@@ -12,6 +12,7 @@ export {
   uniqueDatasetName,
 } from './destination-fixtures';
 export type { DestinationConformanceOptions } from './destination-harness';
+export { testDestinationLease } from './destination-lease';
 export { testDestinationMerge } from './destination-merge';
 export { testDestinationNames } from './destination-names';
 export { testDestinationNesting } from './destination-nesting';
