@@ -73,6 +73,7 @@ export {
 } from './errors';
 export type { EventBus, EventBusOptions, EventListener, LogLevel, RestsyncEvent } from './events';
 export { createEventBus } from './events';
+export { parseExactJson, stringifyExactJson } from './http/exact-json';
 export type { PageContext, PaginateOptions } from './http/paginate';
 export type { JsonPath } from './json-path/json-path';
 export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './json-path/json-path';

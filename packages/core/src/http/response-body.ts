@@ -1,5 +1,6 @@
 import { ResponseError } from '../errors';
 import type { Redactor } from '../redact';
+import { parseExactJson } from './exact-json';
 import { redactError } from './redact-error';
 
 /** Redacts `text` first (so a secret is never cut in half), collapses whitespace, then truncates. */
@@ -18,14 +19,15 @@ export interface BodySource {
 }
 
 /**
- * Parses a complete response body as JSON: an empty body is `undefined`; anything that is not JSON
+ * Parses a complete response body as JSON, integers beyond ±(2^53 − 1) as exact JS bigints (see
+ * `parseExactJson`): an empty body is `undefined`; anything that is not JSON
  * is a `ResponseError` (not retryable: the same request would get the same body) with a short,
  * redacted snippet of what came back.
  */
 export function parseJsonBody(text: string, source: BodySource, redactor: Redactor): unknown {
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch (error) {
     const contentType = source.contentType ? `, content-type ${source.contentType}` : '';
     throw new ResponseError(
@@ -41,7 +43,7 @@ export function parseJsonBody(text: string, source: BodySource, redactor: Redact
 export function parseBodyLoosely(text: string): unknown {
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text);
+    return parseExactJson(text);
   } catch {
     return text;
   }

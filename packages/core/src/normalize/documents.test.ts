@@ -52,6 +52,23 @@ describe('normalize (documents)', () => {
     });
   });
 
+  it('should keep exact integers as bigints, typed bigint within 64 bits and decimal beyond', () => {
+    const normalizer = documents();
+    normalizer.normalize('users', [{ id: 1, amount: 1, huge: 1 }], 'load-1');
+    const [batch] = normalizer.normalize(
+      'users',
+      [{ id: 9007199254740993n, amount: 9007199254740993n, huge: 2n ** 64n }],
+      'load-1',
+    );
+    expect(batch!.rows[0]).toMatchObject({
+      id: 9007199254740993n,
+      amount: 9007199254740993n,
+      huge: 2n ** 64n,
+    });
+    const types = Object.fromEntries(batch!.table.columns.map((entry) => [entry.name, entry.type]));
+    expect(types).toMatchObject({ id: 'bigint', amount: 'bigint', huge: 'decimal' });
+  });
+
   it('should widen a column whose values disagree instead of renaming anything', () => {
     const normalizer = documents();
     normalizer.normalize('users', [{ id: 1, score: 1, code: 7 }], 'load-1');

@@ -3,12 +3,12 @@ import { systemColumns } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import { SchemaError } from '../errors';
 import type { TableState } from './table-state';
-import { accepts, inferType, isPlainObject, prepareValue } from './value-types';
+import { accepts, inferType, isPlainObject, prepareValue, widenedType } from './value-types';
 
 /**
  * Documents mode (MongoDB): the row is the record itself (a shallow copy, keys unchanged, nesting
  * kept) plus `_restsync_load_id` and `_restsync_id`. The schema tracks top-level keys only; a key
- * whose values disagree widens (`bigint` → `double`, anything else → `json`).
+ * whose values disagree widens (`bigint` → `double` or `decimal`, anything else → `json`).
  */
 export function documentRow(
   table: TableState,
@@ -28,13 +28,13 @@ export function documentRow(
   for (const key of Object.keys(source)) {
     let value = source[key];
     if (value === null || value === undefined) continue;
-    if (value instanceof Date || typeof value === 'bigint') value = prepareValue(value);
+    if (value instanceof Date) value = prepareValue(value);
     const node = table.fields.get(key) ?? table.addField(table.fields, undefined, key);
     const column = node.column;
     if (column === undefined) {
       node.column = table.addColumn(key, inferType(value), key);
     } else if (column.type !== 'json' && !accepts(column.type, value)) {
-      table.widen(column, column.type === 'bigint' && typeof value === 'number' ? 'double' : 'json');
+      table.widen(column, widenedType(column.type, value) ?? 'json');
     }
   }
   const row: Row = Object.assign({ [systemColumns.loadId]: loadId, [systemColumns.id]: id }, source);

@@ -8,7 +8,7 @@ import { childRowId } from './row-id';
 import { variantSuffixes } from './schema-migration';
 import type { SchemaRegistry } from './schema-registry';
 import type { FieldNode, TableState } from './table-state';
-import { accepts, inferType, isPlainObject, prepareValue } from './value-types';
+import { accepts, inferType, isPlainObject, prepareValue, widenedType } from './value-types';
 
 /** Objects nested deeper than this many levels are stored whole in a `json` column. */
 export const maxFlattenDepth = 5;
@@ -67,7 +67,8 @@ export function preparePrimaryKey(
 }
 
 /**
- * Checks that a record's key values fit their columns (a `bigint` key column widens to `double`).
+ * Checks that a record's key values fit their columns (a `bigint` key column widens to `double`
+ * for a fractional number, to `decimal` for an integer beyond 64 bits).
  * A key column never gets a variant: a conflicting key is a `SchemaError`.
  */
 function checkPrimaryKey(
@@ -82,8 +83,9 @@ function checkPrimaryKey(
     const column = nodes[position]!.column!;
     const value = scalar(readKey(record, keys[position]!));
     if (accepts(column.type, value)) continue;
-    if (column.type === 'bigint' && typeof value === 'number') {
-      table.widen(column, 'double');
+    const widened = widenedType(column.type, value);
+    if (widened !== undefined) {
+      table.widen(column, widened);
       continue;
     }
     throw new SchemaError(
@@ -95,7 +97,7 @@ function checkPrimaryKey(
 }
 
 function scalar(value: unknown): unknown {
-  return value instanceof Date || typeof value === 'bigint' ? prepareValue(value) : value;
+  return value instanceof Date ? prepareValue(value) : value;
 }
 
 /** Flattens one record into a root row (and child rows for its arrays). */
@@ -182,7 +184,7 @@ function writeValue(
       }
       return;
     case 'bigint':
-      writeScalar(table, row, node, prepareValue(value));
+      writeScalar(table, row, node, value);
       return;
     default:
       return;
@@ -201,8 +203,9 @@ function writeScalar(table: TableState, row: Row, node: FieldNode, value: unknow
     row[column.name] = value;
     return;
   }
-  if (column.type === 'bigint' && typeof value === 'number') {
-    table.widen(column, 'double');
+  const widened = widenedType(column.type, value);
+  if (widened !== undefined) {
+    table.widen(column, widened);
     row[column.name] = value;
     return;
   }

@@ -335,6 +335,45 @@ describe('normalize (flatten)', () => {
     ]);
   });
 
+  // Regression: ids around 2^53 collapsed into one row and the id column became double precision.
+  it('should keep exact integers beyond 2^53 as bigint values with distinct row ids', () => {
+    const normalizer = flattening();
+    normalizer.normalize('users', [{ id: 1, amount: 5 }], 'load-1');
+    const [users] = normalizer.normalize(
+      'users',
+      [
+        { id: 9007199254740993n, amount: 9007199254740993n },
+        { id: 9007199254740992n, amount: 1 },
+        { id: 9007199254740995n, amount: 2 },
+      ],
+      'load-1',
+    );
+    expect(users!.rows.map((row) => row.id)).toEqual([
+      9007199254740993n,
+      9007199254740992n,
+      9007199254740995n,
+    ]);
+    expect(users!.rows[0]!.amount).toBe(9007199254740993n);
+    expect(new Set(users!.rows.map((row) => row._restsync_id)).size).toBe(3);
+    expect(column(users!, 'id')?.type).toBe('bigint');
+    expect(column(users!, 'amount')?.type).toBe('bigint');
+  });
+
+  it('should widen a bigint column to decimal for an integer beyond 64 bits, primary key included', () => {
+    const normalizer = flattening();
+    normalizer.normalize('users', [{ id: 1, amount: 5 }], 'load-1');
+    const [users] = normalizer.normalize('users', [{ id: 2n ** 64n, amount: -(2n ** 70n) }], 'load-1');
+    expect(users!.rows[0]).toMatchObject({ id: 2n ** 64n, amount: -(2n ** 70n) });
+    expect(column(users!, 'id')?.type).toBe('decimal');
+    expect(column(users!, 'amount')?.type).toBe('decimal');
+  });
+
+  it('should give an exact integer the same _restsync_id as the same number', () => {
+    const fromNumber = flattening().normalize('users', [{ id: 42 }], 'load-1');
+    const fromBigint = flattening().normalize('users', [{ id: 42n }], 'load-1');
+    expect(fromBigint[0]!.rows[0]!._restsync_id).toBe(fromNumber[0]!.rows[0]!._restsync_id);
+  });
+
   it('should give the same record key the same _restsync_id, and different keys different ids', () => {
     const first = flattening().normalize('users', [{ id: 7, name: 'a' }, { id: 8 }], 'load-1');
     const second = flattening().normalize('users', [{ id: 7, name: 'changed' }], 'load-2');

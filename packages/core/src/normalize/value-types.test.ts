@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accepts, inferType, isIsoDateTime, prepareValue } from './value-types';
+import { accepts, inferType, isIsoDateTime, prepareValue, widenedType } from './value-types';
 
 describe('isIsoDateTime', () => {
   it.each([
@@ -47,6 +47,14 @@ describe('inferType', () => {
     expect(inferType([1])).toBe('json');
     expect(inferType(5n)).toBe('bigint');
   });
+
+  it('should type an exact integer within 64 bits as bigint and beyond as decimal', () => {
+    expect(inferType(9007199254740993n)).toBe('bigint');
+    expect(inferType(2n ** 63n - 1n)).toBe('bigint');
+    expect(inferType(-(2n ** 63n))).toBe('bigint');
+    expect(inferType(2n ** 63n)).toBe('decimal');
+    expect(inferType(-(2n ** 70n))).toBe('decimal');
+  });
 });
 
 describe('accepts', () => {
@@ -65,12 +73,26 @@ describe('accepts', () => {
     expect(accepts('decimal', 12.5)).toBe(true);
     expect(accepts('decimal', 'twelve')).toBe(false);
   });
+
+  it('should let a bigint column hold exact integers within 64 bits, a decimal column any, a double column none', () => {
+    expect(accepts('bigint', 9007199254740993n)).toBe(true);
+    expect(accepts('bigint', 2n ** 63n)).toBe(false);
+    expect(accepts('decimal', 2n ** 70n)).toBe(true);
+    expect(accepts('double', 9007199254740993n)).toBe(false);
+  });
+});
+
+describe('widenedType', () => {
+  it('should widen a bigint column to double for a fraction and to decimal beyond 64 bits', () => {
+    expect(widenedType('bigint', 1.5)).toBe('double');
+    expect(widenedType('bigint', 2n ** 64n)).toBe('decimal');
+    expect(widenedType('bigint', 'text')).toBeUndefined();
+    expect(widenedType('double', 2n ** 64n)).toBeUndefined();
+  });
 });
 
 describe('prepareValue', () => {
-  it('should turn a Date into its ISO string and an oversized bigint into text', () => {
+  it('should turn a Date into its ISO string', () => {
     expect(prepareValue(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)))).toBe('2024-01-02T03:04:05.000Z');
-    expect(prepareValue(2n ** 70n)).toBe('1180591620717411303424');
-    expect(prepareValue(12n)).toBe(12n);
   });
 });

@@ -20,6 +20,11 @@ export function isInt64(value: number): boolean {
   return Number.isInteger(value) && value < int64Limit && value >= -int64Limit;
 }
 
+/** Whether a JS bigint fits a signed 64-bit integer column. */
+function isInt64Bigint(value: bigint): boolean {
+  return value < int64LimitBig && value >= -int64LimitBig;
+}
+
 /**
  * Whether a string is an ISO 8601 / RFC 3339 date-time that every destination parses the same way:
  * `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or an offset (`+02:00`, `+0200`, `+02`).
@@ -42,9 +47,10 @@ export function isIsoDateTime(value: string): boolean {
 
 /**
  * The column type a scalar or JSON value gets on its own: integers (within 64 bits) → `bigint`,
- * other numbers → `double`, booleans → `bool`, ISO date-time strings → `timestamp`, other
- * strings → `text`, objects and arrays → `json`. `date` and `decimal` are never inferred.
- * Run `prepareValue` first on a `Date` or a bigint.
+ * other numbers → `double`, a JS bigint (an integer parsed exactly beyond 2^53) → `bigint` within
+ * 64 bits and `decimal` beyond, booleans → `bool`, ISO date-time strings → `timestamp`, other
+ * strings → `text`, objects and arrays → `json`. `date` is never inferred.
+ * Run `prepareValue` first on a `Date`.
  */
 export function inferType(value: unknown): ColumnType {
   switch (typeof value) {
@@ -55,7 +61,7 @@ export function inferType(value: unknown): ColumnType {
     case 'boolean':
       return 'bool';
     case 'bigint':
-      return 'bigint';
+      return isInt64Bigint(value) ? 'bigint' : 'decimal';
     default:
       return 'json';
   }
@@ -63,15 +69,16 @@ export function inferType(value: unknown): ColumnType {
 
 /**
  * Whether a column of `type` holds `value` unchanged: `double` accepts every number, `bigint` only
- * 64-bit integers, `timestamp` only ISO date-time strings, `date` only `YYYY-MM-DD` strings,
- * `decimal` numbers and numeric strings, `json` only objects and arrays.
+ * 64-bit integers (numbers or JS bigints), `timestamp` only ISO date-time strings, `date` only
+ * `YYYY-MM-DD` strings, `decimal` numbers, JS bigints and numeric strings, `json` only objects and
+ * arrays. A `double` column does not accept a JS bigint: it would round it.
  */
 export function accepts(type: ColumnType, value: unknown): boolean {
   switch (type) {
     case 'text':
       return typeof value === 'string';
     case 'bigint':
-      return typeof value === 'number' ? isInt64(value) : typeof value === 'bigint';
+      return typeof value === 'number' ? isInt64(value) : typeof value === 'bigint' && isInt64Bigint(value);
     case 'double':
       return typeof value === 'number';
     case 'bool':
@@ -83,6 +90,7 @@ export function accepts(type: ColumnType, value: unknown): boolean {
     case 'decimal':
       return (
         (typeof value === 'number' && Number.isFinite(value)) ||
+        typeof value === 'bigint' ||
         (typeof value === 'string' && decimal.test(value))
       );
     case 'json':
@@ -91,11 +99,17 @@ export function accepts(type: ColumnType, value: unknown): boolean {
 }
 
 /**
- * Turns the values JSON never produces into ones it does, before typing: a `Date` becomes its ISO
- * string (an invalid one its text), a JS bigint outside 64 bits its decimal text.
+ * The type a column of `type` widens to so that it holds `value` (which it does not accept):
+ * `bigint` → `double` for a fractional number, `bigint` → `decimal` for a JS bigint beyond 64
+ * bits. Undefined when no widening applies (the value goes to a variant column instead).
  */
-export function prepareValue(value: Date | bigint): unknown {
-  if (typeof value === 'bigint')
-    return value < int64LimitBig && value >= -int64LimitBig ? value : String(value);
+export function widenedType(type: ColumnType, value: unknown): ColumnType | undefined {
+  if (type !== 'bigint') return undefined;
+  if (typeof value === 'number') return 'double';
+  return typeof value === 'bigint' ? 'decimal' : undefined;
+}
+
+/** Turns a `Date` into its ISO string (an invalid one into its text) before typing. */
+export function prepareValue(value: Date): string {
   return Number.isNaN(value.getTime()) ? String(value) : value.toISOString();
 }
