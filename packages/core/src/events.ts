@@ -33,6 +33,14 @@ export type RestsyncEvent =
   | { type: 'page'; resource: string; index: number; url: string; status: number; records: number }
   | { type: 'pagination_done'; resource: string; pages: number; reason: string }
   | { type: 'response_ignored'; resource: string; url: string; status: number; reason: string }
+  | {
+      /** Something the user should know and may act on, reported once per request sequence; the CLI prints it. */
+      type: 'warning';
+      resource: string;
+      /** Stable identifier of the kind of warning, e.g. `page_size_capped`. */
+      code: string;
+      message: string;
+    }
   | { type: 'schema_changed'; table: string; version: number; added: string[] }
   | { type: 'batch_loaded'; resource: string; rows: number; tables: Record<string, number> }
   | { type: 'resource_done'; resource: string; rows: number; pages: number }

@@ -34,7 +34,13 @@ export type {
   ResourceState,
   TableBatch,
 } from './contracts/destination';
-export type { Paginator, PaginatorCheckpoint, PaginatorInstance, PaginatorStep } from './contracts/paginator';
+export type {
+  PageExpectation,
+  Paginator,
+  PaginatorCheckpoint,
+  PaginatorInstance,
+  PaginatorStep,
+} from './contracts/paginator';
 export { nextRequest, paginationDone, singlePage } from './contracts/paginator';
 export type { Page, RequestSpec, ResponseInfo } from './contracts/request';
 export { withHeaders, withQuery } from './contracts/request';

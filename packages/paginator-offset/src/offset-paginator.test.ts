@@ -192,13 +192,33 @@ describe('offset', () => {
     expect(result.reason).toBe('total reached (30)');
   });
 
-  it('should stop on an empty page even though the total says more', () => {
+  it('should stop on an empty page even though the total says more (the engine then checks the page)', () => {
     const result = run(
       offset({ limit: 10 }),
       fakeApi(15, (items) => ({ items, total: 1000 })),
     );
-    expect(offsets(result.requests)).toEqual([0, 10, 20]);
+    expect(offsets(result.requests)).toEqual([0, 10, 15]);
     expect(result.reason).toBe('empty page');
+  });
+
+  // Regression: an API that capped pages at 6 with limit 10 lost 4 records per page, silently.
+  it('should move by the records received when the API caps the page size and the total is known', () => {
+    const result = run(
+      offset({ limit: 10 }),
+      fakeApi(20, (items) => ({ items: items.slice(0, 6), total: 20 })),
+    );
+    expect(offsets(result.requests)).toEqual([0, 6, 12, 18]);
+    expect(result.records.map((record) => record.id)).toEqual(Array.from({ length: 20 }, (_, id) => id + 1));
+    expect(result.reason).toBe('total reached (20)');
+  });
+
+  it('should still stop on a short page when no total is known, as dlt does', () => {
+    const result = run(
+      offset({ limit: 10, totalPath: null }),
+      fakeApi(20, (items) => ({ items: items.slice(0, 6) })),
+    );
+    expect(offsets(result.requests)).toEqual([0]);
+    expect(result.reason).toBe('short page');
   });
 
   it('should never request an offset at or above maximumOffset', () => {
@@ -401,6 +421,65 @@ describe('offset options', () => {
   });
 });
 
+describe('expectation', () => {
+  const fullPage = (start: number, total?: number) => ({
+    items: Array.from({ length: 10 }, (_, id) => ({ id: start + id })),
+    ...(total === undefined ? {} : { total }),
+  });
+
+  it('should ask for at least one record on a page before the known total', () => {
+    const instance = offset({ limit: 10 }).create();
+    const first = instance.first(getRequest);
+    expect(instance.expectation?.(pageOf(first, fullPage(0, 100)))).toMatchObject({
+      position: 'offset 0',
+      total: '100 records',
+      minimumRecords: 1,
+      last: false,
+      pageSize: 10,
+    });
+    const step = instance.next(pageOf(first, fullPage(0, 100)));
+    const empty = pageOf((step as { request: RequestSpec }).request, { items: [], total: 100 }, 1);
+    expect(instance.expectation?.(empty)).toMatchObject({
+      position: 'offset 10',
+      minimumRecords: 1,
+      last: false,
+    });
+    // Asking does not move the paginator.
+    expect(instance.checkpoint?.()).toEqual({ offset: 10 });
+  });
+
+  it('should mark the page that reaches the total as the last', () => {
+    const instance = offset({ limit: 10, offset: 20 }).create();
+    const page = pageOf(instance.first(getRequest), { items: Array(5).fill({}), total: 25 });
+    expect(instance.expectation?.(page)).toMatchObject({ minimumRecords: 1, last: true });
+  });
+
+  it('should expect nothing without a total, past the total, with hasMore false or with stopAfterEmptyPage false', () => {
+    const unknown = offset({ limit: 10, totalPath: null }).create();
+    expect(unknown.expectation?.(pageOf(unknown.first(getRequest), { items: [] }))).toBeUndefined();
+
+    const past = offset({ limit: 10, offset: 30 }).create();
+    expect(past.expectation?.(pageOf(past.first(getRequest), { items: [], total: 30 }))).toMatchObject({
+      minimumRecords: 0,
+    });
+
+    const flagged = offset({ limit: 10, hasMorePath: 'more' }).create();
+    const flaggedPage = pageOf(flagged.first(getRequest), { items: [], total: 30, more: false });
+    expect(flagged.expectation?.(flaggedPage)).toBeUndefined();
+
+    const sparse = offset({ limit: 10, stopAfterEmptyPage: false }).create();
+    expect(sparse.expectation?.(pageOf(sparse.first(getRequest), { items: [], total: 30 }))).toMatchObject({
+      minimumRecords: 0,
+    });
+  });
+
+  it('should name the option to change when the total is only an estimate', () => {
+    const instance = offset({ limit: 10 }).create();
+    const page = pageOf(instance.first(getRequest), { items: [], total: 30 });
+    expect(instance.expectation?.(page)?.hint).toContain('set totalPath to null');
+  });
+});
+
 describe('upcoming', () => {
   it('should list the next requests up to the known total, starting with the one next() returned', () => {
     const instance = offset({ limit: 10 }).create();
@@ -411,6 +490,12 @@ describe('upcoming', () => {
     expect(step.done ? undefined : new URL(step.request.url).searchParams.get('offset')).toBe('10');
     expect(offsets(instance.upcoming?.(2) ?? [])).toEqual([10, 20]);
     expect(offsets(instance.upcoming?.(10) ?? [])).toEqual([10, 20, 30]);
+  });
+
+  it('should plan with the page size the API caps at after a short page', () => {
+    const instance = offset({ limit: 10 }).create();
+    instance.next(pageOf(instance.first(getRequest), { items: Array(6).fill({}), total: 40 }));
+    expect(offsets(instance.upcoming?.(4) ?? [])).toEqual([6, 12, 18, 24]);
   });
 
   it('should stop before maximumOffset and know nothing ahead without a total', () => {

@@ -29,6 +29,7 @@ export const offsetAdapter = defineAdapter({
       ],
       start: options.offset,
       step: options.limit,
+      unit: 'records',
       pageSize: options.limit,
       totalPath: options.totalPath,
       maximum: options.maximumOffset,
@@ -41,8 +42,10 @@ export const offsetAdapter = defineAdapter({
 /**
  * Offset/limit pagination: `?offset=0&limit=100`, then `offset=100`, ... Stops when `hasMore` is
  * false, the known total is reached, a page is short (no total known), a page is empty, or the
- * next offset would reach `maximumOffset`. Options are validated here: a `ConfigError` lists
- * every bad option.
+ * next offset would reach `maximumOffset`. With a known total, a page shorter than `limit` before
+ * the total moves the offset by the records received (the API caps its page size; the engine
+ * warns once), and an empty page before the total is re-requested once, then fails with a
+ * `PaginationError`. Options are validated here: a `ConfigError` lists every bad option.
  *
  * @example offset({ limit: 100, totalPath: 'meta.total' })
  */

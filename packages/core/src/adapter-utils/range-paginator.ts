@@ -1,5 +1,6 @@
 import {
   nextRequest,
+  type PageExpectation,
   type Paginator,
   type PaginatorInstance,
   type PaginatorStep,
@@ -14,6 +15,12 @@ import { type RequestValueTarget, setRequestValue } from './request-values';
  * A paginator that walks a numeric position by a fixed step: offset/limit (`offset=0, 100, 200`,
  * step = limit) and page numbers (`page=1, 2, 3`, step = 1). It stops on `hasMore: false`, an
  * empty page, a known total reached, a short page when there is no total, or `maximum`.
+ *
+ * With a known total it also tells the engine what each page must hold (`expectation`): an empty
+ * page before the total, or (for `unit: 'pages'`) a page shorter than the ones before it that is
+ * not the last, contradicts the total; the engine re-requests it once, then fails. With
+ * `unit: 'records'` a short page before the total moves the position by the records received
+ * (the API capped the page size), and the requests planned ahead use that size.
  */
 export interface RangePaginatorSettings {
   /** The paginator's `type`, e.g. `page_number`; starts every error message. */
@@ -26,6 +33,12 @@ export interface RangePaginatorSettings {
   start: number;
   /** How far one page moves the position: the limit for offsets, 1 for page numbers. @default 1 */
   step?: number;
+  /**
+   * What the position and the total count. `records` (offsets): with a known total, the position
+   * moves by the records a page holds, so an API that caps the page size below the limit loses
+   * nothing. `pages` (page numbers): the position always moves by `step`. @default 'pages'
+   */
+  unit?: 'records' | 'pages';
   /** Values sent unchanged with every request, e.g. the limit. @default [] */
   constants?: readonly { target: RequestValueTarget; value: string | number | boolean }[];
   /**
@@ -65,6 +78,8 @@ export function rangePaginator(settings: RangePaginatorSettings): Paginator {
 
 function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   const step = settings.step ?? 1;
+  const unit = settings.unit ?? 'pages';
+  const allowEmptyPages = !(settings.stopAfterEmptyPage ?? true);
   const totalBase = settings.totalBase ?? 0;
   const names = {
     totalPath: 'totalPath',
@@ -78,6 +93,10 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
     : undefined;
   let position = settings.start;
   let knownTotal: number | undefined;
+  // How far each page ahead is planned to move the position: the step, or the API's capped page size.
+  let plannedStep = step;
+  // The most records a page of this sequence held (for `pages`, a shorter page before the last is suspect).
+  let largestPage = 0;
   let baseRequest: RequestSpec | undefined;
 
   const place = (request: RequestSpec, value: number): RequestSpec => {
@@ -139,11 +158,41 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
     next(page): PaginatorStep {
       const hasMore = readHasMore(page);
       knownTotal = readTotal(page) ?? knownTotal;
+      const count = page.records.length;
+      largestPage = Math.max(largestPage, count);
+      // With a known total, an offset moves by the records received: a capped page skips nothing.
+      plannedStep = unit === 'records' && knownTotal !== undefined && count > 0 ? count : step;
       // From here on the page counts as seen: a checkpoint points at the page after it.
-      position += step;
-      const reason = stopReason(hasMore, page.records.length);
+      position += plannedStep;
+      const reason = stopReason(hasMore, count);
       if (reason !== undefined) return paginationDone(reason);
       return nextRequest(place(baseRequest ?? page.request, position));
+    },
+
+    expectation(page): PageExpectation | undefined {
+      const total = readTotal(page) ?? knownTotal;
+      if (total === undefined || readHasMore(page) === false) return undefined;
+      const count = page.records.length;
+      const end = totalBase + total;
+      const bound = settings.maximum ?? Number.POSITIVE_INFINITY;
+      const last =
+        unit === 'records'
+          ? position + count >= Math.min(end, bound)
+          : position + step >= Math.min(end, bound);
+      let minimumRecords = 0;
+      if (!allowEmptyPages && position < end) {
+        // A page the total counts holds records; a page number before the last holds as many as the largest before it.
+        if (unit === 'records') minimumRecords = 1;
+        else minimumRecords = last ? Math.min(1, total - 1) : Math.max(1, largestPage);
+      }
+      return {
+        position: `${settings.position} ${position}`,
+        total: `${total} ${unit}`,
+        minimumRecords,
+        last,
+        ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
+        hint: `If the API's total is only an estimate, set ${names.totalPath} to null: the paginator then stops at the first short or empty page.`,
+      };
     },
 
     checkpoint() {
@@ -154,7 +203,7 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
       if (knownTotal === undefined || baseRequest === undefined) return [];
       const end = Math.min(totalBase + knownTotal, settings.maximum ?? Number.POSITIVE_INFINITY);
       const requests: RequestSpec[] = [];
-      for (let next = position; next < end && requests.length < count; next += step) {
+      for (let next = position; next < end && requests.length < count; next += plannedStep) {
         requests.push(place(baseRequest, next));
       }
       return requests;

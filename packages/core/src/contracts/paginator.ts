@@ -41,11 +41,45 @@ export interface PaginatorInstance {
   resume?(checkpoint: PaginatorCheckpoint): void;
   /**
    * Optional, for paginators that know the requests ahead (offset with a known total): up to
-   * `count` requests starting with the one `next` just returned, assuming every page is full.
-   * The engine sends them concurrently, but a response is used only when `next` later returns
-   * exactly that request; the others are discarded. Return `[]` when nothing is known ahead.
+   * `count` requests starting with the one `next` just returned, assuming every page holds as
+   * many records as the API gives (the limit, or the smaller page size the API caps it at).
+   * Called after every `next`. The engine sends them concurrently and keeps each response until
+   * `next` returns exactly that request; it drops one only when `upcoming` no longer lists it (the
+   * paginator re-planned, e.g. after a short page). Return `[]` when nothing is known ahead.
    */
   upcoming?(count: number): RequestSpec[];
+  /**
+   * Optional: what the paginator knows a page must hold, for the engine's page-consistency check.
+   * Called with each page before `next` (and again with a re-sent page), it must not change the
+   * instance's state. Return undefined when nothing is known (no total).
+   *
+   * The engine, not the paginator, enforces it: a page with fewer than `minimumRecords` records
+   * is re-requested once, and if it still holds too few the sequence fails with a
+   * `PaginationError` naming the resource, `position` and `total`; it never ends silently. A page
+   * that is not the `last` and holds fewer than `pageSize` records (but enough) makes the engine
+   * warn once that the API caps the page size.
+   */
+  expectation?(page: Page): PageExpectation | undefined;
+}
+
+/** What a page must hold according to what the paginator knows (e.g. a total), from `expectation`. */
+export interface PageExpectation {
+  /** Where the page is, for messages: `offset 3000`, `page 4`. */
+  position: string;
+  /** What the paginator knows of the total, for messages: `20000 records`, `34 pages`. */
+  total: string;
+  /**
+   * The fewest records the page can hold without contradicting what the paginator knows: 1 for a
+   * page before a known total (a page number before the last: as many as the largest page before
+   * it), 0 when an empty page is consistent (past the total, or `stopAfterEmptyPage: false`).
+   */
+  minimumRecords: number;
+  /** Whether this page is the last one the paginator expects. */
+  last: boolean;
+  /** Records asked for per page (the limit), when the paginator sends one. */
+  pageSize?: number;
+  /** What to do when the API is right and the expectation wrong, e.g. `set total_path to null if the total is only an estimate`. */
+  hint?: string;
 }
 
 /** A paginator factory, as returned by `offset({ limit: 100 })`. */

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { rangePaginator } from '../adapter-utils/range-paginator';
 import type { Auth } from '../contracts/auth';
 import { nextRequest, type Paginator, paginationDone } from '../contracts/paginator';
 import { type RequestSpec, withQuery } from '../contracts/request';
@@ -370,5 +371,241 @@ describe('paginate with a paginator that knows the pages ahead', () => {
       }),
     );
     expect(pages.map((page) => page.records[0]?.page)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('paginate: page consistency', () => {
+  interface OffsetApiOptions {
+    /** Records 1..count. */
+    count: number;
+    /** The total the API reports. @default count */
+    total?: number;
+    /** The API silently caps the page size at this, from `capFrom` on. */
+    cap?: number;
+    /** @default 0 */
+    capFrom?: number;
+    /** Offsets answered with `data: null`, and how many times (Infinity: always). */
+    nullAt?: Record<number, number>;
+  }
+
+  /** An offset API over `?offset=&limit=` answering `{ data, total }`. */
+  async function offsetApi(options: OffsetApiOptions) {
+    const nulls = new Map(Object.entries(options.nullAt ?? {}).map(([at, times]) => [Number(at), times]));
+    const server = await serve((request, response) => {
+      const query = new URL(request.url ?? '/', 'http://x').searchParams;
+      const start = Number(query.get('offset'));
+      let limit = Number(query.get('limit'));
+      if (options.cap !== undefined && start >= (options.capFrom ?? 0)) limit = Math.min(limit, options.cap);
+      const total = options.total ?? options.count;
+      const nullsLeft = nulls.get(start) ?? 0;
+      if (nullsLeft > 0) {
+        nulls.set(start, nullsLeft - 1);
+        sendJson(response, 200, { data: null, total });
+        return;
+      }
+      const ids = Array.from(
+        { length: Math.max(0, Math.min(limit, options.count - start)) },
+        (_, i) => start + i + 1,
+      );
+      sendJson(response, 200, { data: ids.map((id) => ({ id })), total });
+    });
+    const offsetsAsked = () =>
+      server.requests.map((request) => Number(new URL(request.url, 'http://x').searchParams.get('offset')));
+    return { server, offsetsAsked };
+  }
+
+  const offsetPaging = (limit: number, totalPath: string | null = 'total') =>
+    rangePaginator({
+      type: 'offset',
+      position: 'offset',
+      target: { query: 'offset' },
+      constants: [{ target: { query: 'limit' }, value: limit }],
+      start: 0,
+      step: limit,
+      unit: 'records',
+      pageSize: limit,
+      totalPath,
+    });
+
+  const selectData = (body: unknown) => (body as { data: Record<string, unknown>[] | null }).data ?? [];
+
+  const ids = (pages: SourcePage[]) => pages.flatMap((page) => page.records.map((record) => record.id));
+  const oneTo = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
+
+  // Regression: `{"data": null}` at offset 30 of 200 ended the sequence with 30 of 200 records and no error.
+  it('should request an empty page before the known total once more and go on with every record', async () => {
+    const { server, offsetsAsked } = await offsetApi({ count: 200, nullAt: { 30: 1 } });
+    const { events, run } = setup(server);
+
+    const pages = await collect(
+      run({ paginator: offsetPaging(10), selectRecords: selectData, concurrency: 4 }),
+    );
+
+    expect(ids(pages)).toEqual(oneTo(200));
+    expect(offsetsAsked().filter((offset) => offset === 30)).toHaveLength(2);
+    expect(ofType(events, 'retry')).toEqual([
+      expect.objectContaining({
+        resource: 'items',
+        attempt: 1,
+        reason: expect.stringContaining('offset 30'),
+      }),
+    ]);
+    expect(ofType(events, 'pagination_done')[0]?.reason).toBe('total reached (200)');
+  });
+
+  // Regression: the pages fetched ahead (offsets 40–60) were thrown away when the page at 30 came back empty.
+  it('should use the pages fetched ahead after the page requested again, without fetching them twice', async () => {
+    const { server, offsetsAsked } = await offsetApi({ count: 100, nullAt: { 30: 1 } });
+    const { run } = setup(server);
+
+    await collect(run({ paginator: offsetPaging(10), selectRecords: selectData, concurrency: 4 }));
+
+    const asked = offsetsAsked();
+    expect(new Set(asked)).toEqual(new Set([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]));
+    expect(asked).toHaveLength(11);
+  });
+
+  // Regression: a page that stayed `{"data": null}` before the total ended the run as a success, short of records.
+  it('should fail with a PaginationError naming the resource, the offset and the total when the page stays empty', async () => {
+    const { server, offsetsAsked } = await offsetApi({
+      count: 200,
+      nullAt: { 30: Number.POSITIVE_INFINITY },
+    });
+    const { events, run } = setup(server);
+    const yielded: SourcePage[] = [];
+
+    const error = await failure(
+      (async () => {
+        for await (const page of run({ paginator: offsetPaging(10), selectRecords: selectData }))
+          yielded.push(page);
+      })(),
+    );
+
+    expect(PaginationError.isInstance(error)).toBe(true);
+    expect(error.message).toContain('resource "items"');
+    expect(error.message).toContain('offset 30');
+    expect(error.message).toContain('the total is 200 records');
+    expect(error.message).toContain('held no records, also when requested again');
+    expect(error.message).toContain('set totalPath to null');
+    expect(error.message).not.toContain(apiKey);
+    expect(ids(yielded)).toEqual(oneTo(30));
+    expect(offsetsAsked().filter((offset) => offset === 30)).toHaveLength(2);
+    expect(ofType(events, 'pagination_done')).toEqual([]);
+  });
+
+  // Regression: with limit 10, an API capping pages at 6 lost 4 records per page, silently.
+  it('should read every record of an API that caps the page size, and warn once', async () => {
+    const { server, offsetsAsked } = await offsetApi({ count: 50, cap: 6 });
+    const { events, run } = setup(server);
+
+    const pages = await collect(
+      run({ paginator: offsetPaging(10), selectRecords: selectData, concurrency: 3 }),
+    );
+
+    expect(ids(pages)).toEqual(oneTo(50));
+    expect(offsetsAsked()).toEqual(expect.arrayContaining([0, 6, 12, 18, 24, 30, 36, 42, 48]));
+    expect(ofType(events, 'warning')).toEqual([
+      {
+        type: 'warning',
+        resource: 'items',
+        code: 'page_size_capped',
+        message: expect.stringContaining('the API caps the page size at 6 (limit asked: 10)'),
+      },
+    ]);
+    expect(ofType(events, 'retry')).toEqual([]);
+  });
+
+  it('should re-plan the pages fetched ahead when the API starts capping in the middle', async () => {
+    const { server, offsetsAsked } = await offsetApi({ count: 60, cap: 6, capFrom: 10 });
+    const { run } = setup(server);
+
+    const pages = await collect(
+      run({ paginator: offsetPaging(10), selectRecords: selectData, concurrency: 3 }),
+    );
+
+    expect(ids(pages)).toEqual(oneTo(60));
+    // Offsets 0 and 10 are full-size requests; from 16 on the plan moves by the capped size.
+    const asked = offsetsAsked();
+    for (const offset of [0, 10, 16, 22, 28, 34, 40, 46, 52, 58]) {
+      expect(asked.filter((each) => each === offset)).toHaveLength(1);
+    }
+  });
+
+  it('should end at a short page when no total is known, without asking again, as dlt does', async () => {
+    const { server, offsetsAsked } = await offsetApi({ count: 50, cap: 6 });
+    const { events, run } = setup(server);
+
+    const pages = await collect(run({ paginator: offsetPaging(10, null), selectRecords: selectData }));
+
+    expect(ids(pages)).toEqual(oneTo(6));
+    expect(offsetsAsked()).toEqual([0]);
+    expect(ofType(events, 'pagination_done')[0]?.reason).toBe('short page');
+    expect(ofType(events, 'warning')).toEqual([]);
+  });
+
+  describe('with page numbers (the total in pages)', () => {
+    /** `?page=N&size=10` over `count` records, `{ data, pages }`; `shortAt` pages hold only 4 records. */
+    async function pageApi(count: number, shortAt: Record<number, number>, size = 10) {
+      const shorts = new Map(Object.entries(shortAt).map(([at, times]) => [Number(at), times]));
+      const server = await serve((request, response) => {
+        const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page'));
+        const start = (page - 1) * size;
+        let ids = Array.from({ length: Math.max(0, Math.min(size, count - start)) }, (_, i) => start + i + 1);
+        const left = shorts.get(page) ?? 0;
+        if (left > 0) {
+          shorts.set(page, left - 1);
+          ids = ids.slice(0, 4);
+        }
+        sendJson(response, 200, { data: ids.map((id) => ({ id })), pages: Math.ceil(count / size) });
+      });
+      return server;
+    }
+
+    const pageNumbers = (pageSize?: number) =>
+      rangePaginator({
+        type: 'page_number',
+        position: 'page',
+        target: { query: 'page' },
+        constants: [{ target: { query: 'size' }, value: pageSize ?? 10 }],
+        start: 1,
+        totalPath: 'pages',
+        totalBase: 1,
+        ...(pageSize === undefined ? {} : { pageSize }),
+      });
+
+    it('should fail when a page before the last stays shorter than the pages before it', async () => {
+      const server = await pageApi(50, { 3: Number.POSITIVE_INFINITY });
+      const { run } = setup(server);
+
+      const error = await failure(collect(run({ paginator: pageNumbers(), selectRecords: selectData })));
+
+      expect(PaginationError.isInstance(error)).toBe(true);
+      expect(error.message).toContain('page 3');
+      expect(error.message).toContain('held 4 records, also when requested again, but the total is 5 pages');
+      expect(error.message).toContain('at least 10 records');
+    });
+
+    it('should go on with the page requested again when it comes back whole', async () => {
+      const server = await pageApi(50, { 3: 1 });
+      const { run } = setup(server);
+
+      const pages = await collect(run({ paginator: pageNumbers(), selectRecords: selectData }));
+
+      expect(ids(pages)).toEqual(oneTo(50));
+    });
+
+    it('should accept a short last page and warn once about pages shorter than the limit', async () => {
+      const server = await pageApi(45, {}, 10);
+      const { events, run } = setup(server);
+
+      const pages = await collect(run({ paginator: pageNumbers(25), selectRecords: selectData }));
+
+      expect(ids(pages)).toEqual(oneTo(45));
+      expect(ofType(events, 'warning').map((event) => event.message)).toEqual([
+        expect.stringContaining(
+          'the API caps the page size at 10 (limit asked: 25), seen at page 1 of 5 pages',
+        ),
+      ]);
+    });
   });
 });

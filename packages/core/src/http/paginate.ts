@@ -1,9 +1,10 @@
-import type { Paginator, PaginatorCheckpoint } from '../contracts/paginator';
+import type { PageExpectation, Paginator, PaginatorCheckpoint } from '../contracts/paginator';
 import type { Page, RequestSpec } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
 import type { ResponseAction } from './response-actions';
 import type { RestClient, SendResult } from './rest-client';
+import type { RateLimiter } from './rate-limit';
 import type { RetryOptions } from './retry-policy';
 
 /** Where a page came from, as given to `selectRecords`. */
@@ -37,6 +38,8 @@ export interface PaginateOptions {
   responseActions?: ResponseAction[];
   /** Aborts the sequence, the current request and any retry wait. */
   signal?: AbortSignal;
+  /** The resource's own rate limit, instead of the API's (see `SendOptions.rateLimiter`). */
+  rateLimiter?: RateLimiter;
   /** For a child resource: the parent record, copied onto each page. */
   parent?: Record<string, unknown>;
   /**
@@ -45,6 +48,12 @@ export interface PaginateOptions {
    * @default 4
    */
   concurrency?: number;
+}
+
+/** A page that passed the consistency check, with what the paginator expected of it. */
+interface Checked {
+  page: Page;
+  expectation: PageExpectation | undefined;
 }
 
 /** Default record selection: an array body is the records, an object body is one record. */
@@ -72,6 +81,12 @@ function requestKey(request: RequestSpec): string {
  * records, asks the paginator for the next request, and yields every page with the checkpoint
  * reached after it. Guards against loops (the same request twice → `PaginationError`), honours
  * `maxPages`, and reports why it stopped with a `pagination_done` event.
+ *
+ * Page consistency: a page holding fewer records than the paginator's `expectation` allows (an
+ * empty page before a known total) is requested again once; if it still holds too few, the
+ * sequence fails with a `PaginationError` naming the resource, the position and the total, so it
+ * never ends early in silence. A page short of the limit that is not the last makes a `warning`
+ * event, once per sequence: the API caps the page size.
  */
 export async function* paginate(options: PaginateOptions): AsyncGenerator<SourcePage> {
   const { client, resource } = options;
@@ -101,27 +116,113 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
     timeoutMs: options.timeoutMs,
     responseActions: options.responseActions,
     signal,
+    ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
   };
-  const prefetched = new Map<string, Promise<SendResult>>();
+  // Responses sent ahead, kept until `next` asks for their request or the paginator's plan drops it.
+  const prefetched = new Map<string, { sending: Promise<SendResult>; cancel: AbortController }>();
   const sendAhead = (upcoming: RequestSpec[]) => {
+    const planned = new Set(upcoming.map(requestKey));
+    for (const [key, entry] of prefetched) {
+      if (planned.has(key)) continue;
+      // Sent on a plan the paginator has revised (e.g. after a capped page): no `next` will ask for it.
+      entry.cancel.abort();
+      prefetched.delete(key);
+    }
     for (const candidate of upcoming) {
       if (prefetched.size >= concurrency) return;
       const key = requestKey(candidate);
       if (prefetched.has(key) || seen.has(key)) continue;
-      const sending = client.send(candidate, sendOptions);
+      const cancel = new AbortController();
+      const sending = client.send(candidate, {
+        ...sendOptions,
+        signal: AbortSignal.any([signal, cancel.signal]),
+      });
       sending.catch(() => undefined);
-      prefetched.set(key, sending);
+      prefetched.set(key, { sending, cancel });
     }
   };
   const take = (next: RequestSpec): Promise<SendResult> => {
     const key = requestKey(next);
-    const sending = prefetched.get(key);
-    if (!sending) return client.send(next, sendOptions);
+    const entry = prefetched.get(key);
+    if (!entry) return client.send(next, sendOptions);
     prefetched.delete(key);
-    return sending;
+    return entry.sending;
   };
   let index = 0;
+  let warnedPageSize = false;
   const done = (reason: string) => events.emit({ type: 'pagination_done', resource, pages: index, reason });
+
+  /** The page of `sent` (taken from the requests sent ahead unless `again`), or undefined when a response action ignored it. */
+  const fetchPage = async (sent: RequestSpec, again: boolean): Promise<Page | undefined> => {
+    const result = await (again ? client.send(sent, sendOptions) : take(sent));
+    if (result.ignored !== undefined) {
+      events.emit({
+        type: 'response_ignored',
+        resource,
+        url: redactor.redactUrl(sent.url),
+        status: result.status,
+        reason: result.ignored,
+      });
+      return undefined;
+    }
+    return {
+      resource,
+      index,
+      request: sent,
+      response: { status: result.status, headers: result.headers, body: result.body },
+      records: selectRecords(result.body, { resource, request: sent, index }),
+      ...(options.parent ? { parent: options.parent } : {}),
+    };
+  };
+
+  const tooFew = (page: Page, expectation: PageExpectation) =>
+    page.records.length < expectation.minimumRecords;
+
+  /**
+   * Checks `page` against what the paginator expects of it: a page with too few records is
+   * requested once more, and fails the sequence if it still has too few. Returns the page to use
+   * with its expectation, or undefined when a response action ignored the page requested again.
+   */
+  const consistentPage = async (page: Page): Promise<Checked | undefined> => {
+    const expectation = instance.expectation?.(page);
+    if (expectation === undefined || !tooFew(page, expectation)) return { page, expectation };
+    const url = redactor.redactUrl(page.request.url);
+    const method = (page.request.method || 'GET').toUpperCase();
+    const reason = `${describeCount(page.records.length)} at ${expectation.position}, before the end of the total (${expectation.total})`;
+    events.emit({ type: 'retry', resource, method, url, attempt: 1, reason, delayMs: 0, retryAfter: false });
+    events.emit({
+      type: 'log',
+      level: 'warn',
+      message: `resource "${resource}": ${method} ${url} returned ${reason}; requesting the page again once`,
+    });
+    const again = await fetchPage(page.request, true);
+    if (again === undefined) return undefined;
+    const expected = instance.expectation?.(again);
+    if (expected === undefined || !tooFew(again, expected)) return { page: again, expectation: expected };
+    const message =
+      `resource "${resource}": the page at ${expected.position} (${method} ${url}) held ` +
+      `${describeCount(again.records.length)}, also when requested again, but the total is ${expected.total}, ` +
+      `so it should hold at least ${describeCount(expected.minimumRecords)}. The API contradicts its own total; ` +
+      `the sync stops here instead of ending early with records missing (${index} pages read before it).`;
+    throw new PaginationError(expected.hint ? `${message} ${expected.hint}` : message);
+  };
+
+  /** Warns once per sequence when a page that is not the last is shorter than the limit asked. */
+  const checkPageSize = ({ page, expectation }: Checked) => {
+    if (warnedPageSize) return;
+    const count = page.records.length;
+    if (expectation?.pageSize === undefined || expectation.last) return;
+    if (count === 0 || count >= expectation.pageSize) return;
+    warnedPageSize = true;
+    events.emit({
+      type: 'warning',
+      resource,
+      code: 'page_size_capped',
+      message:
+        `resource "${resource}": the API caps the page size at ${count} (limit asked: ${expectation.pageSize}), ` +
+        `seen at ${expectation.position} of ${expectation.total}. Set the paginator's limit to ${count} or less to match it.`,
+    });
+  };
 
   try {
     yield* walk();
@@ -132,29 +233,14 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
   async function* walk(): AsyncGenerator<SourcePage> {
     while (true) {
       options.signal?.throwIfAborted();
-      const result = await take(request);
-      const response = { status: result.status, headers: result.headers, body: result.body };
-      if (result.ignored !== undefined) {
-        const url = redactor.redactUrl(request.url);
-        events.emit({
-          type: 'response_ignored',
-          resource,
-          url,
-          status: result.status,
-          reason: result.ignored,
-        });
+      const fetched = await fetchPage(request, false);
+      const checked = fetched && (await consistentPage(fetched));
+      if (checked === undefined) {
         done('response ignored');
         return;
       }
-      const records = selectRecords(result.body, { resource, request, index });
-      const page: Page = {
-        resource,
-        index,
-        request,
-        response,
-        records,
-        ...(options.parent ? { parent: options.parent } : {}),
-      };
+      checkPageSize(checked);
+      const { page } = checked;
       const step = instance.next(page);
       const checkpoint = instance.checkpoint?.();
       if (!step.done && concurrency > 1 && instance.upcoming) sendAhead(instance.upcoming(concurrency));
@@ -163,8 +249,8 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
         resource,
         index,
         url: redactor.redactUrl(request.url),
-        status: result.status,
-        records: records.length,
+        status: page.response.status,
+        records: page.records.length,
       });
       index += 1;
       yield checkpoint === undefined ? page : { ...page, checkpoint };
@@ -189,4 +275,9 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       request = step.request;
     }
   }
+}
+
+function describeCount(count: number): string {
+  if (count === 0) return 'no records';
+  return count === 1 ? '1 record' : `${count} records`;
 }
