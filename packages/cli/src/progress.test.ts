@@ -137,3 +137,38 @@ describe('createProgress on a TTY', () => {
     expect(stream.text()).toBe('');
   });
 });
+
+describe('createProgress warnings', () => {
+  const capped = (resource: string): RestsyncEvent => ({
+    type: 'warning',
+    resource,
+    code: 'page_size_capped',
+    message: `resource "${resource}": the API caps the page size at 600 (limit asked: 1000)`,
+  });
+
+  it('should print each kind of warning once per resource when the stream is not a TTY', () => {
+    const stream = fakeStream(false);
+    const display = createProgress({ stream, tracker, intervalMs: 60_000 });
+    feed(display, capped('users'));
+    feed(display, capped('users'));
+    feed(display, capped('orders'));
+    display.stop();
+    expect(stream.text().trimEnd().split('\n')).toEqual([
+      'restsync: warning: resource "users": the API caps the page size at 600 (limit asked: 1000)',
+      'restsync: warning: resource "orders": the API caps the page size at 600 (limit asked: 1000)',
+    ]);
+  });
+
+  it('should print warnings below the final live lines on a TTY', () => {
+    const stream = fakeStream(true);
+    const display = createProgress({ stream, tracker, redrawMs: 100 });
+    feed(display, page(100));
+    feed(display, capped('users'));
+    vi.advanceTimersByTime(250);
+    expect(stream.text()).not.toContain('warning');
+    display.stop();
+    expect(
+      stream.text().endsWith(`restsync: warning: ${(capped('users') as { message: string }).message}\n`),
+    ).toBe(true);
+  });
+});

@@ -35,6 +35,18 @@ export interface ProgressOptions {
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
+/**
+ * The line of a `warning` event, or undefined when one of the same kind was already shown for the
+ * resource (a child resource warns once per parent; the user needs it once).
+ */
+function warningLine(event: RestsyncEvent, shown: Set<string>): string | undefined {
+  if (event.type !== 'warning') return undefined;
+  const key = JSON.stringify([event.resource, event.code]);
+  if (shown.has(key)) return undefined;
+  shown.add(key);
+  return `restsync: warning: ${event.message}\n`;
+}
+
 function nameWidth(tracker: RunTracker): number {
   return Math.max(0, ...tracker.resources().map((progress) => progress.name.length));
 }
@@ -63,8 +75,13 @@ function createLiveProgress(
   };
   multibar.on('redraw-pre', refresh);
   let stopped = false;
+  // Shown below the final lines: a line written between redraws would be drawn over.
+  const warnings: string[] = [];
+  const shownWarnings = new Set<string>();
   return {
     onEvent(event) {
+      const warning = warningLine(event, shownWarnings);
+      if (warning !== undefined) warnings.push(warning);
       if (stopped || !('resource' in event)) return;
       for (const progress of tracker.resources()) {
         if (!bars.has(progress.name) && progress.startedAt !== undefined) {
@@ -75,9 +92,11 @@ function createLiveProgress(
     stop() {
       if (stopped) return;
       stopped = true;
-      if (bars.size === 0) return;
-      refresh();
-      multibar.stop();
+      if (bars.size > 0) {
+        refresh();
+        multibar.stop();
+      }
+      for (const warning of warnings) options.stream.write(warning);
     },
   };
 }
@@ -97,8 +116,14 @@ function createPlainProgress(
     }
   }, options.intervalMs ?? 2000);
   timer.unref();
+  const shownWarnings = new Set<string>();
   return {
     onEvent(event) {
+      const warning = warningLine(event, shownWarnings);
+      if (warning !== undefined) {
+        stream.write(warning);
+        return;
+      }
       if (event.type === 'batch_loaded') {
         const progress = tracker.resources().find((entry) => entry.name === event.resource);
         const committed = numberFormat.format(progress?.committedRows ?? event.rows);
