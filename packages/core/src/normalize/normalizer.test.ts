@@ -374,6 +374,21 @@ describe('normalize (flatten)', () => {
     expect(fromBigint[0]!.rows[0]!._restsync_id).toBe(fromNumber[0]!.rows[0]!._restsync_id);
   });
 
+  // Regression: a U+0000 in a field name reached the stored schema, which Postgres jsonb rejects.
+  it('should keep U+0000 out of column names and stored field paths', () => {
+    const normalizer = flattening();
+    normalizer.normalize('users', [{ id: 1, 'a\u0000b': 1, nested: { 'c\u0000': 'x' } }], 'load-1');
+    const [users] = normalizer.normalize(
+      'users',
+      [{ id: 2, 'a\u0000b': 2, nested: { 'c\u0000': 'y' } }],
+      'load-1',
+    );
+    expect(users!.rows[0]).toMatchObject({ a_b: 2, nested__c: 'y' });
+    const stored = JSON.stringify(normalizer.schema());
+    expect(stored).not.toContain('\\u0000');
+    expect(column(users!, 'a_b')?.originalName).toBe('a\\0b');
+  });
+
   it('should give the same record key the same _restsync_id, and different keys different ids', () => {
     const first = flattening().normalize('users', [{ id: 7, name: 'a' }, { id: 8 }], 'load-1');
     const second = flattening().normalize('users', [{ id: 7, name: 'changed' }], 'load-2');

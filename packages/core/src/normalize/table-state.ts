@@ -32,9 +32,14 @@ interface StoredColumns {
   variants: Map<ColumnType, ColumnSchema> | undefined;
 }
 
-/** Escapes `.` and `\` in a key so a field path is unambiguous (`a.b` key → `a\.b`). */
+/**
+ * Escapes `.` and `\` in a key so a field path is unambiguous (`a.b` key → `a\.b`), and a U+0000
+ * as `\0`, so the path can be stored where U+0000 cannot (Postgres jsonb).
+ */
 function escapeKey(key: string): string {
-  return key.includes('.') || key.includes('\\') ? key.replace(/[\\.]/g, '\\$&') : key;
+  return key.includes('.') || key.includes('\\') || key.includes('\u0000')
+    ? key.replace(/[\\.]/g, '\\$&').replaceAll('\u0000', '\\0')
+    : key;
 }
 
 /** The mutable state of one table: its schema, column names in use, and the field → column cache. */
