@@ -80,6 +80,26 @@ describe('planTableChanges', () => {
     ).toEqual([]);
   });
 
+  it('should widen bigint to numeric for integers beyond 64 bits, and put bigint rows into numeric', () => {
+    const layout = {
+      name: 't',
+      columns: columns([
+        ['id', 'decimal'],
+        ['count', 'bigint'],
+      ]),
+    };
+    expect(
+      planTableChanges(
+        'ds',
+        layout,
+        live([
+          ['id', 'bigint'],
+          ['count', 'numeric'],
+        ]),
+      ),
+    ).toEqual(['ALTER TABLE "ds"."t" ALTER COLUMN "id" TYPE numeric']);
+  });
+
   it('should add a unique index when a merge key is missing', () => {
     const layout = { name: 't', columns: columns([['id', 'bigint']]), uniqueKey: ['id'] };
     expect(planTableChanges('ds', layout, live([['id', 'bigint']]))).toEqual([

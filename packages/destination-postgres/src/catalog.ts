@@ -91,7 +91,7 @@ function sameColumns(left: readonly string[], right: readonly string[]): boolean
 
 /**
  * The DDL that brings a table in line with its layout: CREATE TABLE when missing; ADD COLUMN for
- * new columns; ALTER COLUMN TYPE double precision to widen bigint; a unique index when a merge
+ * new columns; ALTER COLUMN TYPE double precision or numeric to widen bigint; a unique index when a merge
  * key is missing. Throws a DestinationError for a type change that cannot be applied safely.
  */
 export function planTableChanges(
@@ -126,14 +126,14 @@ export function planTableChanges(
     }
     const current = columnTypesByName[liveType];
     if (current === undefined || current === column.type || current === 'text') continue;
-    if (current === 'double' && column.type === 'bigint') continue;
-    if (current === 'bigint' && column.type === 'double') {
-      alterations.push(`ALTER COLUMN ${name} TYPE double precision`);
+    if ((current === 'double' || current === 'decimal') && column.type === 'bigint') continue;
+    if (current === 'bigint' && (column.type === 'double' || column.type === 'decimal')) {
+      alterations.push(`ALTER COLUMN ${name} TYPE ${sqlTypes[column.type]}`);
       continue;
     }
     throw new DestinationError(
       `Column ${name} of table ${table} is ${liveType} in the database, but the rows now have type ` +
-        `${sqlTypes[column.type]}. Only bigint → double precision is widened automatically; alter or drop the ` +
+        `${sqlTypes[column.type]}. Only bigint → double precision or numeric is widened automatically; alter or drop the ` +
         'column yourself, then rerun.',
       { table: layout.name },
     );

@@ -10,6 +10,11 @@ describe('escapeCopyText', () => {
     expect(escapeCopyText('a\\b\tc\nd\re')).toBe('a\\\\b\\tc\\nd\\re');
     expect(escapeCopyText(`plain "quoted" 'text' ünï 🚀`)).toBe(`plain "quoted" 'text' ünï 🚀`);
   });
+
+  // Regression: a U+0000 reached Postgres, which failed the batch with an encoding error, on every rerun.
+  it('should store a U+0000 as the six characters \\u0000', () => {
+    expect(escapeCopyText('a\u0000b')).toBe('a\\\\u0000b');
+  });
 });
 
 describe('encodeCopyText', () => {
@@ -68,6 +73,30 @@ describe('encodeCopyText', () => {
     expect(text).toBe(
       't\tf\t{"text":"line\\\\nbreak","list":[1,null]}\t"str"\t2024-01-02T03:04:05.000Z\t2024-01-02T03:04:05Z\t1.5\t12345678901234567890\n',
     );
+  });
+
+  it('should write bigints exactly in bigint, decimal and json columns', () => {
+    const text = encodeCopyText(
+      [{ id: 9007199254740993n, huge: -(2n ** 70n), data: { amount: 9007199254740993n } }],
+      columns([
+        ['id', 'bigint'],
+        ['huge', 'decimal'],
+        ['data', 'json'],
+      ]),
+    );
+    expect(text).toBe('9007199254740993\t-1180591620717411303424\t{"amount":9007199254740993}\n');
+  });
+
+  it('should store a U+0000 in json strings and keys as the six characters \\u0000, other backslashes unchanged', () => {
+    const text = encodeCopyText(
+      [{ data: { 'key\u0000name': ['nul\u0000', 'back\\slash'], when: new Date(0) } }],
+      columns([['data', 'json']]),
+    );
+    const stored = JSON.parse(text.slice(0, -1).replaceAll('\\\\', '\\'));
+    expect(stored).toEqual({
+      'key\\u0000name': ['nul\\u0000', 'back\\slash'],
+      when: '1970-01-01T00:00:00.000Z',
+    });
   });
 
   it('should name the column and row of a value it cannot encode', () => {

@@ -1,19 +1,57 @@
-import type { ColumnSchema, Row } from '@restsync/core';
+import { type ColumnSchema, type Row, stringifyExactJson } from '@restsync/core';
 
 const nullField = '\\N';
-const needsEscape = /[\\\n\r\t]/;
-const escapable = /[\\\n\r\t]/g;
-const escapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Postgres cannot store U+0000, so it is escaped.
+const needsEscape = /[\\\n\r\t\u0000]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Postgres cannot store U+0000, so it is escaped.
+const escapable = /[\\\n\r\t\u0000]/g;
+/** The six characters a U+0000 is stored as: Postgres text and jsonb cannot hold U+0000. */
+const nulText = '\\u0000';
+const escapes: Record<string, string> = {
+  '\\': '\\\\',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\u0000': `\\${nulText}`,
+};
 const escapeCharacter = (character: string) => escapes[character] ?? character;
 
-/** Escapes a value for the COPY text format: backslash, newline, carriage return and tab. */
+/**
+ * Escapes a value for the COPY text format: backslash, newline, carriage return and tab; a U+0000
+ * is stored as the six characters `\u0000`.
+ */
 export function escapeCopyText(text: string): string {
   return needsEscape.test(text) ? text.replace(escapable, escapeCharacter) : text;
 }
 
+/** Replaces U+0000 in every string and key of a JSON value with the six characters `\u0000`. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? value.replaceAll('\u0000', nulText) : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  if (typeof value !== 'object' || value === null) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const result: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    result[key.includes('\u0000') ? key.replaceAll('\u0000', nulText) : key] = withoutNul(item);
+  }
+  return result;
+}
+
+/**
+ * JSON text for a `jsonb` field: bigints exact; a U+0000 in a string or key (which jsonb rejects)
+ * becomes the six characters `\u0000`. Only a text that contains `\u0000` takes the slow path.
+ */
+function jsonText(value: unknown): string {
+  const text = stringifyExactJson(value);
+  // JSON.stringify writes a U+0000 as `\u0000` (so does a backslash followed by `u0000`, rarely).
+  return text.includes(nulText) ? stringifyExactJson(withoutNul(value)) : text;
+}
+
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') return jsonText(value);
   return String(value);
 }
 
@@ -32,7 +70,8 @@ export class CopyEncodingError extends Error {
 
 /**
  * Encodes rows as COPY text: one line per row, fields in `columns` order separated by tabs,
- * `\N` for null/undefined, booleans `t`/`f`, `json` as JSON text, Dates as ISO strings.
+ * `\N` for null/undefined, booleans `t`/`f`, `json` as JSON text, Dates as ISO strings, bigints
+ * exactly, a U+0000 in any text or JSON string or key as the six characters `\u0000`.
  * One switch per value, one join per batch.
  */
 export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSchema[]): string {
@@ -63,7 +102,7 @@ export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSch
               field = value === true ? 't' : value === false ? 'f' : escapeCopyText(textOf(value));
               break;
             case 'json':
-              field = escapeCopyText(JSON.stringify(value));
+              field = escapeCopyText(jsonText(value));
               break;
             case 'timestamp':
               field =
