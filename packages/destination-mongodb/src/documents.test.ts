@@ -61,6 +61,16 @@ describe('documentId', () => {
     expect(Object.keys(id as object)).toEqual(['tenant', 'id']);
   });
 
+  // Regression: ids around 2^53 were rounded doubles, so two records shared one _id.
+  it('should keep an exact primary key beyond 2^53 as Long, and beyond int64 as Decimal128', () => {
+    expect(documentId({ id: 9007199254740993n }, table, 'primary-key', 'string')).toEqual(
+      Long.fromBigInt(9007199254740993n),
+    );
+    expect(documentId({ id: 2n ** 64n + 1n }, table, 'primary-key', 'string')).toEqual(
+      Decimal128.fromString('18446744073709551617'),
+    );
+  });
+
   it('should reject a row without its primary key, naming the table and the column', () => {
     expect(() => documentId({ id: null }, table, 'primary-key', 'string')).toThrow(
       /table "items".*primary key "id"/,

@@ -13,8 +13,9 @@ const int64Minimum = -(2n ** 63n);
 /**
  * Maps a JSON-like value to the BSON value stored:
  * - integers within int32 stay numbers (the driver writes int32); larger safe integers become
- *   `Long` (int64), so they are stored as integers, not doubles; integers beyond 2^53 are already
- *   imprecise doubles and stay doubles; a `bigint` becomes `Long`, or `Decimal128` beyond int64;
+ *   `Long` (int64), so they are stored as integers, not doubles; a `bigint` (core parses every
+ *   integer beyond 2^53 exactly as one) becomes `Long`, or `Decimal128` beyond int64; a number
+ *   beyond 2^53 (only from code, already imprecise) stays a double;
  * - other numbers are doubles; strings, booleans and null are kept;
  * - objects and arrays keep their nesting, with field names escaped (see `escapeFieldName`);
  * - a `Date` is stored as a BSON date in `date` mode and as its ISO string in `string` mode.
