@@ -5,7 +5,9 @@ import { oauth2ClientCredentialsAdapter } from '@restsync/auth-oauth2';
 import { createAdapterRegistry } from '@restsync/core';
 import { mongodbAdapter } from '@restsync/destination-mongodb';
 import { postgresAdapter } from '@restsync/destination-postgres';
+import { cursorAdapter, headerCursorAdapter } from '@restsync/paginator-cursor';
 import { offsetAdapter } from '@restsync/paginator-offset';
+import { pageNumberAdapter } from '@restsync/paginator-page-number';
 
 /**
  * The adapters the CLI ships with, one line each (add the package to package.json too). Other
@@ -15,6 +17,9 @@ import { offsetAdapter } from '@restsync/paginator-offset';
 export const bundledAdapters = createAdapterRegistry({
   adapters: [
     offsetAdapter,
+    pageNumberAdapter,
+    cursorAdapter,
+    headerCursorAdapter,
     apiKeyAdapter,
     bearerAdapter,
     httpBasicAdapter,

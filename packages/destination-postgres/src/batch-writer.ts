@@ -17,6 +17,7 @@ import {
   changesFor,
   currentCatalog,
   depthOf,
+  fenceWrites,
   liveDescendantsOf,
   rememberTables,
   rootOf,
@@ -206,6 +207,8 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
     const writes = prepareWrites(context, batch);
     await context.client.transaction(async (executor) => {
       started = true;
+      step = { operation: 'check the lease', table: systemTables.leases };
+      await fenceWrites(context, executor);
       step = { operation: 'read the catalog' };
       let catalog = await currentCatalog(context, executor);
       if (batch.schema) {

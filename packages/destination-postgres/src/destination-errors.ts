@@ -1,4 +1,4 @@
-import { DestinationError, RestsyncError } from '@restsync/core';
+import { DestinationError, LeaseError, RestsyncError } from '@restsync/core';
 import type { ResolvedTimeouts } from './connection-options';
 import { quoteIdentifier } from './identifier';
 
@@ -183,7 +183,9 @@ export function operationFailed(
   operation: string,
   table?: string,
   advice = '',
-): DestinationError {
+): DestinationError | LeaseError {
+  // A write refused because another run took the lease over stays a LeaseError.
+  if (LeaseError.isInstance(error)) return error;
   if (RestsyncError.isInstance(error) && error.code === 'destination') return error as DestinationError;
   if (error instanceof CommitOutcomeUnknownError) return commitOutcomeUnknown(error, context, operation);
   const code = fieldOf(error, 'code');

@@ -6,6 +6,7 @@ import {
   changesFor,
   currentCatalog,
   depthOf,
+  fenceWrites,
   rememberTables,
   type SessionContext,
   stagingTableName,
@@ -85,6 +86,8 @@ export async function completeResource(
       .sort((left, right) => depthOf(context, left) - depthOf(context, right));
     await context.client.transaction(async (executor) => {
       started = true;
+      setStep('check the lease', systemTables.leases);
+      await fenceWrites(context, executor);
       setStep('read the catalog');
       const catalog = await currentCatalog(context, executor);
       const ddl: string[] = [];

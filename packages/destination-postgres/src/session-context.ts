@@ -2,6 +2,7 @@ import { systemColumns, type TableSchema } from '@restsync/core';
 import { type LiveCatalog, planTableChanges, readCatalog, type TableLayout } from './catalog';
 import type { ErrorContext } from './destination-errors';
 import { assertIdentifier, fitIdentifier } from './identifier';
+import { fenceLease } from './lease';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** What one open session knows and caches. */
@@ -20,6 +21,17 @@ export interface SessionContext {
   statements: Map<string, unknown>;
   /** Numbers temporary staging tables (unique within a transaction). */
   temporaryCount: number;
+  /**
+   * The lease version this session acquired; every transaction that writes data, state or a load
+   * start checks it first (`fenceLease`). Undefined until `acquireLease` succeeds.
+   */
+  leaseVersion?: number;
+}
+
+/** The fencing check at the start of a writing transaction, when the session holds a lease. */
+export async function fenceWrites(context: SessionContext, executor: SqlExecutor): Promise<void> {
+  if (context.leaseVersion === undefined) return;
+  await fenceLease(executor, context, context.leaseVersion);
 }
 
 /** The table a `replace` resource's rows are written to until `completeResource` swaps them in. */

@@ -1,8 +1,9 @@
-import { DestinationError, type DestinationSession, type LoadRecord } from '@restsync/core';
+import { DestinationError, type DestinationSession, LeaseError, type LoadRecord } from '@restsync/core';
 import { writeBatch } from './batch-writer';
 import { operationFailed } from './destination-errors';
+import { acquireLease } from './lease';
 import { completeResource } from './resource-completion';
-import type { SessionContext } from './session-context';
+import { fenceWrites, rememberTables, type SessionContext } from './session-context';
 import { abandonRunningLoads, readState, readStoredSchema, recordLoad, systemTables } from './system-tables';
 
 /** A session over an opened dataset. `release` runs once, on `close()`. */
@@ -15,6 +16,7 @@ export function createSession(context: SessionContext, release: () => Promise<vo
     try {
       return await work();
     } catch (error) {
+      if (LeaseError.isInstance(error)) throw error;
       throw operationFailed(error, context.errors, operation, table);
     }
   };
@@ -27,6 +29,26 @@ export function createSession(context: SessionContext, release: () => Promise<vo
     );
 
   return {
+    acquireLease: (request) =>
+      guard('acquire the lease', systemTables.leases, async () => {
+        const attempt = await acquireLease(context, request);
+        if (!attempt.acquired) return attempt;
+        const { lease } = attempt;
+        context.leaseVersion = lease.version;
+        // The run before this one may have added tables since the session opened.
+        rememberTables(context, (await readStoredSchema(context.client, context.dataset))?.tables ?? []);
+        return {
+          acquired: true,
+          lease: {
+            version: lease.version,
+            get expiresAt() {
+              return lease.expiresAt;
+            },
+            renew: () => guard('renew the lease', systemTables.leases, () => lease.renew()),
+            release: () => lease.release(),
+          },
+        };
+      }),
     readSchema: () =>
       guard('read the stored schema', systemTables.schemas, () =>
         readStoredSchema(context.client, context.dataset),
@@ -38,6 +60,7 @@ export function createSession(context: SessionContext, release: () => Promise<vo
     startLoad: (load) =>
       guard(`record the start of load ${load.loadId}`, systemTables.loads, () =>
         context.client.transaction(async (executor) => {
+          await fenceWrites(context, executor);
           await recordLoad(executor, context.dataset, load);
           await abandonRunningLoads(executor, context.dataset, load);
         }),

@@ -13,6 +13,7 @@ export const systemTables = {
   loads: '_restsync_loads',
   state: '_restsync_state',
   schemas: '_restsync_schemas',
+  leases: '_restsync_leases',
 } as const;
 
 /** Creates the dataset schema and its system tables when missing. */
@@ -32,6 +33,12 @@ export async function createSystemTables(executor: SqlExecutor, dataset: string)
   await executor.query(
     `CREATE TABLE IF NOT EXISTS ${qualifiedName(dataset, systemTables.schemas)} (
        version bigint PRIMARY KEY, schema jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  // One row per pipeline: the run holding it, its fencing token (`version`) and its expiry.
+  await executor.query(
+    `CREATE TABLE IF NOT EXISTS ${qualifiedName(dataset, systemTables.leases)} (
+       pipeline text PRIMARY KEY, dataset text NOT NULL, owner jsonb NOT NULL, version bigint NOT NULL,
+       acquired_at timestamptz NOT NULL, expires_at timestamptz NOT NULL)`,
   );
 }
 

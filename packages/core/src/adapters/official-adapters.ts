@@ -17,6 +17,9 @@ export interface OfficialAdapter {
  */
 export const officialAdapters: readonly OfficialAdapter[] = [
   { kind: 'paginator', type: 'offset', packageName: '@restsync/paginator-offset' },
+  { kind: 'paginator', type: 'page_number', packageName: '@restsync/paginator-page-number' },
+  { kind: 'paginator', type: 'cursor', packageName: '@restsync/paginator-cursor' },
+  { kind: 'paginator', type: 'header_cursor', packageName: '@restsync/paginator-cursor' },
   { kind: 'auth', type: 'api_key', packageName: '@restsync/auth-api-key' },
   { kind: 'auth', type: 'bearer', packageName: '@restsync/auth-bearer' },
   { kind: 'auth', type: 'http_basic', packageName: '@restsync/auth-basic' },

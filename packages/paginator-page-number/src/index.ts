@@ -1,0 +1,2 @@
+export type { PageNumberPaginatorOptions } from './options';
+export { pageNumber, pageNumberAdapter } from './page-number-paginator';
