@@ -2,9 +2,9 @@ import type { PageExpectation, Paginator, PaginatorCheckpoint } from '../contrac
 import type { Page, RequestSpec } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
+import type { RateLimiter } from './rate-limit';
 import type { ResponseAction } from './response-actions';
 import type { RestClient, SendResult } from './rest-client';
-import type { RateLimiter } from './rate-limit';
 import type { RetryOptions } from './retry-policy';
 
 /** Where a page came from, as given to `selectRecords`. */

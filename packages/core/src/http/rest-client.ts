@@ -4,9 +4,11 @@ import { assertSpecificationVersion } from '../contracts/specification-version';
 import { type AuthError, ConfigError, HttpError, type HttpErrorDetails, type RestsyncError } from '../errors';
 import { createEventBus, type EventBus } from '../events';
 import { createRedactor, type Redactor } from '../redact';
+import { type ApiLimits, createApiLimits } from './api-limits';
 import { withoutCredentials } from './credentials';
 import { exhaustedStatusError, retryAfterTooLongError, statusError, transportError } from './http-failures';
 import { isSameOrigin, type QueryParams, resolveUrl, validateBaseUrl } from './origin';
+import type { RateLimiter } from './rate-limit';
 import { redactError } from './redact-error';
 import { defaultMaxRedirects, isRedirect, nextRedirect, type RedirectStep } from './redirects';
 import { matchResponseAction, type ResponseAction } from './response-actions';
@@ -52,6 +54,11 @@ export interface RestClientOptions {
   redactor?: Redactor;
   /** The fetch implementation; the client follows redirects itself (`redirect: 'manual'`). @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /**
+   * Rate limits and circuit breakers per API origin. Pass the same `createApiLimits()` to every
+   * client of a run so they share them. @default none
+   */
+  limits?: ApiLimits;
 }
 
 export interface SendOptions {
@@ -65,6 +72,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** A matching non-success (or success) response is returned with `ignored` set instead of throwing. */
   responseActions?: ResponseAction[];
+  /** The resource's own limit (from `ApiLimits.resourceLimiter`), used instead of the API's. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface SendResult extends ResponseInfo {
@@ -100,6 +109,7 @@ interface AttemptSettings {
   timeoutMs: number;
   responseActions: ResponseAction[] | undefined;
   signal: AbortSignal | undefined;
+  rateLimiter?: RateLimiter | undefined;
 }
 
 interface RetryDecision {
@@ -207,6 +217,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const maxRedirects = validateMaxRedirects(options.maxRedirects ?? defaultMaxRedirects);
   const defaultHeaders = lowerCaseKeys(options.headers);
   const policyFor = createPolicyCache();
+  const limits = options.limits ?? createApiLimits();
   const warnedDrops = new Set<string>();
   // Bumped by every completed refresh; a 401 to credentials older than the current ones needs none.
   let credentialGeneration = 0;
@@ -428,9 +439,11 @@ export function createRestClient(options: RestClientOptions): RestClient {
       url: redactor.redactUrl(first.request.url),
     };
     const policy = policyFor(settings.retry.maxRetries, settings.timeoutMs);
+    const gate = limits.gate(new URL(first.request.url).origin, settings.rateLimiter);
     return policy.execute(
       (context) => attemptOnce(original, first, scope, target, settings, context),
       settings.signal,
+      gate,
     );
   }
 
@@ -474,6 +487,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     } = await execute(outgoing, scope, resource, {
       ...settings,
       responseActions: undefined,
+      rateLimiter: undefined,
     });
     return { status, headers: responseHeaders, body };
   }
@@ -514,6 +528,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
         timeoutMs: validateTimeout(sendOptions.timeoutMs ?? clientTimeoutMs, 'timeoutMs'),
         responseActions: sendOptions.responseActions,
         signal: sendOptions.signal,
+        rateLimiter: sendOptions.rateLimiter,
       };
       const { resource } = sendOptions;
       const original = prepare(request);

@@ -91,13 +91,24 @@ export interface AttemptContext {
   signal: AbortSignal;
 }
 
+/** What every attempt passes before it goes out: a rate limit and a circuit breaker (see `ApiLimits`). */
+export interface AttemptGate {
+  /** Runs `attempt` when the gate lets it; rejects with the abort reason when `signal` aborts first. */
+  run<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T>;
+}
+
 /** Retry + per-attempt timeout, as one cockatiel policy pair. */
 export interface HttpPolicy {
   /**
    * Runs `attempt` until it returns, or throws anything but a `RetryableFailure`, or the retries run
    * out. Waits `failure.delayMs` between attempts; the wait ends early (rejecting) when `signal` aborts.
+   * Each attempt first passes `gate`, and its timeout starts only once the gate lets it go.
    */
-  execute<T>(attempt: (context: AttemptContext) => Promise<T>, signal?: AbortSignal): Promise<T>;
+  execute<T>(
+    attempt: (context: AttemptContext) => Promise<T>,
+    signal?: AbortSignal,
+    gate?: AttemptGate,
+  ): Promise<T>;
 }
 
 function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
@@ -109,16 +120,18 @@ function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
   });
   const timeoutPolicy = timeout(timeoutMs, TimeoutStrategy.Cooperative);
   return {
-    async execute(attempt, signal) {
+    async execute(attempt, signal, gate) {
       let delayMs = 0;
       try {
         return await retryPolicy.execute(async (context) => {
           if (delayMs > 0) await sleep(delayMs, context.signal);
-          try {
-            return await timeoutPolicy.execute(
+          const timed = () =>
+            timeoutPolicy.execute(
               (attemptContext) => attempt({ attempt: context.attempt + 1, signal: attemptContext.signal }),
               context.signal,
             );
+          try {
+            return await (gate ? gate.run(timed, context.signal) : timed());
           } catch (error) {
             if (error instanceof RetryableFailure) delayMs = error.delayMs;
             throw error;
