@@ -6,6 +6,7 @@ import { createAdapterRegistry } from '@restsync/core';
 import { mongodbAdapter } from '@restsync/destination-mongodb';
 import { postgresAdapter } from '@restsync/destination-postgres';
 import { cursorAdapter, headerCursorAdapter } from '@restsync/paginator-cursor';
+import { headerLinkAdapter, jsonLinkAdapter, jsonResponseAdapter } from '@restsync/paginator-link';
 import { offsetAdapter } from '@restsync/paginator-offset';
 import { pageNumberAdapter } from '@restsync/paginator-page-number';
 
@@ -17,6 +18,9 @@ import { pageNumberAdapter } from '@restsync/paginator-page-number';
 export const bundledAdapters = createAdapterRegistry({
   adapters: [
     offsetAdapter,
+    jsonLinkAdapter,
+    jsonResponseAdapter,
+    headerLinkAdapter,
     pageNumberAdapter,
     cursorAdapter,
     headerCursorAdapter,

@@ -32,6 +32,16 @@ export type RestsyncEvent =
     }
   | { type: 'page'; resource: string; index: number; url: string; status: number; records: number }
   | { type: 'pagination_done'; resource: string; pages: number; reason: string }
+  | {
+      /** No paginator was configured: the one chosen from the first page, and why. */
+      type: 'paginator_detected';
+      resource: string;
+      /** The chosen `type`, `single_page` when nothing was found. */
+      paginator: string;
+      /** The config that would choose it explicitly, in dlt's keys. */
+      config: Record<string, unknown>;
+      reason: string;
+    }
   | { type: 'response_ignored'; resource: string; url: string; status: number; reason: string }
   | {
       /** Something the user should know and may act on, reported once per request sequence; the CLI prints it. */

@@ -42,6 +42,12 @@ export type {
   PaginatorStep,
 } from './contracts/paginator';
 export { nextRequest, paginationDone, singlePage } from './contracts/paginator';
+export type {
+  PaginatorDetection,
+  PaginatorDetectionReport,
+  PaginatorDetector,
+} from './contracts/paginator-detection';
+export { paginatorDetectionOrder } from './contracts/paginator-detection';
 export type { Page, RequestSpec, ResponseInfo } from './contracts/request';
 export { withHeaders, withQuery } from './contracts/request';
 export type {

@@ -1,5 +1,6 @@
-import { PaginationError, type Paginator } from '@restsync/core';
+import { PaginationError, type Paginator, paginatorDetectionOrder } from '@restsync/core';
 import { defineAdapter, option, z } from '@restsync/core/adapter-utils';
+import { hasNextLinkHeader } from './detect';
 import { isLinkHeaderProblem, parseLinkHeader } from './link-header';
 import { describePage, linkPaginator } from './link-paginator';
 
@@ -45,6 +46,13 @@ export const headerLinkAdapter = defineAdapter({
         return { url: next.target };
       },
     });
+  },
+  detector: {
+    order: paginatorDetectionOrder.linkHeader,
+    detect: (page) =>
+      hasNextLinkHeader(page)
+        ? { options: {}, reason: 'the response has a Link header with rel="next"' }
+        : undefined,
   },
 });
 

@@ -1,5 +1,6 @@
-import { PaginationError, type Paginator } from '@restsync/core';
+import { PaginationError, type Paginator, paginatorDetectionOrder } from '@restsync/core';
 import { defineAdapter, option, readJsonPath, z } from '@restsync/core/adapter-utils';
+import { findNextUrlPath } from './detect';
 import { describePage, linkPaginator } from './link-paginator';
 
 const jsonLinkOptions = z.object({
@@ -43,6 +44,14 @@ export const jsonLinkAdapter = defineAdapter({
   type: 'json_link',
   options: jsonLinkOptions,
   create: (options) => createJsonLink('json_link', options.nextUrlPath),
+  detector: {
+    order: paginatorDetectionOrder.jsonLink,
+    detect(page) {
+      const nextUrlPath = findNextUrlPath(page.response.body);
+      if (nextUrlPath === undefined) return undefined;
+      return { options: { nextUrlPath }, reason: `the response body has a next URL at ${nextUrlPath}` };
+    },
+  },
 });
 
 let deprecationShown = false;

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { Auth } from '../contracts/auth';
 import type { Destination } from '../contracts/destination';
 import type { Paginator } from '../contracts/paginator';
+import type { PaginatorDetector } from '../contracts/paginator-detection';
+import type { Page } from '../contracts/request';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { type AdapterOptions, adapterOptions, type OptionSpelling } from './adapter-options';
 
@@ -35,6 +37,16 @@ export interface DefineAdapterOptions<Kind extends AdapterKind, Schema extends z
    * should name options through `context.nameOf`.
    */
   create(options: z.output<Schema>, context: AdapterCreateContext): AdapterByKind[Kind];
+  /**
+   * Paginators only: how to recognise this style on a resource's first page, for detection
+   * (`{ "type": "auto" }` or no paginator configured). `order` places it in dlt's order
+   * (`paginatorDetectionOrder`); `detect` returns the options to continue with and why, or
+   * undefined. @default undefined (never detected)
+   */
+  detector?: {
+    order: number;
+    detect(page: Page): { options: z.input<Schema>; reason: string } | undefined;
+  };
 }
 
 /** An adapter as the resolver and the CLI see it: its factory, its config entry point and its schema. */
@@ -58,6 +70,8 @@ export interface AdapterDefinition<
   fromConfig(config: Record<string, unknown>): AdapterByKind[Kind];
   /** The JSON Schema of this adapter's config object (`{ "type": "offset", ... }`). */
   jsonSchema(): Record<string, unknown>;
+  /** Paginators that can be detected from a first page: their detector. */
+  readonly detector?: PaginatorDetector;
 }
 
 function isAdapterOptions<Schema extends z.ZodObject>(
@@ -105,8 +119,24 @@ export function defineAdapter<Kind extends AdapterKind, Schema extends z.ZodObje
     nameOf: (option) => options.nameOf(option, spelling),
   });
 
+  const declared = definition.detector;
+  const detector: PaginatorDetector | undefined = declared && {
+    order: declared.order,
+    detect(page) {
+      const found = declared.detect(page);
+      if (found === undefined) return undefined;
+      const paginator = definition.create(options.parse(found.options), context('code')) as Paginator;
+      const config: Record<string, unknown> = { type };
+      for (const [option, value] of Object.entries(found.options as Record<string, unknown>)) {
+        config[options.nameOf(option, 'config')] = value;
+      }
+      return { paginator, config, reason: found.reason };
+    },
+  };
+
   return Object.freeze({
     kind: 'adapter' as const,
+    ...(detector === undefined ? {} : { detector }),
     adapterKind: definition.kind,
     type,
     schemes: (definition.schemes ?? []).map((scheme) => scheme.toLowerCase()),

@@ -17,6 +17,9 @@ export interface OfficialAdapter {
  */
 export const officialAdapters: readonly OfficialAdapter[] = [
   { kind: 'paginator', type: 'offset', packageName: '@restsync/paginator-offset' },
+  { kind: 'paginator', type: 'json_link', packageName: '@restsync/paginator-link' },
+  { kind: 'paginator', type: 'json_response', packageName: '@restsync/paginator-link' },
+  { kind: 'paginator', type: 'header_link', packageName: '@restsync/paginator-link' },
   { kind: 'paginator', type: 'page_number', packageName: '@restsync/paginator-page-number' },
   { kind: 'paginator', type: 'cursor', packageName: '@restsync/paginator-cursor' },
   { kind: 'paginator', type: 'header_cursor', packageName: '@restsync/paginator-cursor' },

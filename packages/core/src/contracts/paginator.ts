@@ -1,3 +1,4 @@
+import type { PaginatorDetectionReport } from './paginator-detection';
 import type { Page, RequestSpec } from './request';
 
 /** What a paginator decides after a page: the next request, or that the sequence is done (and why). */
@@ -48,6 +49,12 @@ export interface PaginatorInstance {
    * paginator re-planned, e.g. after a short page). Return `[]` when nothing is known ahead.
    */
   upcoming?(count: number): RequestSpec[];
+  /**
+   * Optional, for a paginator that chooses its style from the first page (`auto`): called after
+   * each `next`; returns which paginator it chose and why, once, then undefined. The engine
+   * reports it as a `paginator_detected` event.
+   */
+  detection?(): PaginatorDetectionReport | undefined;
   /**
    * Optional: what the paginator knows a page must hold, for the engine's page-consistency check.
    * Called with each page before `next` (and again with a re-sent page), it must not change the

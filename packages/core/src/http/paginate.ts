@@ -242,6 +242,8 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       checkPageSize(checked);
       const { page } = checked;
       const step = instance.next(page);
+      const detected = instance.detection?.();
+      if (detected !== undefined) events.emit({ type: 'paginator_detected', resource, ...detected });
       const checkpoint = instance.checkpoint?.();
       if (!step.done && concurrency > 1 && instance.upcoming) sendAhead(instance.upcoming(concurrency));
       events.emit({

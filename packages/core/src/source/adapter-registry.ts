@@ -1,7 +1,9 @@
 import { type AdapterDefinition, type AdapterKind, isAdapterDefinition } from '../adapters/define-adapter';
 import { isThirdPartyPackageType, officialAdapters } from '../adapters/official-adapters';
+import { singlePageAdapter } from '../adapters/single-page';
 import type { Auth } from '../contracts/auth';
-import { type Paginator, singlePage } from '../contracts/paginator';
+import type { Paginator } from '../contracts/paginator';
+import type { PaginatorDetector } from '../contracts/paginator-detection';
 import { didYouMean } from './config-issues';
 
 export type { AdapterKind } from '../adapters/define-adapter';
@@ -30,6 +32,8 @@ export interface AdapterRegistry {
   readonly auths: ReadonlyMap<string, AuthFromConfig>;
   /** Destinations by `type`; a URL finds one through its `schemes`. */
   readonly destinations: ReadonlyMap<string, AdapterDefinition<'destination'>>;
+  /** Paginator detectors by `type`, from the registered definitions that offer one. */
+  readonly detectors: ReadonlyMap<string, PaginatorDetector>;
 }
 
 /**
@@ -42,13 +46,16 @@ export function createAdapterRegistry(options: AdapterRegistryOptions = {}): Ada
   const paginators = new Map(Object.entries(options.paginators ?? {}));
   const auths = new Map(Object.entries(options.auths ?? {}));
   const destinations = new Map<string, AdapterDefinition<'destination'>>();
+  const detectors = new Map<string, PaginatorDetector>();
   for (const adapter of options.adapters ?? []) {
-    if (isAdapterDefinition(adapter, 'paginator')) paginators.set(adapter.type, adapter.fromConfig);
-    else if (isAdapterDefinition(adapter, 'auth')) auths.set(adapter.type, adapter.fromConfig);
+    if (isAdapterDefinition(adapter, 'paginator')) {
+      paginators.set(adapter.type, adapter.fromConfig);
+      if (adapter.detector !== undefined) detectors.set(adapter.type, adapter.detector);
+    } else if (isAdapterDefinition(adapter, 'auth')) auths.set(adapter.type, adapter.fromConfig);
     else if (isAdapterDefinition(adapter, 'destination')) destinations.set(adapter.type, adapter);
     else throw new TypeError('createAdapterRegistry: expected adapter definitions made by defineAdapter()');
   }
-  return { paginators, auths, destinations };
+  return { paginators, auths, destinations, detectors };
 }
 
 /** Combines registries; earlier ones win. */
@@ -56,18 +63,18 @@ export function mergeAdapterRegistries(...registries: (AdapterRegistry | undefin
   const paginators = new Map<string, PaginatorFromConfig>();
   const auths = new Map<string, AuthFromConfig>();
   const destinations = new Map<string, AdapterDefinition<'destination'>>();
+  const detectors = new Map<string, PaginatorDetector>();
   for (const registry of registries.toReversed()) {
     for (const [name, build] of registry?.paginators ?? []) paginators.set(name, build);
     for (const [name, build] of registry?.auths ?? []) auths.set(name, build);
     for (const [name, adapter] of registry?.destinations ?? []) destinations.set(name, adapter);
+    for (const [name, detector] of registry?.detectors ?? []) detectors.set(name, detector);
   }
-  return { paginators, auths, destinations };
+  return { paginators, auths, destinations, detectors };
 }
 
 /** Types core builds itself. */
-export const builtInAdapters: AdapterRegistry = createAdapterRegistry({
-  paginators: { single_page: () => singlePage() },
-});
+export const builtInAdapters: AdapterRegistry = createAdapterRegistry({ adapters: [singlePageAdapter] });
 
 /**
  * The package a `type` resolves to: the official package of an official type (`offset` →

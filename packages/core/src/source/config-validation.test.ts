@@ -82,9 +82,9 @@ describe('restApiSource', () => {
     ]);
   });
 
-  it('should reject processing steps in plain data, dlt options not supported yet, and the auto paginator', () => {
+  it('should reject processing steps in plain data, dlt options not supported yet, and options of the auto paginator', () => {
     const found = problems({
-      client: { base_url: 'https://api.example.com', paginator: 'auto' },
+      client: { base_url: 'https://api.example.com', paginator: { type: 'auto', limit: 10 } },
       resources: [
         {
           name: 'a',
@@ -96,7 +96,7 @@ describe('restApiSource', () => {
     });
 
     expect(found).toEqual([
-      'client.paginator: paginator type "auto" (dlt\'s detection) is not supported: configure the paginator, e.g. { "type": "offset", "limit": 100 }, or leave it out for a single page',
+      'client.paginator.limit: unknown key: the paginator "auto" takes no options',
       'resources[0].endpoint.incremental: "incremental" is a dlt option that restsync does not support yet; remove it',
       'resources[0].processing_steps[0]: expected { filter: (record) => boolean } or { map: (record) => record }; processing steps are functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
       'resources[1].endpoint.path: placeholder "{unbound}" is neither "{resources.<parent>.<field>}" nor the name of a param in the endpoint\'s params',

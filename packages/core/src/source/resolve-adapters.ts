@@ -7,6 +7,7 @@ import {
   type AdapterRegistry,
   resolveAdapterType,
 } from './adapter-registry';
+import { autoPaginator } from './auto-paginator';
 import { isSecretKey } from './config-issues';
 import { formatPath, isPlainObject, joinPath } from './config-keys';
 import type { Located } from './read-config';
@@ -23,6 +24,8 @@ export interface AdapterResolverOptions {
 
 export interface AdapterResolver {
   paginator(located: Located | undefined): Paginator | undefined;
+  /** The paginator of a resource without one at any level: detection from the first page. */
+  detected(): Paginator;
   auth(located: Located | undefined): Auth | undefined;
 }
 
@@ -66,6 +69,7 @@ function unloadedPackageMessage(kind: AdapterKind, type: string, packageName: st
 export function createAdapterResolver(options: AdapterResolverOptions): AdapterResolver {
   const { registry, unavailable, secrets, issues } = options;
   const cache = new Map<string, Paginator | Auth | undefined>();
+  const detectingPaginator = autoPaginator([...registry.detectors.values()]);
 
   const build = (kind: AdapterKind, located: Located): Paginator | Auth | undefined => {
     const { value, path } = located;
@@ -88,13 +92,14 @@ export function createAdapterResolver(options: AdapterResolverOptions): AdapterR
     if (typeof type !== 'string' || type === '') return undefined;
     const typePath = typeof value === 'string' || data.type === undefined ? path : [...path, 'type'];
     if (kind === 'paginator' && type === 'auto') {
-      issues.push({
-        path: formatPath(typePath),
-        message:
-          'paginator type "auto" (dlt\'s detection) is not supported: configure the paginator, e.g. ' +
-          '{ "type": "offset", "limit": 100 }, or leave it out for a single page',
-      });
-      return undefined;
+      const { type: _auto, ...options } = data;
+      for (const key of Object.keys(options)) {
+        issues.push({
+          path: joinPath(path, key),
+          message: 'unknown key: the paginator "auto" takes no options',
+        });
+      }
+      return detectingPaginator;
     }
     const resolution = resolveAdapterType(kind, type, registry);
     if (resolution.status !== 'registered') {
@@ -154,6 +159,7 @@ export function createAdapterResolver(options: AdapterResolverOptions): AdapterR
 
   return {
     paginator: (located) => resolve('paginator', located) as Paginator | undefined,
+    detected: () => detectingPaginator,
     auth: (located) => resolve('auth', located) as Auth | undefined,
   };
 }

@@ -105,7 +105,8 @@ function resolveResource(
   const selectorText = typeof selector?.value === 'string' ? selector.value : undefined;
 
   // Precedence: the endpoint's own, then the resource defaults' endpoint, then the client's;
-  // a single-entity endpoint does not inherit the client's. None: one page.
+  // a single-entity endpoint does not inherit the client's. None: detected from the first page
+  // (one page for a single-entity endpoint, as in dlt).
   const endpointPaginator = adapters.paginator(endpoint.fields.paginator);
   const inherited = request.singleEntity ? undefined : clientPaginator;
   const nested = fields.nested?.value === 'json' ? 'json' : 'flatten';
@@ -121,7 +122,8 @@ function resolveResource(
     },
     path: settings.path,
     request,
-    paginator: endpointPaginator ?? inherited ?? singlePage(),
+    paginator:
+      endpointPaginator ?? inherited ?? (request.singleEntity ? singlePage() : adapters.detected()),
     auth: adapters.auth(endpoint.fields.auth),
     selectRecords: compileDataSelector(selectorText, { wholeBody: request.singleEntity }),
     responseActions: responseActions(endpoint.fields.responseActions),
