@@ -36,6 +36,7 @@ export const systemCollections = {
   state: '_restsync_state',
   loads: '_restsync_loads',
   schemas: '_restsync_schemas',
+  leases: '_restsync_leases',
 } as const;
 
 /** The staging collection a `replace` table is written to during a run. */

@@ -1,6 +1,7 @@
 import {
   DestinationError,
   type DestinationSession,
+  LeaseError,
   type LoadBatch,
   type LoadRecord,
   migrateResourceState,
@@ -16,6 +17,7 @@ import { type DatasetLayout, stagingCollection, stagingPrefix, systemCollections
 import { type FailureContext, toDestinationError } from './destination-errors';
 import { type DateMode, type IdentitySource, toDocument } from './documents';
 import { escapeFieldName, renameKeysDeep, unescapeFieldName } from './field-names';
+import { mongodbLeases } from './lease';
 import { insertDocuments, upsertDocuments } from './write-documents';
 
 /** How batches are made durable, recorded on each load as `mode`. */
@@ -55,6 +57,12 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
   const namespace = (collection: string) => `${layout.database}.${collection}`;
   const indexed = new Set<string>();
   let step: FailureContext = { action: 'opening the dataset' };
+  const leasesCollection = collectionName(systemCollections.leases);
+  const leases = mongodbLeases(db.collection(leasesCollection), { pipeline, dataset: context.dataset });
+  const checkLease = async (session: ClientSession | undefined) => {
+    step = { action: 'checking the lease', namespace: namespace(leasesCollection) };
+    await leases.fence(session);
+  };
 
   /** Runs `operation`, turning any failure into a `DestinationError` that names the last step. */
   const guarded = async <T>(first: FailureContext, operation: () => Promise<T>): Promise<T> => {
@@ -62,6 +70,8 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     try {
       return await operation();
     } catch (error) {
+      // A write refused because another run took the lease over stays a LeaseError.
+      if (LeaseError.isInstance(error)) throw error;
       throw toDestinationError(error, step, context.redactor);
     }
   };
@@ -176,6 +186,29 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
   };
 
   return {
+    async acquireLease(request) {
+      const attempt = await guarded(
+        { action: 'acquiring the lease', namespace: namespace(leasesCollection) },
+        () => leases.acquire(request),
+      );
+      if (!attempt.acquired) return attempt;
+      const { lease } = attempt;
+      return {
+        acquired: true,
+        lease: {
+          version: lease.version,
+          get expiresAt() {
+            return lease.expiresAt;
+          },
+          renew: () =>
+            guarded({ action: 'renewing the lease', namespace: namespace(leasesCollection) }, () =>
+              lease.renew(),
+            ),
+          release: () => lease.release(),
+        },
+      };
+    },
+
     async readSchema() {
       const collection = collectionName(systemCollections.schemas);
       return guarded({ action: 'reading the stored schema', namespace: namespace(collection) }, async () => {
@@ -198,6 +231,7 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     },
 
     async startLoad(load) {
+      await guarded({ action: 'checking the lease' }, () => checkLease(undefined));
       await storeLoad(load);
       const collection = collectionName(systemCollections.loads);
       await guarded(
@@ -222,14 +256,22 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
         const plans = groupTables(batch.tables).map((table) => planTable(table, batch.loadId));
         const states = stateDocuments(batch.states);
         for (const plan of plans) await ensureIndexes(plan.collection);
-        if (mode === 'transaction')
-          await inTransaction((session) => writeBatch(batch, plans, states, session));
-        else await writeBatch(batch, plans, states, undefined);
+        if (mode === 'transaction') {
+          await inTransaction(async (session) => {
+            await checkLease(session);
+            await writeBatch(batch, plans, states, session);
+          });
+        } else {
+          // Without transactions the check comes just before the batch (a takeover can still slip in between).
+          await checkLease(undefined);
+          await writeBatch(batch, plans, states, undefined);
+        }
       });
     },
 
     async completeResource(completion) {
       await guarded({ action: `completing resource "${completion.resource}"` }, async () => {
+        await checkLease(undefined);
         if (completion.writeDisposition === 'replace') {
           for (const table of completion.tables) {
             const target = collectionName(table.name);
