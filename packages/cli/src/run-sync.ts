@@ -15,11 +15,19 @@ export interface RunSyncOptions {
   signal?: AbortSignal;
   /** Plain progress line interval when the stream is not a TTY, in ms. @default 2000 */
   progressIntervalMs?: number;
+  /** `--wait`: how long to wait for another run of the pipeline and dataset (see `PipelineOptions`). */
+  lockTimeoutMs?: number;
+  /** `--lease-ttl`: how long the run's lease lasts unless renewed (see `PipelineOptions`). */
+  leaseTtlMs?: number;
 }
 
 /** Written when the run is cancelled; a second Ctrl-C exits at once (see `bin.ts`). */
-const stoppingNotice =
-  'restsync: stopping after the current batch… (press Ctrl-C again to exit now)\n';
+const stoppingNotice = 'restsync: stopping after the current batch… (press Ctrl-C again to exit now)\n';
+
+/** `restsync: users: paginator detected: {"type":"header_link"} (the response has a Link header with rel="next")` */
+export function formatDetection(event: Extract<RestsyncEvent, { type: 'paginator_detected' }>): string {
+  return `restsync: ${event.resource}: paginator detected: ${JSON.stringify(event.config)} (${event.reason})\n`;
+}
 
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */
 export async function runSync(prepared: PreparedRun, options: RunSyncOptions): Promise<RunResult> {
@@ -32,6 +40,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
   const onEvent = (event: RestsyncEvent) => {
     tracker.onEvent(event);
     progress.onEvent(event);
+    if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));
   };
   const stop = () => {
     progress.stop();
@@ -44,6 +53,8 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
       dataset: prepared.dataset,
       destination: prepared.destination,
       onEvent,
+      ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+      ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
     }).run(prepared.source, options.signal ? { signal: options.signal } : {});
   } finally {
     options.signal?.removeEventListener('abort', stop);

@@ -225,9 +225,12 @@ export const endpointSchema = z
     json: z.unknown().describe('JSON request body; placeholders allowed in strings.').optional(),
     headers: z.record(z.string(), secretValue).describe('Request headers; placeholders allowed.').optional(),
     dataSelector: nonEmptyString
-      .describe('JSONPath to the records, e.g. "data" or "$.results[*]". @default auto')
+      .describe(
+        'JSONPath to the records, e.g. "data" or "$.results[*]"; null resets an inherited one. @default auto',
+      )
+      .nullable()
       .optional(),
-    paginator: paginator().optional(),
+    paginator: paginator().nullable().optional(),
     auth: auth().optional(),
     responseActions: z
       .array(responseActionSchema)

@@ -4,6 +4,7 @@ import { didYouMean } from './config-issues';
 /** `unknown key` plus a did-you-mean hint, or the list of the keys allowed there. */
 export function unknownKeyMessage(key: string, allowed: readonly string[]): string {
   const suggestion = didYouMean(key, allowed);
+  if (allowed.length === 0) return 'unknown key (no options are accepted here)';
   return suggestion === undefined
     ? `unknown key (expected one of: ${allowed.join(', ')})`
     : `unknown key; did you mean "${suggestion}"?`;
