@@ -5,6 +5,7 @@ export type { FaultKind, ReferenceApiFaults } from './faults';
 export { faultKinds, retryableFaultKinds } from './faults';
 export type { OAuth2Tokens } from './oauth2';
 export type { ReferenceApiOptions } from './options';
+export type { ServerRateLimit } from './rate-limit';
 export type { ReferenceRecord } from './records';
 export { referenceRecord, referenceRecordJson, referenceRecords } from './records';
 export type { ReferenceApi, ReferenceApiStats } from './reference-api';

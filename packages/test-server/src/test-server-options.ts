@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultKind, ReferenceApiFaults } from './faults';
+import type { ServerRateLimit } from './rate-limit';
 
 /** How a collection pages. Every style reads the page size from `limitParam` (see `CollectionOptions`). */
 export type PaginationOptions =
@@ -182,6 +183,11 @@ export interface TestServerOptions {
   slowMs?: number;
   /** `Retry-After` of a 429 fault, in seconds (`faults.retryAfterSeconds` wins). @default 1 */
   retryAfterSeconds?: number;
+  /**
+   * A published limit on collection requests: above it, a 429 with `Retry-After` and a JSON error
+   * (logged with status 429, counted in `stats().rateLimited`). @default none
+   */
+  rateLimit?: ServerRateLimit;
   /** Generation of every record at start. @default 1 */
   generation?: number;
   /** Port on 127.0.0.1. @default 0 (a free port) */

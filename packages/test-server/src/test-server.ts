@@ -5,6 +5,7 @@ import { createDataset, type Dataset, type DatasetChangeResult, type DatasetChan
 import { createFaultPlanner, type FaultKind, type FaultPlanner, faultKinds } from './faults';
 import { createOAuth2Server, type OAuth2Server, type OAuth2Tokens } from './oauth2';
 import { buildPageBody, planPage } from './pagination';
+import { createRateLimitGate } from './rate-limit';
 import type { ReferenceRecord } from './records';
 import { resetConnection, sendError, sendJsonText, sendMalformed, sendTruncated } from './responses';
 import type {
@@ -26,6 +27,8 @@ export interface TestServerStats {
   served: number;
   /** Records in those responses. */
   recordsServed: number;
+  /** Collection requests refused with a 429 by the `rateLimit` option. */
+  rateLimited: number;
 }
 
 /** One collection of a running server. */
@@ -157,6 +160,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   let collectionRequests = 0;
   let served = 0;
   let recordsServed = 0;
+  let rateLimited = 0;
+  const rateLimitGate = options.rateLimit ? createRateLimitGate(options.rateLimit) : undefined;
   let origin = '';
 
   const sendReply = async (response: ServerResponse, reply: RouteReply, retryAfter: number) => {
@@ -298,6 +303,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (request.method !== 'GET' && collection.options.redirectTo === undefined) {
       sendError(response, 405, `${request.method} is not supported on ${request.path}: use GET.`, {
         allow: 'GET',
+      });
+      return;
+    }
+    if (rateLimitGate && !rateLimitGate.admit()) {
+      rateLimited += 1;
+      const limit = options.rateLimit?.requestsPerSecond;
+      sendError(response, 429, `Rate limit exceeded: at most ${limit} requests per second.`, {
+        'retry-after': String(options.rateLimit?.retryAfterSeconds ?? 1),
       });
       return;
     }
@@ -468,7 +481,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       }
       return handle;
     },
-    stats: () => ({ requests: collectionRequests, faults: { ...faultCounts }, served, recordsServed }),
+    stats: () => ({
+      requests: collectionRequests,
+      faults: { ...faultCounts },
+      served,
+      recordsServed,
+      rateLimited,
+    }),
     received: (count) =>
       count <= requests.length
         ? Promise.resolve()

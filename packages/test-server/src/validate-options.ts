@@ -10,6 +10,20 @@ export function validateTestServerOptions(options: TestServerOptions): void {
   const { check, throwIfAny } = createIssueList();
   checkFaultOptions(check, options.faults, options.script);
   check(options.slowMs === undefined || isDelay(options.slowMs), 'slowMs', 'must be a non-negative number');
+  if (options.rateLimit) {
+    const { requestsPerSecond, burst, retryAfterSeconds } = options.rateLimit;
+    check(
+      Number.isFinite(requestsPerSecond) && requestsPerSecond > 0,
+      'rateLimit.requestsPerSecond',
+      'must be a number > 0',
+    );
+    check(burst === undefined || isCount(burst, 1), 'rateLimit.burst', 'must be a positive integer');
+    check(
+      retryAfterSeconds === undefined || isDelay(retryAfterSeconds),
+      'rateLimit.retryAfterSeconds',
+      'must be a non-negative number',
+    );
+  }
   check(
     options.generation === undefined || isCount(options.generation, 0),
     'generation',
