@@ -1,16 +1,9 @@
-import type {
-  Destination,
-  DestinationSession,
-  IncrementalCursor,
-  LoadRecord,
-  ResourceState,
-} from '../contracts/destination';
+import type { Destination, DestinationSession, LoadRecord, ResourceState } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { ResourceInfo, Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
 import { ConfigError, RunCancelledError } from '../errors';
 import { createEventBus, type EventListener } from '../events';
-import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
 import {
   type DestinationRetryOptions,
@@ -82,12 +75,6 @@ export interface RunOptions {
 /** Creates a pipeline that loads sources into one destination dataset. */
 export function pipeline(options: PipelineOptions): Pipeline {
   assertSpecificationVersion('destination', options.destination, 'destination');
-  /**
-   * Ignores the stored incremental cursors and paginator checkpoints for this run: every resource
-   * is read from its start (`initial_value`). The state reached is stored as usual.
-   * @default false
-   */
-  fullRefresh?: boolean;
   resolveLeaseOptions(options);
   const listeners = new Set<EventListener>();
   if (options.onEvent) listeners.add(options.onEvent);
@@ -214,13 +201,8 @@ async function runPipeline(
       nesting: options.destination.capabilities.nesting,
       maxIdentifierLength: options.destination.capabilities.maxIdentifierLength,
     });
-    const storedStates = withoutCursors(await readStates(session, source.resources), runOptions.fullRefresh);
-    const checkpoints =
-      options.resume === false || runOptions.fullRefresh
-        ? {}
-        : resumeCheckpoints(storedStates, source.resources);
-    for (const warning of source.warnings ?? [])
-      events.emit({ type: 'log', level: 'warn', message: warning });
+    const storedStates = await readStates(session, source.resources);
+    const checkpoints = options.resume === false ? {} : resumeCheckpoints(storedStates, source.resources);
     await session.startLoad(loadRecord('running'));
     const context: RunContext = {
       loadId,
@@ -246,11 +228,6 @@ async function runPipeline(
       throw new RunCancelledError(result, reason);
     }
     for (const resource of source.resources) {
-      cursors: new Map(
-        [...storedStates].flatMap(([resource, state]) =>
-          state.incremental ? [[resource, { ...state.incremental.cursors }]] : [],
-        ),
-      ),
       const tables = normalizer.schema().tables.filter((table) => table.resource === resource.name);
       await session.completeResource({
         loadId,
@@ -278,7 +255,6 @@ async function runPipeline(
     throw error;
   } finally {
     await lease.release();
-          ...completedCursors(context.cursors.get(resource.name)),
     await session.close();
   }
 }
@@ -313,26 +289,6 @@ function resumeCheckpoints(
 /** Why a run was cancelled, from the abort reason (`run cancelled` when none was given). */
 function cancelReason(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
-/** With a full refresh, the stored states without their incremental cursors. */
-function withoutCursors(states: Map<string, ResourceState>, fullRefresh: boolean | undefined) {
-  if (!fullRefresh) return states;
-  return new Map(
-    [...states].map(([resource, { incremental: _ignored, ...state }]) => [resource, state as ResourceState]),
-  );
-}
-
-/** The `incremental` of a completed resource: each cursor without the run's start. */
-function completedCursors(cursors: Record<string, IncrementalCursor> | undefined) {
-  if (cursors === undefined) return {};
-  return {
-    incremental: {
-      cursors: Object.fromEntries(
-        Object.entries(cursors).map(([key, cursor]) => [key, completedCursor(cursor)]),
-      ),
-    },
-  };
-}
-
   if (typeof reason === 'string' && reason !== '') return reason;
   if (reason instanceof Error && reason.name !== 'AbortError' && reason.message !== '') return reason.message;
   return 'run cancelled';
