@@ -68,6 +68,23 @@ describe('parseCommand', () => {
     );
   });
 
+  it('should read --wait and --lease-ttl as durations in milliseconds', () => {
+    expect(parseCommand(['run', 'sync.json', '--wait', '5m', '--lease-ttl=10s'])).toEqual({
+      kind: 'run',
+      configPath: 'sync.json',
+      json: false,
+      waitMs: 300_000,
+      leaseTtlMs: 10_000,
+    });
+  });
+
+  it('should reject a --wait that is not a duration', () => {
+    expect(failure(['run', 'sync.json', '--wait', 'forever'])).toBe(
+      'option "--wait" needs a duration such as 30s, 2m or 500ms, got "forever"',
+    );
+    expect(failure(['run', 'sync.json', '--wait'])).toBe('option "--wait" needs a value, e.g. --wait 5m');
+  });
+
   it('should reject a value given to a flag', () => {
     expect(failure(['run', 'sync.json', '--json=yes'])).toBe('option "--json" takes no value');
   });

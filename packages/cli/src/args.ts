@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, didYouMean } from '@restsync/core';
+import { parseDuration } from './duration';
 
 /** What the command line asks for. */
 export type Command =
@@ -19,6 +20,10 @@ export type Command =
       dataset?: string;
       /** `--json`: one JSON object on stdout, everything else on stderr. */
       json: boolean;
+      /** `--wait <duration>`: how long to wait for another run of the pipeline to finish, in ms. */
+      waitMs?: number;
+      /** `--lease-ttl <duration>`: how long the run's lease lasts unless renewed, in ms. */
+      leaseTtlMs?: number;
     };
 
 /** The command line is wrong (an unknown option, a missing argument). Exit code 2, like any config error. */
@@ -34,6 +39,8 @@ const options = {
   destination: { type: 'string' },
   dataset: { type: 'string' },
   json: { type: 'boolean' },
+  wait: { type: 'string' },
+  'lease-ttl': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -44,6 +51,12 @@ export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
+
+const valueExamples: Record<string, string> = {
+  '--dataset': 'my_dataset',
+  '--wait': '5m',
+  '--lease-ttl': '30s',
+};
 
 /** Turns node's parseArgs messages into short ones with a did-you-mean hint. */
 function describeParseFailure(error: unknown): string {
@@ -56,7 +69,7 @@ function describeParseFailure(error: unknown): string {
   }
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined) {
     return /argument missing|ambiguous/.test(message)
-      ? `option "${option}" needs a value, e.g. ${option} ${option === '--dataset' ? 'my_dataset' : 'postgres://user@host/db'}`
+      ? `option "${option}" needs a value, e.g. ${option} ${valueExamples[option] ?? 'postgres://user@host/db'}`
       : `option "${option}" takes no value`;
   }
   return message.split('\n')[0] ?? message;
@@ -95,10 +108,26 @@ export function parseCommand(argv: readonly string[]): Command {
       throw new CommandLineError(`option "--${option}" needs a non-empty value`);
     }
   }
+  const durations = { wait: 'waitMs', 'lease-ttl': 'leaseTtlMs' } as const;
+  const parsedDurations: { waitMs?: number; leaseTtlMs?: number } = {};
+  for (const [option, key] of Object.entries(durations) as Array<
+    [keyof typeof durations, 'waitMs' | 'leaseTtlMs']
+  >) {
+    const text = values[option];
+    if (text === undefined) continue;
+    const milliseconds = parseDuration(text);
+    if (milliseconds === undefined) {
+      throw new CommandLineError(
+        `option "--${option}" needs a duration such as 30s, 2m or 500ms, got "${text}"`,
+      );
+    }
+    parsedDurations[key] = milliseconds;
+  }
   return {
     kind: name,
     configPath,
     json: values.json ?? false,
+    ...parsedDurations,
     ...(values.destination === undefined ? {} : { destination: values.destination }),
     ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
   };

@@ -88,6 +88,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const run = runSync(prepared, {
       progressStream: io.stderr,
       tracker,
+      ...(command.waitMs === undefined ? {} : { lockTimeoutMs: command.waitMs }),
+      ...(command.leaseTtlMs === undefined ? {} : { leaseTtlMs: command.leaseTtlMs }),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.progressIntervalMs === undefined ? {} : { progressIntervalMs: io.progressIntervalMs }),
     });

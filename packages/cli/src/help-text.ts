@@ -14,6 +14,10 @@ Options:
   --destination <url>  postgres://…, postgresql://…, pglite:<directory>, mongodb://… (overrides the file)
   --dataset <name>     Postgres schema or MongoDB database to load into (overrides the file)
   --json               Print exactly one JSON result object on stdout; everything else goes to stderr
+  --wait <duration>    When another run of the same pipeline and dataset is active, wait up to this
+                       long (30s, 5m) for it to finish; without it the run fails at once (exit 1)
+  --lease-ttl <duration>  How long this run's lease lasts unless renewed (default 30s): a killed
+                       run blocks the next one for at most this long
   -h, --help           Show this help
   -v, --version        Show the version
 
