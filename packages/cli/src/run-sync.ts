@@ -41,6 +41,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     tracker.onEvent(event);
     progress.onEvent(event);
     if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));
+    if (event.type === 'lease_wait') options.progressStream.write(`restsync: ${event.message}\n`);
   };
   const stop = () => {
     progress.stop();

@@ -1,3 +1,4 @@
+import type { LeaseHolder } from './contracts/destination';
 import type { Redactor } from './redact';
 
 /** Everything the engine reports while it runs. Every string in an event is redacted. */
@@ -49,6 +50,18 @@ export type RestsyncEvent =
       resource: string;
       /** Stable identifier of the kind of warning, e.g. `page_size_capped`. */
       code: string;
+      message: string;
+    }
+  | {
+      /**
+       * Another run of the pipeline holds its lease: this run waits up to `waitMs` (`lockTimeoutMs`)
+       * for it. Emitted once, when the wait starts; the CLI prints `message`.
+       */
+      type: 'lease_wait';
+      pipeline: string;
+      dataset: string;
+      holder: LeaseHolder;
+      waitMs: number;
       message: string;
     }
   | { type: 'schema_changed'; table: string; version: number; added: string[] }

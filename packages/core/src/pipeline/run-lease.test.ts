@@ -79,7 +79,11 @@ describe('holdRunLease', () => {
     await expect(held).resolves.toMatchObject({ release: expect.any(Function) });
     expect(calls).toEqual(['acquire', 'acquire', 'acquire', 'acquire']);
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'log', level: 'info', message: expect.stringContaining('pid 4242') }),
+      expect.objectContaining({
+        type: 'lease_wait',
+        holder: otherHolder,
+        message: expect.stringContaining('pid 4242'),
+      }),
     );
   });
 

@@ -92,8 +92,11 @@ export async function holdRunLease(
     if (!announced) {
       announced = true;
       options.events.emit({
-        type: 'log',
-        level: 'info',
+        type: 'lease_wait',
+        pipeline: options.pipeline,
+        dataset: options.dataset,
+        holder: attempt.holder,
+        waitMs: options.lockTimeoutMs,
         message: `waiting up to ${seconds(options.lockTimeoutMs)} for ${holderText(options, attempt.holder)} to finish`,
       });
     }
