@@ -5,6 +5,8 @@ import { isPlainObject } from './plain-object';
 import {
   clientSchema,
   endpointSchema,
+  incrementalParamSchema,
+  incrementalSchema,
   resolveParamSchema,
   resourceDefaultsSchema,
   resourceSchema,
@@ -31,6 +33,8 @@ const configObjectSchemas = {
   retry: retrySchema,
   responseAction: responseActionSchema,
   resolveParam: resolveParamSchema,
+  incremental: incrementalSchema,
+  incrementalParam: incrementalParamSchema,
   secretReference: secretReferenceSchema,
 };
 

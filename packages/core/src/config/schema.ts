@@ -47,6 +47,102 @@ export const resolveParamSchema = z
   })
   .describe('A field of each parent record (same as "{resources.<resource>.<field>}").');
 
+/** A cursor value in the config: an ISO-8601 timestamp or date, a number, or a string. */
+const cursorValue = dual(
+  custom<string | number | bigint | Date>(
+    'expected a cursor value: an ISO-8601 timestamp or date, a number or a string',
+    (value) =>
+      typeof value === 'string' ||
+      typeof value === 'bigint' ||
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (value instanceof Date && !Number.isNaN(value.getTime())),
+  ),
+  z.union([z.string(), z.number()]),
+);
+
+/** The conversions `convert` names in a JSON/YAML config. */
+export const conversionNames = ['epoch_seconds', 'epoch_milliseconds', 'date'] as const;
+
+const convert = dual(
+  custom<((value: unknown) => unknown) | (typeof conversionNames)[number]>(
+    `expected a function or one of ${conversionNames.map((name) => `"${name}"`).join(', ')}`,
+    (value) => typeof value === 'function' || (conversionNames as readonly unknown[]).includes(value),
+  ),
+  z.enum(conversionNames),
+);
+
+/** What the endpoint form and the param-level form of `incremental` share. */
+const incrementalOptions = {
+  cursorPath: nonEmptyString.describe(
+    'JSONPath of the cursor in each record, e.g. "updated_at" or "meta.updated_at".',
+  ),
+  initialValue: cursorValue.describe('The start value when no cursor is stored.').optional(),
+  lastValueFunc: z
+    .enum(['max', 'min'])
+    .describe('max: the cursor grows; min: it shrinks. @default max')
+    .optional(),
+  rowOrder: z
+    .enum(['asc', 'desc'])
+    .describe("The API's order of the cursor; paging stops once rows leave the range (top-level resources).")
+    .optional(),
+  lag: nonNegativeNumber
+    .describe('Re-read this far back: seconds for timestamps, days for dates, units for numbers.')
+    .optional(),
+  onCursorValueMissing: z
+    .enum(['raise', 'include', 'exclude'])
+    .describe('Records without a cursor value (missing or null). @default raise')
+    .optional(),
+  rangeStart: z
+    .enum(['closed', 'open'])
+    .describe('open excludes rows equal to the start value (and de-duplication). @default closed')
+    .optional(),
+  rangeEnd: z
+    .enum(['open', 'closed'])
+    .describe('closed includes rows equal to end_value. @default open')
+    .optional(),
+  primaryKey: z
+    .union([nonEmptyString, z.array(nonEmptyString)], {
+      error: 'expected a field name or a list of field names ([] turns de-duplication off)',
+    })
+    .describe(
+      "Fields that identify boundary rows for de-duplication; [] turns it off. @default the resource's",
+    )
+    .optional(),
+  convert: convert
+    .describe(
+      'Applied to the values placed into requests: epoch_seconds, epoch_milliseconds, date, or a function (code).',
+    )
+    .optional(),
+};
+
+export const incrementalSchema = z
+  .strictObject({
+    ...incrementalOptions,
+    endValue: cursorValue
+      .describe(
+        'The end of the range: a stateless backfill that reads and writes no cursor (needs initial_value).',
+      )
+      .optional(),
+    startParam: nonEmptyString
+      .describe(
+        'Deprecated: the query parameter that gets the start value; use a {incremental.start_value} param.',
+      )
+      .optional(),
+    endParam: nonEmptyString
+      .describe(
+        'Deprecated: the query parameter that gets the end value; use a {incremental.end_value} param.',
+      )
+      .optional(),
+  })
+  .describe('Incremental loading: fetch only what changed since the stored cursor.');
+
+export const incrementalParamSchema = z
+  .strictObject({
+    type: z.literal('incremental'),
+    ...incrementalOptions,
+  })
+  .describe('Deprecated: a param that gets the incremental start value; use endpoint.incremental.');
+
 /** A paginator or auth as plain data: `{ type: 'offset', limit: 100 }` (the adapter's dlt keys). */
 export const adapterConfigSchema = z.looseObject({ type: z.string() });
 
@@ -56,6 +152,7 @@ type ParamValueInput =
   | ParamScalarInput
   | ParamScalarInput[]
   | z.input<typeof resolveParamSchema>
+  | z.input<typeof incrementalParamSchema>
   | Secret
   | SecretReferenceInput;
 type AdapterConfigInput = z.input<typeof adapterConfigSchema>;
@@ -87,6 +184,26 @@ const paramValue = dual(
         forward(secretReferenceSchema, value, context);
         return true;
       }
+      if (isPlainObject(value) && value.type === 'incremental') {
+        const refused = ['end_value', 'endValue', 'end_param', 'endParam'].filter((key) => key in value);
+        for (const key of refused) {
+          context.addIssue({
+            code: 'custom',
+            message: `${key} is not allowed in a param-level incremental (as in dlt); use endpoint.incremental`,
+            path: [key],
+          });
+        }
+        const { end_value, endValue, end_param, endParam, ...rest } = value;
+        // Checked in camelCase: the param's keys may be written in either spelling.
+        const camel = Object.fromEntries(
+          Object.entries(rest).map(([key, item]) => [
+            key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase()),
+            item,
+          ]),
+        );
+        forward(incrementalParamSchema, camel, context);
+        return true;
+      }
       if (isPlainObject(value) && 'type' in value) {
         forward(resolveParamSchema, value, context);
         return true;
@@ -94,7 +211,13 @@ const paramValue = dual(
       return false;
     },
   ),
-  z.union([paramScalar, z.array(paramScalar), resolveParamSchema, secretReferenceSchema]),
+  z.union([
+    paramScalar,
+    z.array(paramScalar),
+    resolveParamSchema,
+    incrementalParamSchema,
+    secretReferenceSchema,
+  ]),
 );
 
 const article = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
@@ -236,6 +359,7 @@ export const endpointSchema = z
       .array(responseActionSchema)
       .describe('Responses to accept instead of failing.')
       .optional(),
+    incremental: incrementalSchema.optional(),
   })
   .describe('The request of a resource.');
 
@@ -335,7 +459,7 @@ const unsupportedResourceHints = [
 
 export const unsupportedDltKeys: Readonly<Record<string, readonly string[]>> = {
   client: ['session'],
-  endpoint: ['incremental', 'data'],
+  endpoint: ['data'],
   resource: [...unsupportedResourceHints, 'parent'],
   resourceDefaults: unsupportedResourceHints,
 };

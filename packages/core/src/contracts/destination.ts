@@ -28,6 +28,17 @@ export interface IncrementalCursor {
    * cursor); the next run requests records from here on. Any JSON value.
    */
   lastValue?: unknown;
+  /**
+   * Hashes of the rows whose cursor equals `lastValue` (their primary key, or the whole row), so
+   * the next run, which starts at `lastValue`, does not load them twice.
+   */
+  uniqueHashes?: string[];
+  /**
+   * Set while a run is partway: the start value and boundary hashes that run began with. A rerun
+   * after an interruption starts there again, so rows the interrupted run never committed are read.
+   * Removed when the resource completes.
+   */
+  runStart?: { value?: unknown; uniqueHashes?: string[] };
 }
 
 /** Incremental-loading cursors of a resource. */

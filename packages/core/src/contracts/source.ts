@@ -1,5 +1,6 @@
 import type { EventBus } from '../events';
 import type { Redactor } from '../redact';
+import type { IncrementalCursor, IncrementalState } from './destination';
 import type { PaginatorCheckpoint } from './paginator';
 import type { Page } from './request';
 import type { WriteDisposition } from './schema';
@@ -11,6 +12,12 @@ export interface SourcePage extends Page {
    * (this page's records and any child pages they lead to) has already been yielded.
    */
   checkpoint?: PaginatorCheckpoint;
+  /**
+   * The incremental cursor reached after this page's records, for one request sequence: `key` is
+   * `''` for a top-level resource, the parent's key for a child. The pipeline stores it with the
+   * rows in the same transaction.
+   */
+  cursor?: { key: string; value: IncrementalCursor };
 }
 
 /** A resource as the pipeline sees it. */
@@ -31,6 +38,8 @@ export interface SourceRunOptions {
   events: EventBus;
   /** Resume positions per resource, from stored state (only resources that were interrupted). */
   checkpoints?: Record<string, PaginatorCheckpoint>;
+  /** Stored incremental cursors per resource (none with a full refresh). */
+  incremental?: Record<string, IncrementalState>;
   /**
    * Aborts when the run is cancelled. The source then cancels its in-flight requests, starts no
    * new one, and ends the iteration by throwing (the signal's reason, or the request's abort error).
@@ -51,6 +60,8 @@ export interface Source {
   readonly resources: ResourceInfo[];
   /** Holds every secret of this source; the pipeline redacts every event, error and log with it. */
   readonly redactor: Redactor;
+  /** Notices about the config (deprecated forms, with the modern form); the pipeline logs them as warnings. */
+  readonly warnings?: readonly string[];
   /**
    * Called once per run by `pipeline.run()`, after the destination is open and stored checkpoints
    * are read. Fetches every selected resource and yields their pages as one stream, parents before

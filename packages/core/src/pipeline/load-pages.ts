@@ -1,4 +1,9 @@
-import type { DestinationSession, LoadBatch, ResourceState } from '../contracts/destination';
+import type {
+  DestinationSession,
+  IncrementalCursor,
+  LoadBatch,
+  ResourceState,
+} from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { Source, SourcePage } from '../contracts/source';
 import { SchemaError } from '../errors';
@@ -22,6 +27,11 @@ export interface RunContext {
   signal: AbortSignal | undefined;
   /** The stored state document of each resource at the start of the run; new states build on it. */
   storedStates: Map<string, ResourceState>;
+  /**
+   * Incremental cursors per resource and key: the stored ones, updated by each page's cursor. Each
+   * batch stores them with its rows, so a cursor never gets ahead of the committed rows.
+   */
+  cursors: Map<string, Record<string, IncrementalCursor>>;
 }
 
 /**
@@ -63,6 +73,9 @@ export async function loadPages(
     const pages = source.pages({
       events: context.events,
       checkpoints,
+      incremental: Object.fromEntries(
+        [...context.cursors].map(([resource, cursors]) => [resource, { cursors: { ...cursors } }]),
+      ),
       ...(signal === undefined ? {} : { signal }),
     });
     for await (const page of pages) {
@@ -76,11 +89,17 @@ export async function loadPages(
         stats.pages += 1;
         stats.rows += page.records.length;
       }
+      if (page.cursor) {
+        const cursors = context.cursors.get(page.resource) ?? {};
+        context.cursors.set(page.resource, { ...cursors, [page.cursor.key]: page.cursor.value });
+      }
+      const cursors = context.cursors.get(page.resource);
       buffer.setState(
         nextResourceState(context.storedStates.get(page.resource), {
           resource: page.resource,
           status: 'in_progress',
           ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
+          ...(cursors ? { incremental: { cursors } } : {}),
           loadId: context.loadId,
         }),
       );

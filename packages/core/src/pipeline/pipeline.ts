@@ -1,9 +1,16 @@
-import type { Destination, DestinationSession, LoadRecord, ResourceState } from '../contracts/destination';
+import type {
+  Destination,
+  DestinationSession,
+  IncrementalCursor,
+  LoadRecord,
+  ResourceState,
+} from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { ResourceInfo, Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
 import { ConfigError, RunCancelledError } from '../errors';
 import { createEventBus, type EventListener } from '../events';
+import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
 import {
   type DestinationRetryOptions,
@@ -70,6 +77,12 @@ export interface Pipeline {
 export interface RunOptions {
   /** Cancels the run (e.g. on Ctrl-C); see `Pipeline.run`. */
   signal?: AbortSignal;
+  /**
+   * Ignores the stored incremental cursors and paginator checkpoints for this run: every resource
+   * is read from its start (`initial_value`). The state reached is stored as usual.
+   * @default false
+   */
+  fullRefresh?: boolean;
 }
 
 /** Creates a pipeline that loads sources into one destination dataset. */
@@ -201,8 +214,13 @@ async function runPipeline(
       nesting: options.destination.capabilities.nesting,
       maxIdentifierLength: options.destination.capabilities.maxIdentifierLength,
     });
-    const storedStates = await readStates(session, source.resources);
-    const checkpoints = options.resume === false ? {} : resumeCheckpoints(storedStates, source.resources);
+    const storedStates = withoutCursors(await readStates(session, source.resources), runOptions.fullRefresh);
+    const checkpoints =
+      options.resume === false || runOptions.fullRefresh
+        ? {}
+        : resumeCheckpoints(storedStates, source.resources);
+    for (const warning of source.warnings ?? [])
+      events.emit({ type: 'log', level: 'warn', message: warning });
     await session.startLoad(loadRecord('running'));
     const context: RunContext = {
       loadId,
@@ -212,6 +230,11 @@ async function runPipeline(
       stats,
       tableRows,
       storedStates,
+      cursors: new Map(
+        [...storedStates].flatMap(([resource, state]) =>
+          state.incremental ? [[resource, { ...state.incremental.cursors }]] : [],
+        ),
+      ),
       committed,
       signal: runOptions.signal,
     };
@@ -238,6 +261,7 @@ async function runPipeline(
           resource: resource.name,
           status: 'complete',
           loadId,
+          ...completedCursors(context.cursors.get(resource.name)),
         }),
       });
       const resourceStats = stats.get(resource.name) ?? { rows: 0, pages: 0 };
@@ -270,6 +294,26 @@ async function readStates(
     if (stored !== undefined) states.set(resource.name, migrateResourceState(stored, resource.name));
   }
   return states;
+}
+
+/** With a full refresh, the stored states without their incremental cursors. */
+function withoutCursors(states: Map<string, ResourceState>, fullRefresh: boolean | undefined) {
+  if (!fullRefresh) return states;
+  return new Map(
+    [...states].map(([resource, { incremental: _ignored, ...state }]) => [resource, state as ResourceState]),
+  );
+}
+
+/** The `incremental` of a completed resource: each cursor without the run's start. */
+function completedCursors(cursors: Record<string, IncrementalCursor> | undefined) {
+  if (cursors === undefined) return {};
+  return {
+    incremental: {
+      cursors: Object.fromEntries(
+        Object.entries(cursors).map(([key, cursor]) => [key, completedCursor(cursor)]),
+      ),
+    },
+  };
 }
 
 /** Where interrupted resources continue: the checkpoint of each `in_progress` state (never for `replace`). */

@@ -134,6 +134,7 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
     name: options.name ?? 'rest_api',
     resources: all.filter((resource) => resource.selected).map((resource) => resource.info),
     redactor,
+    warnings: all.flatMap((resource) => resource.deprecations),
     pages: (runOptions) => runSource(roots, client, redactor, runOptions),
   };
 }

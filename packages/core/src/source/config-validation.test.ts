@@ -89,7 +89,7 @@ describe('restApiSource', () => {
         {
           name: 'a',
           processing_steps: [{ filter: 'lambda x: x' }],
-          endpoint: { path: 'a', incremental: {} },
+          endpoint: { path: 'a', data: {} },
         },
         { name: 'b', endpoint: 'b/{unbound}' },
       ],
@@ -97,7 +97,7 @@ describe('restApiSource', () => {
 
     expect(found).toEqual([
       'client.paginator.limit: unknown key: the paginator "auto" takes no options',
-      'resources[0].endpoint.incremental: "incremental" is a dlt option that restsync does not support yet; remove it',
+      'resources[0].endpoint.data: "data" is a dlt option that restsync does not support yet; remove it',
       'resources[0].processing_steps[0]: expected { filter: (record) => boolean } or { map: (record) => record }; processing steps are functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
       'resources[1].endpoint.path: placeholder "{unbound}" is neither "{resources.<parent>.<field>}" nor the name of a param in the endpoint\'s params',
     ]);

@@ -1,4 +1,5 @@
 import { ResponseError } from '../errors';
+import type { IncrementalPlaceholders } from '../incremental/incremental';
 import { isPlainObject } from './config-keys';
 
 /** A `{resources.<parent>.<field>}` placeholder (or a `resolve` param): a field of each parent record. */
@@ -11,8 +12,28 @@ export interface ParentReference {
   usedIn: string;
 }
 
+/** An `{incremental.<name>}` placeholder: a value of the endpoint's incremental state. */
+export interface IncrementalReference {
+  incremental: keyof IncrementalPlaceholders;
+  /** Where it is used, for errors. */
+  usedIn: string;
+}
+
+const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = [
+  'start_value',
+  'initial_value',
+  'last_value',
+  'end_value',
+];
+
 /** A string with placeholders: literal parts and references. */
-export type StringTemplate = (string | ParentReference)[];
+export type StringTemplate = (string | ParentReference | IncrementalReference)[];
+
+/** What placeholders are filled from: the parent record and the incremental values. */
+export interface TemplateValues {
+  parent?: Record<string, unknown> | undefined;
+  incremental?: IncrementalPlaceholders | undefined;
+}
 
 /** Placeholders recognised in params, JSON bodies and headers (other braces stay literal text). */
 const valuePlaceholderPattern = /\{((?:resources|incremental)\.[^{}]*)\}/g;
@@ -20,11 +41,18 @@ const valuePlaceholderPattern = /\{((?:resources|incremental)\.[^{}]*)\}/g;
 /** Every `{...}` in a path is a placeholder. */
 const pathPlaceholderPattern = /\{([^{}]*)\}/g;
 
-/** Parses `resources.<parent>.<field>`; returns a problem message when it is malformed. */
-export function parseResourceExpression(expression: string, usedIn: string): ParentReference | string {
+/** Parses `resources.<parent>.<field>` or `incremental.<name>`; returns a problem message when it is malformed. */
+export function parseResourceExpression(
+  expression: string,
+  usedIn: string,
+): ParentReference | IncrementalReference | string {
   const [context, resource, ...field] = expression.trim().split('.');
   if (context === 'incremental') {
-    return `placeholder "{${expression}}": incremental loading is not supported yet`;
+    const name = incrementalNames.find((known) => known === resource);
+    if (name === undefined || field.length > 0) {
+      return `placeholder "{${expression}}" is not an incremental value; expected one of ${incrementalNames.map((known) => `{incremental.${known}}`).join(', ')}`;
+    }
+    return { incremental: name, usedIn };
   }
   if (context !== 'resources' || !resource || field.length === 0 || field.some((part) => part === '')) {
     return `placeholder "{${expression}}" is malformed; expected "{resources.<parent resource>.<field>}"`;
@@ -74,9 +102,31 @@ export function parseTemplate(
   return parts.filter((part) => part !== '');
 }
 
-/** The references a template uses. */
+/** The parent references a template uses. */
 export function referencesOf(template: StringTemplate): ParentReference[] {
-  return template.filter((part): part is ParentReference => typeof part !== 'string');
+  return template.filter((part): part is ParentReference => typeof part !== 'string' && 'resource' in part);
+}
+
+/** The `{incremental.*}` placeholders a template uses. */
+export function incrementalReferencesOf(template: StringTemplate): IncrementalReference[] {
+  return template.filter(
+    (part): part is IncrementalReference => typeof part !== 'string' && 'incremental' in part,
+  );
+}
+
+/** Whether a template has placeholders to fill. */
+export function hasPlaceholders(template: StringTemplate): boolean {
+  return template.some((part) => typeof part !== 'string');
+}
+
+/** The value of one placeholder (a parent field or an incremental value). */
+export function placeholderValue(
+  part: ParentReference | IncrementalReference,
+  values: TemplateValues,
+  childResource: string,
+): unknown {
+  if ('incremental' in part) return values.incremental?.[part.incremental];
+  return values.parent ? referenceValue(part, values.parent, childResource) : undefined;
 }
 
 function readField(record: Record<string, unknown>, field: string): unknown {
@@ -112,6 +162,8 @@ export function referenceValue(
 }
 
 function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (value instanceof Date) return value.toISOString();
   return typeof value === 'string'
     ? value
     : typeof value === 'object'
@@ -119,23 +171,25 @@ function asText(value: unknown): string {
       : String(value);
 }
 
-/** Fills a template from a parent record; `encode` escapes values (path segments). */
+/** Fills a template from a parent record and the incremental values; `encode` escapes values (path segments). */
 export function expandTemplate(
   template: StringTemplate,
-  record: Record<string, unknown> | undefined,
+  values: TemplateValues,
   childResource: string,
   encode: (text: string) => string = (text) => text,
 ): string {
   let result = '';
   for (const part of template) {
     if (typeof part === 'string') result += part;
-    else if (record) result += encode(asText(referenceValue(part, record, childResource)));
+    else if ('incremental' in part || values.parent) {
+      result += encode(asText(placeholderValue(part, values, childResource)));
+    }
   }
   return result;
 }
 
-/** A compiled JSON body: a function of the parent record. */
-export type JsonTemplate = (record: Record<string, unknown> | undefined, childResource: string) => unknown;
+/** A compiled JSON body: a function of the parent record and the incremental values. */
+export type JsonTemplate = (values: TemplateValues, childResource: string) => unknown;
 
 /**
  * Compiles a JSON body. A string that is exactly one placeholder takes the field's value as is
@@ -145,32 +199,32 @@ export function compileJsonTemplate(
   value: unknown,
   usedIn: string,
   report: (message: string) => void,
-  references: ParentReference[],
+  references: StringTemplate,
 ): JsonTemplate {
   if (typeof value === 'string') {
     const template = parseTemplate(value, { usedIn, inPath: false, report });
-    const found = referencesOf(template);
-    if (found.length === 0) return () => value;
-    references.push(...found);
+    if (!hasPlaceholders(template)) return () => value;
+    references.push(...template.filter((part) => typeof part !== 'string'));
     const only = template.length === 1 ? template[0] : undefined;
     if (only !== undefined && typeof only !== 'string') {
-      return (record, childResource) => (record ? referenceValue(only, record, childResource) : value);
+      return (values, childResource) =>
+        'incremental' in only || values.parent ? placeholderValue(only, values, childResource) : value;
     }
-    return (record, childResource) => expandTemplate(template, record, childResource);
+    return (values, childResource) => expandTemplate(template, values, childResource);
   }
   const before = references.length;
   if (Array.isArray(value)) {
     const items = value.map((item) => compileJsonTemplate(item, usedIn, report, references));
     if (references.length === before) return () => value;
-    return (record, childResource) => items.map((item) => item(record, childResource));
+    return (values, childResource) => items.map((item) => item(values, childResource));
   }
   if (isPlainObject(value)) {
     const entries = Object.entries(value).map(
       ([key, item]) => [key, compileJsonTemplate(item, usedIn, report, references)] as const,
     );
     if (references.length === before) return () => value;
-    return (record, childResource) =>
-      Object.fromEntries(entries.map(([key, item]) => [key, item(record, childResource)]));
+    return (values, childResource) =>
+      Object.fromEntries(entries.map(([key, item]) => [key, item(values, childResource)]));
   }
   return () => value;
 }

@@ -1,14 +1,19 @@
 import type { RequestSpec } from '../contracts/request';
 import type { ConfigIssue } from '../errors';
+import type { IncrementalPlaceholders } from '../incremental/incremental';
 import { isSecret } from '../secrets';
 import { isSecretHeader, isSecretKey } from './config-issues';
 import { formatPath, isPlainObject } from './config-keys';
 import {
   compileJsonTemplate,
   expandTemplate,
+  hasPlaceholders,
+  type IncrementalReference,
+  incrementalReferencesOf,
   type JsonTemplate,
   type ParentReference,
   parseTemplate,
+  placeholderValue,
   referencesOf,
   type StringTemplate,
 } from './placeholders';
@@ -27,6 +32,8 @@ export interface RequestTemplate {
   headers: [string, StringTemplate][];
   /** Every parent field the request uses. */
   references: ParentReference[];
+  /** Every `{incremental.*}` placeholder the request uses (deprecated incremental params included). */
+  incrementalReferences: IncrementalReference[];
   /** The last path segment is a placeholder (`/users/{resources.users.id}`): one record per request. */
   singleEntity: boolean;
 }
@@ -38,6 +45,26 @@ function isResolveParam(value: unknown): value is { type: 'resolve'; resource: s
     typeof value.resource === 'string' &&
     typeof value.field === 'string'
   );
+}
+
+function isIncrementalParam(value: unknown): boolean {
+  return isPlainObject(value) && value.type === 'incremental';
+}
+
+/** The deprecated `start_param` / `end_param` of `endpoint.incremental`, as query placeholders. */
+function incrementalParams(endpoint: EndpointSettings): QueryEntry[] {
+  const located = endpoint.fields.incremental;
+  if (!isPlainObject(located?.value)) return [];
+  const entries: QueryEntry[] = [];
+  const usedIn = formatPath(located.path);
+  for (const [keys, name] of [
+    [['start_param', 'startParam'], 'start_value'],
+    [['end_param', 'endParam'], 'end_value'],
+  ] as const) {
+    const param = keys.map((key) => (located.value as Record<string, unknown>)[key]).find((value) => value);
+    if (typeof param === 'string') entries.push({ name: param, template: [{ incremental: name, usedIn }] });
+  }
+  return entries;
 }
 
 function scalarText(value: unknown): string | undefined {
@@ -90,13 +117,15 @@ export function compileRequestTemplate(
     const { value } = located;
     if (isResolveParam(value)) {
       query.push({ name, template: [{ resource: value.resource, field: value.field, usedIn: where }] });
+    } else if (isIncrementalParam(value)) {
+      query.push({ name, template: [{ incremental: 'start_value', usedIn: where }] });
     } else if (isSecretReference(value) || isSecret(value)) {
       const resolved = resolveSecretValue(value, secrets);
       if (typeof resolved === 'string') query.push({ name, values: [resolved] });
     } else if (typeof value === 'string') {
       if (isSecretKey(name)) secrets.redactor.add(value);
       const template = parseTemplate(value, { usedIn: where, inPath: false, report: report(located.path) });
-      if (referencesOf(template).length > 0) query.push({ name, template });
+      if (hasPlaceholders(template)) query.push({ name, template });
       else query.push({ name, values: [value] });
     } else if (Array.isArray(value)) {
       query.push({ name, values: value.map(scalarText).filter((item) => item !== undefined) });
@@ -120,16 +149,21 @@ export function compileRequestTemplate(
     ]);
   }
 
-  const references = [
-    ...referencesOf(path),
-    ...query.flatMap((entry) => ('template' in entry ? referencesOf(entry.template) : [])),
-    ...headers.flatMap(([, template]) => referencesOf(template)),
+  query.push(...incrementalParams(endpoint));
+  const templates = [
+    path,
+    ...query.flatMap((entry) => ('template' in entry ? [entry.template] : [])),
+    ...headers.map(([, template]) => template),
   ];
+  const jsonParts: StringTemplate = [];
   const jsonField = endpoint.fields.json;
   const json =
     jsonField === undefined
       ? undefined
-      : compileJsonTemplate(jsonField.value, formatPath(jsonField.path), report(jsonField.path), references);
+      : compileJsonTemplate(jsonField.value, formatPath(jsonField.path), report(jsonField.path), jsonParts);
+  templates.push(jsonParts);
+  const references = templates.flatMap(referencesOf);
+  const incrementalReferences = templates.flatMap(incrementalReferencesOf);
   const method = typeof endpoint.fields.method?.value === 'string' ? endpoint.fields.method.value : 'GET';
 
   return {
@@ -139,25 +173,40 @@ export function compileRequestTemplate(
     json,
     headers,
     references,
+    incrementalReferences,
     singleEntity: /\{[^{}]+\}\/?$/.test(rawPath),
   };
 }
 
-/** The request for one request sequence: placeholders filled from the parent record, URL resolved. */
+/**
+ * The request for one request sequence: placeholders filled from the parent record and the
+ * incremental values, URL resolved. A param that is only an incremental placeholder with no value
+ * (no start value on a first run without `initial_value`) is left out.
+ */
 export function buildRequest(
   template: RequestTemplate,
   resolveUrl: (path: string) => string,
   resource: string,
   parent: Record<string, unknown> | undefined,
+  incremental?: IncrementalPlaceholders,
 ): RequestSpec {
-  const url = new URL(resolveUrl(expandTemplate(template.path, parent, resource, encodeURIComponent)));
+  const values = { parent, incremental };
+  const url = new URL(resolveUrl(expandTemplate(template.path, values, resource, encodeURIComponent)));
   for (const entry of template.query) {
-    if ('values' in entry) for (const value of entry.values) url.searchParams.append(entry.name, value);
-    else url.searchParams.append(entry.name, expandTemplate(entry.template, parent, resource));
+    if ('values' in entry) {
+      for (const value of entry.values) url.searchParams.append(entry.name, value);
+      continue;
+    }
+    const [only] = entry.template;
+    if (entry.template.length === 1 && typeof only === 'object' && 'incremental' in only) {
+      const value = placeholderValue(only, values, resource);
+      if (value === undefined || value === null) continue;
+    }
+    url.searchParams.append(entry.name, expandTemplate(entry.template, values, resource));
   }
   const headers: Record<string, string> = {};
-  for (const [name, value] of template.headers) headers[name] = expandTemplate(value, parent, resource);
+  for (const [name, value] of template.headers) headers[name] = expandTemplate(value, values, resource);
   const request: RequestSpec = { method: template.method, url: url.toString(), headers };
-  if (template.json) request.json = template.json(parent, resource);
+  if (template.json) request.json = template.json(values, resource);
   return request;
 }

@@ -7,6 +7,8 @@ import type { ResourceInfo } from '../contracts/source';
 import type { ConfigIssue } from '../errors';
 import type { ResponseAction } from '../http/response-actions';
 import type { RetryOptions } from '../http/retry-policy';
+import type { IncrementalSettings } from '../incremental/incremental';
+import { resolveIncremental } from '../incremental/resolve-incremental';
 import { didYouMean } from './config-issues';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 import { checkDataSelector, compileDataSelector, type RecordSelector } from './data-selector';
@@ -33,6 +35,10 @@ export interface ResolvedResource {
   retry: RetryOptions | undefined;
   timeoutMs: number | undefined;
   selected: boolean;
+  /** The endpoint's incremental loading, if any. */
+  incremental: IncrementalSettings | undefined;
+  /** Deprecation notices for the config forms the resource uses. */
+  deprecations: string[];
   /** Child resources whose placeholders name this one, in config order. */
   children: ResolvedResource[];
   /** This resource or one of its descendants is selected (otherwise it is never fetched). */
@@ -77,6 +83,7 @@ function resolveResource(
   const name = settings.name;
   const request = compileRequestTemplate(endpoint, context.secrets, issues);
   if (name === undefined) return undefined;
+  const incremental = resolveIncremental(endpoint, request.incrementalReferences, name, issues);
 
   const writeDisposition = (fields.writeDisposition?.value as WriteDisposition | undefined) ?? 'append';
   const primaryKey = stringList(fields.primaryKey);
@@ -122,8 +129,7 @@ function resolveResource(
     },
     path: settings.path,
     request,
-    paginator:
-      endpointPaginator ?? inherited ?? (request.singleEntity ? singlePage() : adapters.detected()),
+    paginator: endpointPaginator ?? inherited ?? (request.singleEntity ? singlePage() : adapters.detected()),
     auth: adapters.auth(endpoint.fields.auth),
     selectRecords: compileDataSelector(selectorText, { wholeBody: request.singleEntity }),
     responseActions: responseActions(endpoint.fields.responseActions),
@@ -136,6 +142,8 @@ function resolveResource(
     retry: fields.retry ? camelRetry(fields.retry.value) : undefined,
     timeoutMs: asNumber(fields.timeoutMs),
     selected: fields.selected?.value !== false,
+    incremental: incremental.settings,
+    deprecations: incremental.deprecations,
     children: [],
     needed: false,
   };

@@ -5,7 +5,9 @@ import { ResponseError } from '../errors';
 import { paginate } from '../http/paginate';
 import { createRestClient, type RestClient } from '../http/rest-client';
 import type { RetryOptions } from '../http/retry-policy';
+import { type IncrementalRun, startIncremental } from '../incremental/incremental';
 import type { Redactor } from '../redact';
+import { type ParentReference, referenceValue } from './placeholders';
 import { buildRequest } from './request-template';
 import type { ResolvedResource } from './resolve-resources';
 
@@ -49,6 +51,22 @@ function parentFields(resource: ResolvedResource, parentName: string, parent: So
 }
 
 /**
+ * The cursor key of a request sequence: `''` for a top-level resource; for a child, the parent's
+ * fields its placeholders use (`id=5`), so each parent keeps its own cursor.
+ */
+function cursorKey(resource: ResolvedResource, parent: SourceRecord | undefined): string {
+  if (parent === undefined) return '';
+  const seen = new Map(resource.request.references.map((reference) => [reference.field, reference]));
+  return [...seen.keys()]
+    .sort()
+    .map((field) => {
+      const value = referenceValue(seen.get(field) as ParentReference, parent, resource.info.name);
+      return `${field}=${typeof value === 'string' ? value : JSON.stringify(value)}`;
+    })
+    .join('&');
+}
+
+/**
  * Streams the pages of every needed resource: each root's pages in order and, after each page,
  * for each of its records, the full paginated sequence of every child (depth first, one fresh
  * paginator per sequence). Non-selected resources are fetched for their children but not yielded.
@@ -87,7 +105,22 @@ export function runSource(
     const restClient = clientFor(resource.auth);
     const children = resource.children.filter((child) => child.needed);
     const resumable = resource.info.parent === undefined && children.length === 0;
-    const request = buildRequest(resource.request, (path) => restClient.resolveUrl(path), name, parent);
+    const key = resource.incremental ? cursorKey(resource, parent) : '';
+    const incremental: IncrementalRun | undefined = resource.incremental
+      ? startIncremental(resource.incremental, {
+          resource: name,
+          key,
+          stored: options.incremental?.[name]?.cursors[key],
+          resourcePrimaryKey: resource.info.primaryKey,
+        })
+      : undefined;
+    const request = buildRequest(
+      resource.request,
+      (path) => restClient.resolveUrl(path),
+      name,
+      parent,
+      incremental?.placeholders,
+    );
     const checkpoint = resumable ? options.checkpoints?.[name] : undefined;
     const included =
       parent && resource.info.parent ? parentFields(resource, resource.info.parent, parent) : {};
@@ -112,16 +145,24 @@ export function runSource(
       const withParent = hasIncluded
         ? page.records.map((record) => ({ ...record, ...included }))
         : page.records;
-      const records = applySteps(withParent, resource.processingSteps);
+      const stepped = applySteps(withParent, resource.processingSteps);
+      const filtered = incremental ? incremental.filter(stepped) : { records: stepped, stop: false };
+      const { records } = filtered;
       if (resource.selected) {
         const { checkpoint: reached, ...rest } = page;
-        yield resumable && reached !== undefined
-          ? { ...rest, records, checkpoint: reached }
-          : { ...rest, records };
+        const cursor = incremental?.cursor();
+        yield {
+          ...rest,
+          records,
+          ...(resumable && reached !== undefined ? { checkpoint: reached } : {}),
+          ...(cursor === undefined ? {} : { cursor: { key, value: cursor } }),
+        };
       }
       for (const record of records) {
         for (const child of children) yield* sequence(child, record);
       }
+      // With row_order, rows past the range mean no later page has rows in it (top-level only, as in dlt).
+      if (filtered.stop && resource.info.parent === undefined) break;
     }
   }
 

@@ -11,11 +11,15 @@ type ObjectKind =
   | 'root'
   | 'client'
   | 'retry'
+  | 'rateLimit'
+  | 'circuitBreaker'
   | 'resourceDefaults'
   | 'resource'
   | 'endpoint'
   | 'responseAction'
   | 'resolveParam'
+  | 'incremental'
+  | 'incrementalParam'
   | 'secretReference'
   | 'adapter';
 
@@ -32,10 +36,14 @@ const documentedIn: Record<
 > = {
   client: { heading: '## `client`', table: true },
   retry: { heading: '### Retry options', table: true },
+  rateLimit: { heading: '### Rate limit options', table: true },
+  circuitBreaker: { heading: '### Circuit breaker options', table: true },
   resource: { heading: '## `resources`', table: true },
   endpoint: { heading: '## `endpoint`', table: true },
   responseAction: { heading: '### Response actions', table: true },
   resolveParam: { heading: '### `resolve` params', table: true },
+  incremental: { heading: '### `incremental`', table: true },
+  incrementalParam: { heading: '### Param-level `incremental` (deprecated)', table: true },
   secretReference: { heading: '## Secrets', table: false },
   adapter: { heading: '## Paginators and auths', table: false },
 };
@@ -49,6 +57,10 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
       return 'client';
     case 'retry':
       return 'retry';
+    case 'rate_limit':
+      return 'rateLimit';
+    case 'circuit_breaker':
+      return 'circuitBreaker';
     case 'resource_defaults':
       return 'resourceDefaults';
     case 'resources':
@@ -60,7 +72,10 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
     case 'headers':
       return 'secretReference';
     case 'params':
+      if (properties.has('cursor_path')) return 'incrementalParam';
       return properties.has('secret') ? 'secretReference' : 'resolveParam';
+    case 'incremental':
+      return 'incremental';
     case 'auth':
     case 'paginator':
       return 'adapter';
