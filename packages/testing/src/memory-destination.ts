@@ -11,6 +11,7 @@ import {
   type ResourceState,
   type Row,
   type Schema,
+  stringifyExactJson,
   type TableSchema,
 } from '@restsync/core';
 
@@ -227,7 +228,7 @@ function writeRows(existing: Row[], table: TableSchema, rows: Row[]): void {
     existing.push(...rows);
     return;
   }
-  const keyOf = (row: Row) => JSON.stringify(table.primaryKey.map((column) => row[column]));
+  const keyOf = (row: Row) => stringifyExactJson(table.primaryKey.map((column) => row[column]));
   const positions = new Map(existing.map((row, index) => [keyOf(row), index]));
   for (const row of rows) {
     const position = positions.get(keyOf(row));

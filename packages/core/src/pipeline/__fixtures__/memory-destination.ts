@@ -6,6 +6,7 @@ import type {
   ResourceState,
 } from '../../contracts/destination';
 import type { Row, Schema } from '../../contracts/schema';
+import { stringifyExactJson } from '../../http/exact-json';
 
 /** What the in-memory destination holds; survives across `open()` calls like a database. */
 export interface MemoryStore {
@@ -58,7 +59,7 @@ export function memoryDestination(
         for (const row of rows) {
           const key =
             table.primaryKey.length > 0
-              ? JSON.stringify(table.primaryKey.map((column) => row[column]))
+              ? stringifyExactJson(table.primaryKey.map((column) => row[column]))
               : `${target.size}`;
           target.set(key, row);
         }
