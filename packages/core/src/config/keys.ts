@@ -3,10 +3,12 @@ import type { ConfigPath } from '../source/config-keys';
 import { keyIn, type Spelling, snakeCase, spellingsOf } from './forms';
 import { isPlainObject } from './plain-object';
 import {
+  circuitBreakerSchema,
   clientSchema,
   endpointSchema,
   incrementalParamSchema,
   incrementalSchema,
+  rateLimitSchema,
   resolveParamSchema,
   resourceDefaultsSchema,
   resourceSchema,
@@ -31,6 +33,8 @@ const configObjectSchemas = {
   resourceDefaults: resourceDefaultsSchema,
   resource: resourceSchema,
   retry: retrySchema,
+  rateLimit: rateLimitSchema,
+  circuitBreaker: circuitBreakerSchema,
   responseAction: responseActionSchema,
   resolveParam: resolveParamSchema,
   incremental: incrementalSchema,

@@ -306,6 +306,32 @@ export const retrySchema = z
   })
   .describe('Retry settings (exponential backoff; Retry-After is honoured).');
 
+export const rateLimitSchema = z
+  .strictObject({
+    requestsPerSecond: z
+      .number({ error: 'expected a number > 0' })
+      .positive({ error: 'expected a number > 0' })
+      .describe('Requests started per second, on average (a token bucket). @default no limit')
+      .optional(),
+    burst: positiveInteger
+      .describe('Requests that may start at once after an idle spell; 1 spaces them evenly. @default 1')
+      .optional(),
+    maxConcurrency: positiveInteger
+      .describe('Requests in flight at once (a bulkhead). @default no limit')
+      .optional(),
+  })
+  .describe(
+    "A proactive limit, shared by every request of the run to the API (parents, children, parallel resources, pages fetched ahead). On a resource: a narrower limit for its requests, within the client's.",
+  );
+
+export const circuitBreakerSchema = z
+  .strictObject({
+    consecutiveFailures: positiveInteger.describe(
+      'Attempts in a row that got HTTP 5xx or no response before the run fails at once, naming the API.',
+    ),
+  })
+  .describe('Fails the run fast against an API that keeps failing, instead of retrying every remaining page. @default off');
+
 export const responseActionSchema = z
   .strictObject({
     status: z
@@ -407,6 +433,13 @@ const resourceOptions = {
     .optional(),
   retry: retrySchema.optional(),
   timeoutMs: positiveInteger.describe('Per-attempt timeout in ms. @default 30000').optional(),
+  parallelized: z
+    .boolean()
+    .describe(
+      "Run this resource alongside the other parallelized ones and, for a child, its parents' request sequences concurrently, up to the run's max concurrency. @default false",
+    )
+    .optional(),
+  rateLimit: rateLimitSchema.optional(),
 };
 
 export const resourceDefaultsSchema = z
@@ -427,6 +460,8 @@ export const clientSchema = z
     paginator: paginator().optional(),
     retry: retrySchema.optional(),
     timeoutMs: positiveInteger.describe('Per-attempt timeout in ms. @default 30000').optional(),
+    rateLimit: rateLimitSchema.optional(),
+    circuitBreaker: circuitBreakerSchema.optional(),
   })
   .describe('The API client.');
 
@@ -453,7 +488,6 @@ const unsupportedResourceHints = [
   'merge_key',
   'schema_contract',
   'table_format',
-  'parallelized',
   'file_format',
 ] as const;
 

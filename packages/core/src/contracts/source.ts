@@ -45,6 +45,11 @@ export interface SourceRunOptions {
    * new one, and ends the iteration by throwing (the signal's reason, or the request's abort error).
    */
   signal?: AbortSignal;
+  /**
+   * Request sequences (a resource, or a child's sequence for one parent record) the source may run
+   * at once for the resources marked `parallelized`. @default 4
+   */
+  maxConcurrency?: number;
 }
 
 /** A configured set of resources, as returned by `restApiSource(config)`. */

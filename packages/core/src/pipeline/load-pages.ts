@@ -25,6 +25,8 @@ export interface RunContext {
   committed: { batches: number };
   /** Cancels the run: once it aborts, no new batch starts. */
   signal: AbortSignal | undefined;
+  /** Sequences the source may run at once for parallelized resources. @default the source's */
+  maxConcurrency?: number | undefined;
   /** The stored state document of each resource at the start of the run; new states build on it. */
   storedStates: Map<string, ResourceState>;
   /**
@@ -77,6 +79,7 @@ export async function loadPages(
         [...context.cursors].map(([resource, cursors]) => [resource, { cursors: { ...cursors } }]),
       ),
       ...(signal === undefined ? {} : { signal }),
+      ...(context.maxConcurrency === undefined ? {} : { maxConcurrency: context.maxConcurrency }),
     });
     for await (const page of pages) {
       if (signal?.aborted) {

@@ -44,6 +44,11 @@ export interface PipelineOptions extends LeaseOptions {
   /** Continue an interrupted run from the stored paginator checkpoints. @default true */
   resume?: boolean;
   /**
+   * Request sequences run at once for `parallelized` resources: whole resources, and a child's
+   * sequences for its parent records. The API's own `rate_limit` still applies. @default 4
+   */
+  maxConcurrency?: number;
+  /**
    * How a destination operation that failed on a lost connection (a retryable `DestinationError`:
    * the server restarted, the network dropped) is repeated on a fresh connection. A batch is written
    * with its state atomically, so a repeat never doubles rows.
@@ -89,6 +94,14 @@ export interface RunOptions {
 export function pipeline(options: PipelineOptions): Pipeline {
   assertSpecificationVersion('destination', options.destination, 'destination');
   resolveLeaseOptions(options);
+  if (
+    options.maxConcurrency !== undefined &&
+    !(Number.isInteger(options.maxConcurrency) && options.maxConcurrency >= 1)
+  ) {
+    throw new ConfigError([
+      { path: 'maxConcurrency', message: `must be a whole number >= 1, got ${String(options.maxConcurrency)}` },
+    ]);
+  }
   const listeners = new Set<EventListener>();
   if (options.onEvent) listeners.add(options.onEvent);
   const dataset = options.dataset ?? `${options.name}_dataset`;
@@ -237,6 +250,7 @@ async function runPipeline(
       ),
       committed,
       signal: runOptions.signal,
+      maxConcurrency: options.maxConcurrency,
     };
     const outcome = await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
     if (outcome === 'cancelled') {

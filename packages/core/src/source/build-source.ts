@@ -6,6 +6,7 @@ import { ConfigError, type ConfigIssue, type SecretError } from '../errors';
 import { createRedactor } from '../redact';
 import { type AdapterRegistry, builtInAdapters, mergeAdapterRegistries } from './adapter-registry';
 import { configIssuesFromZod, isSecretHeader } from './config-issues';
+import { readCircuitBreaker, readRateLimit } from './api-limit-settings';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 import { camelRetry, fieldPath, type Located, type ReadConfig, readConfig } from './read-config';
 import { createAdapterResolver } from './resolve-adapters';
@@ -116,6 +117,8 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
     retry: fields.retry ? camelRetry(fields.retry.value) : undefined,
     timeoutMs: typeof fields.timeoutMs?.value === 'number' ? fields.timeoutMs.value : undefined,
     fetch: options.fetch,
+    rateLimit: readRateLimit(fields.rateLimit),
+    circuitBreaker: readCircuitBreaker(fields.circuitBreaker),
   };
   const clientPaginator = adapters.paginator(fields.paginator);
   const { all, roots } = resolveResources(read, { spelling, issues, adapters, secrets }, clientPaginator);

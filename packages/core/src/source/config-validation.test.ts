@@ -234,6 +234,8 @@ describe('configJsonSchema', () => {
       'paginator',
       'retry',
       'timeout_ms',
+      'rate_limit',
+      'circuit_breaker',
     ]);
     expect(JSON.stringify(schema)).not.toContain('processing_steps');
     expect(JSON.stringify(schema)).toContain('data_selector');

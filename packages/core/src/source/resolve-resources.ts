@@ -5,10 +5,12 @@ import { type Paginator, singlePage } from '../contracts/paginator';
 import type { WriteDisposition } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import type { ConfigIssue } from '../errors';
+import type { RateLimitOptions } from '../http/rate-limit';
 import type { ResponseAction } from '../http/response-actions';
 import type { RetryOptions } from '../http/retry-policy';
 import type { IncrementalSettings } from '../incremental/incremental';
 import { resolveIncremental } from '../incremental/resolve-incremental';
+import { readRateLimit } from './api-limit-settings';
 import { didYouMean } from './config-issues';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 import { checkDataSelector, compileDataSelector, type RecordSelector } from './data-selector';
@@ -35,6 +37,10 @@ export interface ResolvedResource {
   retry: RetryOptions | undefined;
   timeoutMs: number | undefined;
   selected: boolean;
+  /** Runs alongside other sequences (see `runSource`). */
+  parallelized: boolean;
+  /** The resource's own limit, within the client's. */
+  rateLimit: RateLimitOptions | undefined;
   /** The endpoint's incremental loading, if any. */
   incremental: IncrementalSettings | undefined;
   /** Deprecation notices for the config forms the resource uses. */
@@ -142,6 +148,8 @@ function resolveResource(
     retry: fields.retry ? camelRetry(fields.retry.value) : undefined,
     timeoutMs: asNumber(fields.timeoutMs),
     selected: fields.selected?.value !== false,
+    parallelized: fields.parallelized?.value === true,
+    rateLimit: readRateLimit(fields.rateLimit),
     incremental: incremental.settings,
     deprecations: incremental.deprecations,
     children: [],

@@ -2,11 +2,15 @@ import type { ProcessingStep } from '../config/types';
 import type { Auth } from '../contracts/auth';
 import type { SourcePage, SourceRunOptions } from '../contracts/source';
 import { ResponseError } from '../errors';
+import { createApiLimits } from '../http/api-limits';
+import type { CircuitBreakerOptions } from '../http/circuit-breaker';
 import { paginate } from '../http/paginate';
+import type { RateLimiter, RateLimitOptions } from '../http/rate-limit';
 import { createRestClient, type RestClient } from '../http/rest-client';
 import type { RetryOptions } from '../http/retry-policy';
 import { type IncrementalRun, startIncremental } from '../incremental/incremental';
 import type { Redactor } from '../redact';
+import { createSequenceSlots, mergeSequences, type SequenceTask } from './merge-sequences';
 import { type ParentReference, referenceValue } from './placeholders';
 import { buildRequest } from './request-template';
 import type { ResolvedResource } from './resolve-resources';
@@ -19,7 +23,13 @@ export interface ResolvedClient {
   retry: RetryOptions | undefined;
   timeoutMs: number | undefined;
   fetch: typeof globalThis.fetch | undefined;
+  /** Shared by every request of a run to the API. */
+  rateLimit: RateLimitOptions | undefined;
+  circuitBreaker: CircuitBreakerOptions | undefined;
 }
+
+/** Parallel sequences in flight at once when the run sets no `maxConcurrency`. */
+export const defaultMaxConcurrency = 4;
 
 type SourceRecord = Record<string, unknown>;
 
@@ -70,6 +80,11 @@ function cursorKey(resource: ResolvedResource, parent: SourceRecord | undefined)
  * Streams the pages of every needed resource: each root's pages in order and, after each page,
  * for each of its records, the full paginated sequence of every child (depth first, one fresh
  * paginator per sequence). Non-selected resources are fetched for their children but not yielded.
+ * `parallelized` roots run alongside each other (and alongside the others, which run one after
+ * another), and a `parallelized` child runs its per-parent sequences alongside each other, up to
+ * `options.maxConcurrency` sequences at once; each sequence's pages keep their order, so each
+ * resource's checkpoint still covers exactly what was yielded before it. Every request of the run
+ * to one API origin shares one rate limiter and circuit breaker.
  */
 export function runSource(
   roots: ResolvedResource[],
@@ -77,6 +92,25 @@ export function runSource(
   redactor: Redactor,
   options: SourceRunOptions,
 ): AsyncGenerator<SourcePage> {
+  // Aborted when one of several concurrent sequences fails, so the others stop their requests.
+  const stopped = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopped.signal]) : stopped.signal;
+  const slots = createSequenceSlots(options.maxConcurrency ?? defaultMaxConcurrency);
+  const cancel = () => stopped.abort(new Error('another request sequence of this run failed'));
+  const limits = createApiLimits({
+    ...(client.rateLimit === undefined ? {} : { rateLimit: client.rateLimit }),
+    ...(client.circuitBreaker === undefined ? {} : { circuitBreaker: client.circuitBreaker }),
+  });
+  const resourceLimiters = new Map<string, RateLimiter>();
+  const resourceLimiter = (resource: ResolvedResource): RateLimiter | undefined => {
+    if (resource.rateLimit === undefined) return undefined;
+    let limiter = resourceLimiters.get(resource.info.name);
+    if (!limiter) {
+      limiter = limits.resourceLimiter(new URL(client.baseUrl).origin, resource.rateLimit);
+      resourceLimiters.set(resource.info.name, limiter);
+    }
+    return limiter;
+  };
   const clients = new Map<Auth | undefined, RestClient>();
   const clientFor = (auth: Auth | undefined): RestClient => {
     const key = auth ?? client.auth;
@@ -91,6 +125,7 @@ export function runSource(
         events: options.events,
         redactor,
         fetch: client.fetch,
+        limits,
       });
       clients.set(key, existing);
     }
@@ -125,6 +160,7 @@ export function runSource(
     const included =
       parent && resource.info.parent ? parentFields(resource, resource.info.parent, parent) : {};
     const hasIncluded = Object.keys(included).length > 0;
+    const rateLimiter = resourceLimiter(resource);
 
     const pages = paginate({
       client: restClient,
@@ -138,7 +174,8 @@ export function runSource(
       ...(resource.retry === undefined ? {} : { retry: resource.retry }),
       ...(resource.timeoutMs === undefined ? {} : { timeoutMs: resource.timeoutMs }),
       ...(resource.responseActions === undefined ? {} : { responseActions: resource.responseActions }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      signal,
+      ...(rateLimiter === undefined ? {} : { rateLimiter }),
       ...(parent === undefined ? {} : { parent }),
     });
     for await (const page of pages) {
@@ -158,17 +195,17 @@ export function runSource(
           ...(cursor === undefined ? {} : { cursor: { key, value: cursor } }),
         };
       }
-      for (const record of records) {
-        for (const child of children) yield* sequence(child, record);
-      }
+      const childTasks = records.flatMap((record) =>
+        children.map((child) => ({ start: () => sequence(child, record), parallel: child.parallelized })),
+      );
+      yield* mergeSequences(childTasks, slots, cancel);
       // With row_order, rows past the range mean no later page has rows in it (top-level only, as in dlt).
       if (filtered.stop && resource.info.parent === undefined) break;
     }
   }
 
-  return (async function* all() {
-    for (const root of roots) {
-      if (root.needed) yield* sequence(root, undefined);
-    }
-  })();
+  const rootTasks: SequenceTask<SourcePage>[] = roots
+    .filter((root) => root.needed)
+    .map((root) => ({ start: () => sequence(root, undefined), parallel: root.parallelized }));
+  return mergeSequences(rootTasks, slots, cancel);
 }
