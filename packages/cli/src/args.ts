@@ -24,7 +24,25 @@ export type Command =
       waitMs?: number;
       /** `--lease-ttl <duration>`: how long the run's lease lasts unless renewed, in ms. */
       leaseTtlMs?: number;
-    };
+      /** `--concurrency <n>`: request sequences run at once for parallelized resources. */
+      maxConcurrency?: number;
+      /** `--full-refresh`: ignore stored incremental cursors and checkpoints for this run. */
+      fullRefresh?: boolean;
+    }
+  | (StateCommandOptions & { kind: 'state-show' })
+  | (StateCommandOptions & { kind: 'state-reset' });
+
+/** `state show` prints the stored state; `state reset` clears one resource's. */
+interface StateCommandOptions {
+  configPath: string;
+  destination?: string;
+  dataset?: string;
+  json: boolean;
+  /** `--resource <name>`: only this resource (required for `state reset`). */
+  resource?: string;
+  /** `--yes`: reset without asking. */
+  yes: boolean;
+}
 
 /** The command line is wrong (an unknown option, a missing argument). Exit code 2, like any config error. */
 export class CommandLineError extends ConfigError {
@@ -34,13 +52,17 @@ export class CommandLineError extends ConfigError {
   }
 }
 
-const commands = ['run', 'validate', 'help'] as const;
+const commands = ['run', 'validate', 'state', 'help'] as const;
 const options = {
   destination: { type: 'string' },
   dataset: { type: 'string' },
   json: { type: 'boolean' },
   wait: { type: 'string' },
   'lease-ttl': { type: 'string' },
+  concurrency: { type: 'string' },
+  'full-refresh': { type: 'boolean' },
+  resource: { type: 'string' },
+  yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -79,6 +101,18 @@ function parse(argv: readonly string[]) {
   return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
 }
 
+/** `--concurrency <n>`: a whole number >= 1. */
+function parseConcurrency(text: string | undefined): { maxConcurrency?: number } {
+  if (text === undefined) return {};
+  const value = Number(text);
+  if (!(/^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1)) {
+    throw new CommandLineError(
+      `option "--concurrency" needs a whole number >= 1, e.g. --concurrency 4, got "${text}"`,
+    );
+  }
+  return { maxConcurrency: value };
+}
+
 /** Parses the command line. Wrong usage throws a `CommandLineError` (exit code 2). */
 export function parseCommand(argv: readonly string[]): Command {
   let parsed: ReturnType<typeof parse>;
@@ -93,6 +127,7 @@ export function parseCommand(argv: readonly string[]): Command {
   const [name, configPath, ...rest] = positionals;
   if (name === undefined) return { kind: 'help', requested: false };
   if (name === 'help') return { kind: 'help', requested: true };
+  if (name === 'state') return parseStateCommand(values, configPath, rest);
   if (name !== 'run' && name !== 'validate') {
     const suggestion = didYouMean(name, commands);
     throw new CommandLineError(
@@ -128,6 +163,42 @@ export function parseCommand(argv: readonly string[]): Command {
     configPath,
     json: values.json ?? false,
     ...parsedDurations,
+    ...parseConcurrency(values.concurrency),
+    ...(values.destination === undefined ? {} : { destination: values.destination }),
+    ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
+    ...(values['full-refresh'] ? { fullRefresh: true } : {}),
+  };
+}
+
+/** `state show <config> [--resource r]` and `state reset <config> --resource r [--yes]`. */
+function parseStateCommand(
+  values: ReturnType<typeof parse>['values'],
+  action: string | undefined,
+  rest: string[],
+): Command {
+  if (action !== 'show' && action !== 'reset') {
+    throw new CommandLineError(
+      `"restsync state" needs show or reset, e.g. restsync state show sync.json${action === undefined ? '' : ` (got "${action}")`}`,
+    );
+  }
+  const [configPath, ...extra] = rest;
+  if (configPath === undefined || configPath === '') {
+    throw new CommandLineError(
+      `"restsync state ${action}" needs a config file, e.g. restsync state ${action} sync.json`,
+    );
+  }
+  if (extra.length > 0) throw new CommandLineError(`unexpected argument "${extra[0]}"`);
+  if (action === 'reset' && (values.resource === undefined || values.resource.trim() === '')) {
+    throw new CommandLineError(
+      '"restsync state reset" needs --resource <name>: the resource whose state to clear',
+    );
+  }
+  return {
+    kind: action === 'show' ? ('state-show' as const) : ('state-reset' as const),
+    configPath,
+    json: values.json ?? false,
+    yes: values.yes ?? false,
+    ...(values.resource === undefined ? {} : { resource: values.resource }),
     ...(values.destination === undefined ? {} : { destination: values.destination }),
     ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
   };

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { runCli } from './cli';
 import { createInterruptHandler } from './interrupt';
 import { watchUnexpectedFailures } from './unexpected-failure';
@@ -11,12 +12,23 @@ const interrupt = createInterruptHandler({
 process.on('SIGINT', interrupt);
 process.on('SIGTERM', interrupt);
 
+/** Asks a yes/no question on the terminal; only "y" or "yes" confirm. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await terminal.question(question)).trim());
+  } finally {
+    terminal.close();
+  }
+}
+
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: callerDirectory(process.env, process.cwd()),
   env: process.env,
   signal: controller.signal,
+  ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
   unexpectedFailure: watchUnexpectedFailures(process),
 });
 

@@ -9,6 +9,7 @@ import { prepareRun } from './prepare-run';
 import type { ProgressStream } from './progress';
 import { runSync } from './run-sync';
 import { createRunTracker, type RunTracker } from './run-tracker';
+import { stateCommand } from './state-command';
 import { formatSummaryTable } from './summary-table';
 
 /** Where the CLI reads and writes; injectable for tests. */
@@ -26,6 +27,11 @@ export interface CliIo {
    * starts, the load is recorded `cancelled`, and the exit code is 130.
    */
   signal?: AbortSignal;
+  /**
+   * Asks the user a yes/no question (`state reset` without `--yes`); absent when there is no
+   * terminal to ask on, and then `--yes` is required.
+   */
+  confirm?: (question: string) => Promise<boolean>;
   /** Plain progress line interval when stderr is not a TTY, in ms. @default 2000 */
   progressIntervalMs?: number;
   /**
@@ -84,12 +90,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       json.status = 'succeeded';
       return exitCodes.success;
     }
+    if (command.kind === 'state-show' || command.kind === 'state-reset') {
+      return await stateCommand(command, prepared, { io, report, redact, names, json });
+    }
     tracker = createRunTracker({ resources: names });
     const run = runSync(prepared, {
       progressStream: io.stderr,
       tracker,
       ...(command.waitMs === undefined ? {} : { lockTimeoutMs: command.waitMs }),
       ...(command.leaseTtlMs === undefined ? {} : { leaseTtlMs: command.leaseTtlMs }),
+      ...(command.maxConcurrency === undefined ? {} : { maxConcurrency: command.maxConcurrency }),
+      ...(command.fullRefresh ? { fullRefresh: true } : {}),
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.progressIntervalMs === undefined ? {} : { progressIntervalMs: io.progressIntervalMs }),
     });

@@ -17,7 +17,7 @@ export interface ErrorReportOptions {
   /** The config file as the user typed it, when known. */
   configPath?: string;
   /** `run` or `validate`, when known. */
-  command?: 'run' | 'validate';
+  command?: 'run' | 'validate' | 'state-show' | 'state-reset';
   /** Whether pages were fetched before the failure (then a rerun continues from the committed batches). */
   fetchedPages?: boolean;
 }

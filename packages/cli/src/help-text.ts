@@ -4,6 +4,10 @@ export const helpText = `Usage: restsync <command> <config> [options]
 Commands:
   run <config>        Sync the resources described in <config> into the destination
   validate <config>   Check <config> (and resolve its secrets) without fetching anything
+  state show <config> [--resource r]
+                      Print each resource's stored state: cursor, last run, checkpoint
+  state reset <config> --resource r [--yes]
+                      Clear a resource's stored state (asks first unless --yes)
 
 <config> is a .json, .yaml/.yml, .js/.mjs or .ts file with
   { pipeline?: { name, dataset }, destination?: <url or object>, source: <rest_api config> }
@@ -18,6 +22,8 @@ Options:
                        long (30s, 5m) for it to finish; without it the run fails at once (exit 1)
   --lease-ttl <duration>  How long this run's lease lasts unless renewed (default 30s): a killed
                        run blocks the next one for at most this long
+  --concurrency <n>    Request sequences run at once for parallelized resources (default 4)
+  --full-refresh       Ignore stored incremental cursors and checkpoints for this run
   -h, --help           Show this help
   -v, --version        Show the version
 
@@ -30,4 +36,5 @@ Examples:
   restsync validate sync.json
   API_KEY=… restsync run sync.json --destination postgres://user@localhost:5432/db
   restsync run sync.yaml --dataset staging --json > result.json
+  restsync state reset sync.json --resource issues --yes
 `;

@@ -14,6 +14,8 @@ export interface JsonResult {
   retries: number;
   /** Wall time of the whole command. */
   durationMs: number;
+  /** `state show`: each resource's stored state document (null: none), secrets redacted. */
+  states?: Record<string, unknown>;
   /** Present when the status is `failed` or `cancelled`. Every string is redacted. */
   error?: {
     /** `config`, `secret`, `http`, `auth`, `rate_limit`, `response`, `pagination`, `schema`, `destination`, `cancelled` or `internal`. */

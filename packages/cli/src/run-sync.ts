@@ -19,6 +19,10 @@ export interface RunSyncOptions {
   lockTimeoutMs?: number;
   /** `--lease-ttl`: how long the run's lease lasts unless renewed (see `PipelineOptions`). */
   leaseTtlMs?: number;
+  /** `--concurrency`: request sequences run at once for parallelized resources (see `PipelineOptions`). */
+  maxConcurrency?: number;
+  /** `--full-refresh`: ignore stored incremental cursors and checkpoints (see `RunOptions`). */
+  fullRefresh?: boolean;
 }
 
 /** Written when the run is cancelled; a second Ctrl-C exits at once (see `bin.ts`). */
@@ -56,7 +60,11 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
       onEvent,
       ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
       ...(options.leaseTtlMs === undefined ? {} : { leaseTtlMs: options.leaseTtlMs }),
-    }).run(prepared.source, options.signal ? { signal: options.signal } : {});
+      ...(options.maxConcurrency === undefined ? {} : { maxConcurrency: options.maxConcurrency }),
+    }).run(prepared.source, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.fullRefresh ? { fullRefresh: true } : {}),
+    });
   } finally {
     options.signal?.removeEventListener('abort', stop);
     progress.stop();

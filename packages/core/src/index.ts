@@ -105,6 +105,8 @@ export { createNormalizer } from './normalize/normalizer';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
+export type { StoredStateTarget } from './pipeline/stored-state';
+export { readStoredStates, resetStoredState } from './pipeline/stored-state';
 export type { LeaseOptions } from './pipeline/run-lease';
 export type { ResourceRunStats, RunResult } from './pipeline/run-result';
 export type { Redactor } from './redact';
