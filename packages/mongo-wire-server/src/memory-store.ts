@@ -79,9 +79,16 @@ export function snapshotStore(store: MemoryStore): Map<string, Map<string, Store
   return databases;
 }
 
-/** Deeply converts `Long` values to numbers (the shape mingo works on). */
+/**
+ * Deeply converts `Long` values to numbers (the shape mingo works on). A `Long` beyond 2^53, which
+ * no number holds exactly, becomes the text `Long(<digits>)`: equal only to the same int64, as in
+ * MongoDB (it sorts as text, unlike in MongoDB).
+ */
 export function toView<T>(value: T): T {
-  if (Long.isLong(value)) return value.toNumber() as T;
+  if (Long.isLong(value)) {
+    const number = value.toNumber();
+    return (Number.isSafeInteger(number) ? number : `Long(${value.toString()})`) as T;
+  }
   if (Array.isArray(value)) return value.map((item) => toView(item)) as T;
   if (isPlainObject(value)) {
     const result: Document = {};

@@ -185,6 +185,17 @@ describe('startMongoWireServer', () => {
     expect(raw?.small).toBe(7);
   });
 
+  // Regression: int64 values beyond 2^53 were compared as rounded numbers, so two _ids collided.
+  it('should keep int64 _ids beyond 2^53 distinct and find each by its exact value', async () => {
+    const collection = client.db('long_ids').collection('items');
+    const ids = [9007199254740992n, 9007199254740993n].map((id) => Long.fromBigInt(id));
+    await collection.insertMany(ids.map((id, index) => ({ _id: id as never, index })));
+    await expect(collection.insertOne({ _id: ids[1] as never, index: 2 })).rejects.toThrow(/duplicate key/);
+    const found = await collection.findOne({ _id: ids[1] as never }, { promoteLongs: false });
+    expect(found).toEqual({ _id: ids[1], index: 1 });
+    expect(await collection.countDocuments()).toBe(2);
+  });
+
   it('should list and create indexes, and report an unknown collection for listIndexes', async () => {
     const collection = client.db('list_indexes').collection('items');
     await collection.createIndex({ a: 1 }, { name: 'by_a' });
