@@ -129,6 +129,15 @@ describe('cursor', () => {
     expect(requests).toHaveLength(2);
   });
 
+  // Regression: a cursor beyond 2^53 (e.g. Twitter's next_cursor) was rounded, so the wrong page came next.
+  it('should send an integer cursor beyond 2^53 with every digit', () => {
+    const { requests } = run(cursor({ cursorPath: 'next' }), (_request, index) => ({
+      data: full,
+      next: index === 0 ? 1234567890123456789n : null,
+    }));
+    expect(requests.map((request) => cursorOf(request))).toEqual([null, '1234567890123456789']);
+  });
+
   it('should stop on a cursor missing from a later page', () => {
     const { requests, reason } = run(cursor({ cursorPath: 'next' }), (_request, index) =>
       index === 0 ? { data: full, next: 'c1' } : { data: full },

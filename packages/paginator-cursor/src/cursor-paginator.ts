@@ -46,6 +46,8 @@ export const cursorAdapter = defineAdapter({
         if (page.records.length === 0 && options.stopAfterEmptyPage && hasMore !== true) {
           return { done: 'empty page' };
         }
+        // An integer cursor beyond 2^53 arrives as an exact bigint: sent as its digits.
+        if (typeof value === 'bigint') return { cursor: String(value) };
         if (typeof value === 'string' || typeof value === 'number') {
           if (value === '' || value === 0)
             return { done: `cursor at "${cursorPath.path}" is ${JSON.stringify(value)}` };
