@@ -29,7 +29,9 @@ describe('parseExactJson', () => {
 
   it('should keep safe integers with 16 digits and long fractions as numbers', () => {
     expect(parseExactJson('[9007199254740991, 1234567890123456.5, 12345678901234567e2]')).toEqual([
-      9007199254740991, 1234567890123456.5, 12345678901234567e2,
+      9007199254740991,
+      1234567890123456.5,
+      Number('12345678901234567e2'),
     ]);
   });
 
