@@ -69,7 +69,7 @@ function unloadedPackageMessage(kind: AdapterKind, type: string, packageName: st
 export function createAdapterResolver(options: AdapterResolverOptions): AdapterResolver {
   const { registry, unavailable, secrets, issues } = options;
   const cache = new Map<string, Paginator | Auth | undefined>();
-  const detectingPaginator = autoPaginator([...registry.detectors.values()]);
+  const detectingPaginator = autoPaginator(registry.detectors);
 
   const build = (kind: AdapterKind, located: Located): Paginator | Auth | undefined => {
     const { value, path } = located;
