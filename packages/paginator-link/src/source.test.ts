@@ -120,6 +120,44 @@ describe('json_link and header_link against an API', () => {
   );
 });
 
+describe('errors of link paginators', () => {
+  it.each([
+    ['json_link', (url: string) => ({ body: { data: [{ id: 1 }], next: `${url}/v1/loop?page=2` } })],
+    [
+      'header_link',
+      (url: string) => ({
+        headers: { link: `<${url}/v1/loop?page=2>; rel="next"` },
+        body: { data: [{ id: 1 }] },
+      }),
+    ],
+  ] as const)('%s should fail on a next link that asks for the same request again', async (type, reply) => {
+    let url = '';
+    const api = await serve({ routes: { 'GET /v1/loop': () => reply(url) } });
+    url = api.url;
+    await expect(
+      run({
+        client: { base_url: `${api.url}/v1` },
+        resources: [{ name: 'loop', endpoint: { data_selector: 'data', paginator: type } }],
+      }),
+    ).rejects.toThrow(/resource "loop": the paginator asked for GET .*\/v1\/loop\?page=2 again after page 1/);
+    expect(api.requests).toHaveLength(2);
+  });
+
+  it('header_link should fail clearly on a malformed Link header', async () => {
+    const api = await serve({
+      routes: {
+        'GET /v1/bad': () => ({ headers: { link: 'https://x.test/?page=2; rel=next' }, body: [{ id: 1 }] }),
+      },
+    });
+    await expect(
+      run({
+        client: { base_url: `${api.url}/v1` },
+        resources: [{ name: 'bad', endpoint: { paginator: 'header_link' } }],
+      }),
+    ).rejects.toThrow('header_link paginator: resource "bad", page 0: the Link header is malformed');
+  });
+});
+
 describe('paginator config as in dlt', () => {
   it('should detect a Link header when no paginator is configured, and report why', async () => {
     const api = await serve({
