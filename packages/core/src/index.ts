@@ -85,11 +85,15 @@ export {
 } from './errors';
 export type { EventBus, EventBusOptions, EventListener, LogLevel, RestsyncEvent } from './events';
 export { createEventBus } from './events';
+export type { ApiLimits, ApiLimitsOptions } from './http/api-limits';
+export { createApiLimits } from './http/api-limits';
+export type { CircuitBreakerOptions } from './http/circuit-breaker';
 export { parseExactJson, stringifyExactJson } from './http/exact-json';
 export type { PageContext, PaginateOptions } from './http/paginate';
 export type { JsonPath } from './json-path/json-path';
 export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './json-path/json-path';
 export { defaultSelectRecords, paginate } from './http/paginate';
+export type { RateLimitOptions } from './http/rate-limit';
 export type {
   ResponseAction,
   RestClient,
