@@ -87,6 +87,11 @@ const errorCases: ErrorCase[] = [
     create: () => new LeaseError('x', { pipeline: 'p', dataset: 'd' }),
     isA: [RestsyncError, LeaseError],
   },
+  {
+    errorClass: RunCancelledError,
+    create: () => new RunCancelledError(cancelledResult, 'interrupted'),
+    isA: [RestsyncError, RunCancelledError],
+  },
 ];
 
 describe('isInstance of every error class', () => {
@@ -100,6 +105,16 @@ describe('isInstance of every error class', () => {
       });
     }
   }
+
+  it('should have a case in this table for every error class the module exports', () => {
+    const exportedClasses = Object.values(errorsModule).filter(
+      (value) =>
+        typeof value === 'function' && (value === RestsyncError || value.prototype instanceof RestsyncError),
+    );
+    expect(exportedClasses.map((errorClass) => errorClass.name).sort()).toEqual(
+      errorCases.map(({ errorClass }) => errorClass.name).sort(),
+    );
+  });
 
   it("should give every class its own marker, so none inherits its parent's check", () => {
     const markers = errorCases.map(({ errorClass }) => {
