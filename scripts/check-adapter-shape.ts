@@ -40,7 +40,8 @@ export function checkAdapterPackage(directory: string, kind: (typeof adapterKind
   if (!has('README.md')) problems.push('has no README.md');
   else {
     const readme = readFileSync(join(directory, 'README.md'), 'utf8');
-    if (!/^\|\s*Option/im.test(readme)) problems.push('README.md has no options table (a "| Option …" header)');
+    if (!/^\|\s*Option/im.test(readme))
+      problems.push('README.md has no options table (a "| Option …" header)');
   }
   if (!has('tsup.config.ts')) problems.push('has no tsup.config.ts');
   else if (!readFileSync(join(directory, 'tsup.config.ts'), 'utf8').includes('scripts/tsup-config')) {

@@ -1,3 +1,5 @@
+export type { OfficialAdapter } from './adapters/official-adapters';
+export { isThirdPartyPackageType, officialAdapters } from './adapters/official-adapters';
 export { configJsonSchema } from './config/forms';
 export type {
   AdapterConfig,
@@ -23,6 +25,8 @@ export type {
   DestinationCapabilities,
   DestinationOpenOptions,
   DestinationSession,
+  IncrementalCursor,
+  IncrementalState,
   Lease,
   LeaseAttempt,
   LeaseHolder,
@@ -30,10 +34,13 @@ export type {
   LeaseRequest,
   LoadBatch,
   LoadRecord,
+  ParentPosition,
   ResourceCompletion,
+  ResourceLease,
   ResourceState,
   TableBatch,
 } from './contracts/destination';
+export { resourceStateFormatVersion } from './contracts/destination';
 export type {
   PageExpectation,
   Paginator,
@@ -58,7 +65,7 @@ export type {
   TableSchema,
   WriteDisposition,
 } from './contracts/schema';
-export { systemColumns } from './contracts/schema';
+export { columnTypes, systemColumns } from './contracts/schema';
 export type { ResourceInfo, Source, SourcePage, SourceRunOptions } from './contracts/source';
 export type { AdapterContractKind } from './contracts/specification-version';
 export {
@@ -90,8 +97,6 @@ export { createApiLimits } from './http/api-limits';
 export type { CircuitBreakerOptions } from './http/circuit-breaker';
 export { parseExactJson, stringifyExactJson } from './http/exact-json';
 export type { PageContext, PaginateOptions } from './http/paginate';
-export type { JsonPath } from './json-path/json-path';
-export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './json-path/json-path';
 export { defaultSelectRecords, paginate } from './http/paginate';
 export type { RateLimitOptions } from './http/rate-limit';
 export type {
@@ -103,22 +108,24 @@ export type {
   SendResult,
 } from './http/rest-client';
 export { createRestClient } from './http/rest-client';
+export type { JsonPath } from './json-path/json-path';
+export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './json-path/json-path';
 export { normalizeIdentifier } from './normalize/identifier';
 export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/normalizer';
 export { createNormalizer } from './normalize/normalizer';
+export { migrateSchema } from './normalize/schema-migration';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
-export type { StoredStateTarget } from './pipeline/stored-state';
-export { readStoredStates, resetStoredState } from './pipeline/stored-state';
+export { migrateResourceState } from './pipeline/resource-state';
 export type { LeaseOptions } from './pipeline/run-lease';
 export type { ResourceRunStats, RunResult } from './pipeline/run-result';
+export type { StoredStateTarget } from './pipeline/stored-state';
+export { readStoredStates, resetStoredState } from './pipeline/stored-state';
 export type { Redactor } from './redact';
 export { createRedactor } from './redact';
 export type { Secret, SecretInput, SecretResolveOptions } from './secrets';
 export { isSecret, resolveSecret, secret, secretEnvName } from './secrets';
-export type { OfficialAdapter } from './adapters/official-adapters';
-export { isThirdPartyPackageType, officialAdapters } from './adapters/official-adapters';
 export type {
   AdapterKind,
   AdapterRegistry,

@@ -330,7 +330,9 @@ export const circuitBreakerSchema = z
       'Attempts in a row that got HTTP 5xx or no response before the run fails at once, naming the API.',
     ),
   })
-  .describe('Fails the run fast against an API that keeps failing, instead of retrying every remaining page. @default off');
+  .describe(
+    'Fails the run fast against an API that keeps failing, instead of retrying every remaining page. @default off',
+  );
 
 export const responseActionSchema = z
   .strictObject({

@@ -99,7 +99,10 @@ export function pipeline(options: PipelineOptions): Pipeline {
     !(Number.isInteger(options.maxConcurrency) && options.maxConcurrency >= 1)
   ) {
     throw new ConfigError([
-      { path: 'maxConcurrency', message: `must be a whole number >= 1, got ${String(options.maxConcurrency)}` },
+      {
+        path: 'maxConcurrency',
+        message: `must be a whole number >= 1, got ${String(options.maxConcurrency)}`,
+      },
     ]);
   }
   const listeners = new Set<EventListener>();
