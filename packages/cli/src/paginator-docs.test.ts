@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { officialAdapters } from '@restsync/core';
 import { cursorAdapter, headerCursorAdapter } from '@restsync/paginator-cursor';
+import { headerLinkAdapter, jsonLinkAdapter } from '@restsync/paginator-link';
 import { offsetAdapter } from '@restsync/paginator-offset';
 import { pageNumberAdapter } from '@restsync/paginator-page-number';
 import { describe, expect, it } from 'vitest';
@@ -35,7 +36,14 @@ describe('docs/configuration.md paginators', () => {
     }
   });
 
-  for (const adapter of [offsetAdapter, pageNumberAdapter, cursorAdapter, headerCursorAdapter]) {
+  for (const adapter of [
+    offsetAdapter,
+    pageNumberAdapter,
+    cursorAdapter,
+    headerCursorAdapter,
+    jsonLinkAdapter,
+    headerLinkAdapter,
+  ]) {
     it(`should list exactly the options of "${adapter.type}" by their dlt names`, () => {
       const documented = [
         ...(documentedRows().get(adapter.type) ?? '').matchAll(/`([a-z_]+)`\s*(?:\(|,|$)/g),

@@ -47,8 +47,8 @@ describe('resolveAdapterType', () => {
     expect(resolution).toEqual({
       status: 'unknown',
       message:
-        'paginator type "ofset" is not available; did you mean "offset"? Available types: header_link, ' +
-        'json_link, json_response, offset, page_cursor, single_page. A third-party paginator is named by its package: ' +
+        'paginator type "ofset" is not available; did you mean "offset"? Available types: cursor, ' +
+        'header_cursor, header_link, json_link, json_response, offset, page_cursor, page_number, single_page. A third-party paginator is named by its package: ' +
         'restsync-paginator-<name> or @<scope>/restsync-paginator-<name>',
     });
     const cursor = resolveAdapterType('paginator', 'json_cursor', registry);

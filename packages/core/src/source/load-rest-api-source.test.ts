@@ -133,7 +133,7 @@ describe('loadRestApiSource', () => {
         'Available types: api_key, bearer, http_basic, oauth2_client_credentials. ' +
         'A third-party auth is named by its package: restsync-auth-<name> or @<scope>/restsync-auth-<name>',
       'resources[0].endpoint.paginator.type: paginator type "ofset" is not available; did you mean "offset"? ' +
-        'Available types: header_link, json_link, json_response, offset, single_page. A third-party paginator is named by its package: ' +
+        'Available types: cursor, header_cursor, header_link, json_link, json_response, offset, page_number, single_page. A third-party paginator is named by its package: ' +
         'restsync-paginator-<name> or @<scope>/restsync-paginator-<name>',
     ]);
     expect(issues.join('\n')).not.toContain('install');
