@@ -13,7 +13,8 @@ testPaginatorConformance({
   respond: (request, records) => {
     const start = Number(new URL(request.url).searchParams.get('cursor') ?? 0);
     const end = start + pageSize;
-    return { headers: end < records.length ? { next: String(end) } : {}, body: records.slice(start, end) };
+    const headers: Record<string, string> = end < records.length ? { next: String(end) } : {};
+    return { headers, body: records.slice(start, end) };
   },
   selectRecords: (body) => body as TestRecord[],
   pageSize,
