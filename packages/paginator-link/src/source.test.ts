@@ -29,7 +29,7 @@ async function serve(...options: Parameters<typeof startTestServer>): Promise<Te
 async function run(config: Record<string, unknown>) {
   const events: RestsyncEvent[] = [];
   const pages: SourcePage[] = [];
-  const source = restApiSource(config, { registry });
+  const source = restApiSource(config as Parameters<typeof restApiSource>[0], { registry });
   for await (const page of source.pages({
     events: createEventBus({ listeners: [(event) => events.push(event)] }),
   })) {

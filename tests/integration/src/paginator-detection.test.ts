@@ -10,23 +10,31 @@ const records = 47;
 const pageSize = 10;
 const pages = Math.ceil(records / pageSize);
 
+/** A case: what the API pages with, its test-server pagination, its data key and the CLI's notice. */
+type DetectionCase = [
+  description: string,
+  pagination: { type: 'header_link' | 'json_link'; nextKey?: string },
+  dataKey: string | null,
+  notice: string,
+];
+
 describe.concurrent('paginator detection through the CLI', () => {
-  it.for([
+  it.for<DetectionCase>([
     [
       'a Link header',
-      { type: 'header_link' as const },
+      { type: 'header_link' },
       null,
       'paginator detected: {"type":"header_link"} (the response has a Link header with rel="next")',
     ],
     [
       'a JSON next link',
-      { type: 'json_link' as const },
+      { type: 'json_link' },
       'data',
       'paginator detected: {"type":"json_link","next_url_path":"next"} (the response body has a next URL at next)',
     ],
     [
       "an @odata.nextLink (dlt's detector misses it)",
-      { type: 'json_link' as const, nextKey: '@odata.nextLink' },
+      { type: 'json_link', nextKey: '@odata.nextLink' },
       'data',
       `paginator detected: {"type":"json_link","next_url_path":"['@odata.nextLink']"}`,
     ],
