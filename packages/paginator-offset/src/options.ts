@@ -61,6 +61,3 @@ export const offsetOptions = adapterOptions(offsetOptionsSchema);
 
 /** Options of `offset()`. Every request asks for `limit` records starting at `offset`. */
 export type OffsetPaginatorOptions = z.input<typeof offsetOptionsSchema>;
-
-/** Options after validation, with defaults applied. */
-export type ResolvedOffsetOptions = z.output<typeof offsetOptionsSchema>;
