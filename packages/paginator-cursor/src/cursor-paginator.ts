@@ -1,5 +1,5 @@
-import { compileJsonPath, PaginationError, type Paginator } from '@restsync/core';
-import { defineAdapter } from '@restsync/core/adapter-utils';
+import { compileJsonPath, PaginationError, type Paginator, paginatorDetectionOrder } from '@restsync/core';
+import { defineAdapter, findKey } from '@restsync/core/adapter-utils';
 import { type CursorPaginatorOptions, cursorOptions } from './cursor-options';
 import { cursorSequence, describePage, type FoundCursor } from './cursor-sequence';
 import { readFlag } from './read-flag';
@@ -74,7 +74,25 @@ export const cursorAdapter = defineAdapter({
       },
     });
   },
+  detector: {
+    order: paginatorDetectionOrder.jsonCursor,
+    // dlt's rule: a key named next… whose value is a cursor, not a URL (URLs are json_link's).
+    detect(page) {
+      const found = findKey(page.response.body, (key, value) => /^next/i.test(key) && isCursorValue(value));
+      if (found === undefined) return undefined;
+      return {
+        options: { cursorPath: found.path, cursorParam: 'cursor' },
+        reason: `the response body has a next cursor at ${found.path}`,
+      };
+    },
+  },
 });
+
+/** A non-empty string that is not a URL, or a number: what a next cursor looks like. */
+function isCursorValue(value: unknown): boolean {
+  if (typeof value === 'number' || typeof value === 'bigint') return true;
+  return typeof value === 'string' && value.trim() !== '' && !/^(https?:\/\/|\/|\?)/i.test(value.trim());
+}
 
 /**
  * Cursor pagination from the response body: `?cursor=<next>` until the cursor is falsy. With

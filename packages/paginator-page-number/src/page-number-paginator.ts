@@ -1,5 +1,5 @@
-import type { Paginator } from '@restsync/core';
-import { defineAdapter, rangePaginator } from '@restsync/core/adapter-utils';
+import { type Paginator, paginatorDetectionOrder } from '@restsync/core';
+import { defineAdapter, findKey, rangePaginator } from '@restsync/core/adapter-utils';
 import { type PageNumberPaginatorOptions, pageNumberOptions } from './options';
 
 /**
@@ -27,7 +27,35 @@ export const pageNumberAdapter = defineAdapter({
       hasMorePath: options.hasMorePath,
       optionNames: { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximumPage' },
     }),
+  detector: {
+    order: paginatorDetectionOrder.totalPages,
+    detect(page) {
+      const body = page.response.body;
+      const total = findKey(
+        body,
+        (key, value) => /^(total_?pages|pages)$/i.test(key) && isWholeNumber(value),
+      );
+      if (total === undefined) return undefined;
+      // Never guess which page the API served first: without it, a page would be fetched twice.
+      const current = findKey(
+        body,
+        (key, value) => /^(page|current_?page|page_?number)$/i.test(key) && isWholeNumber(value),
+      );
+      if (current === undefined) return undefined;
+      const basePage = Number(current.value);
+      return {
+        options: { basePage, totalPath: total.path, pageParam: 'page' },
+        reason: `the response body has the page count at ${total.path} and the page it is (${basePage}) at ${current.path}`,
+      };
+    },
+  },
 });
+
+/** A non-negative whole number, or its digits as a string (dlt casts the total to int). */
+function isWholeNumber(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && value >= 0;
+  return typeof value === 'string' && /^\d+$/.test(value);
+}
 
 /**
  * Page-number pagination: `?page=0`, `?page=1`, ... (or from `basePage`/`page`). Stops when

@@ -16,6 +16,8 @@ export { defineAdapter, isAdapterDefinition } from '../adapters/define-adapter';
 export { option } from '../adapters/option-schemas';
 export type { JsonPath } from '../json-path/json-path';
 export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from '../json-path/json-path';
+export type { FoundKey } from './find-key';
+export { findKey } from './find-key';
 export { parseJsonPath, writeJsonPath } from './json-path';
 export type { RangePaginatorSettings } from './range-paginator';
 export { rangePaginator } from './range-paginator';
