@@ -109,6 +109,7 @@ describe(`awkward records synced into Postgres (${target.label})`, () => {
     expect(result.status).toBe('succeeded');
     expect(result.tables).toEqual({ resource_name: 2, resource_name__orders: 3 });
     expect(await tablesOf(dataset)).toEqual([
+      '_restsync_leases',
       '_restsync_loads',
       '_restsync_schemas',
       '_restsync_state',

@@ -153,7 +153,8 @@ describe.concurrent('restsync run (child process)', () => {
         (source) => {
           source.resources[0]!.endpoint.paginator.type = 'cursor_magic';
         },
-        '  - source.resources[0].endpoint.paginator.type: paginator type "cursor_magic": install @restsync/paginator-cursor-magic',
+        // Regression: an unknown type used to ask for a package that does not exist (@restsync/paginator-cursor-magic).
+        '  - source.resources[0].endpoint.paginator.type: paginator type "cursor_magic" is not available. Available types: cursor, header_cursor,',
       ],
     ];
 

@@ -158,9 +158,9 @@ describe('seed config', () => {
     expect((error as Error).message).not.toContain(key);
   });
 
-  it('should name the package to install for a paginator type that is not installed', async () => {
+  it('should name the package to install for a third-party paginator type that is not installed', async () => {
     const config = JSON.parse(seedJson);
-    config.resources[0].endpoint.paginator = { type: 'cursor', cursor_path: 'next' };
+    config.resources[0].endpoint.paginator = { type: 'restsync-paginator-magic', cursor_path: 'next' };
 
     const error = await loadRestApiSource(config, { cwd: projectDirectory }).catch(
       (caught: unknown) => caught,
@@ -170,7 +170,7 @@ describe('seed config', () => {
       {
         path: 'resources[0].endpoint.paginator.type',
         message:
-          'paginator type "cursor": install @restsync/paginator-cursor (npm install @restsync/paginator-cursor)',
+          'paginator type "restsync-paginator-magic": install restsync-paginator-magic (npm install restsync-paginator-magic)',
       },
     ]);
   });
