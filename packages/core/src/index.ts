@@ -60,7 +60,9 @@ export { withHeaders, withQuery } from './contracts/request';
 export type {
   ColumnSchema,
   ColumnType,
+  MergeStrategy,
   Row,
+  Scd2Settings,
   Schema,
   TableSchema,
   WriteDisposition,

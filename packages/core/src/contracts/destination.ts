@@ -1,5 +1,5 @@
 import type { PaginatorCheckpoint } from './paginator';
-import type { Row, Schema, TableSchema, WriteDisposition } from './schema';
+import type { MergeStrategy, Row, Schema, TableSchema, WriteDisposition } from './schema';
 
 /** What a destination can do; the pipeline and the conformance suite adapt to it. */
 export interface DestinationCapabilities {
@@ -7,6 +7,11 @@ export interface DestinationCapabilities {
   transactions: boolean;
   /** Supports the `merge` write disposition. */
   merge: boolean;
+  /**
+   * The merge strategies it implements (with `merge: true`). A table asking for another one is a
+   * `ConfigError` before the first request. @default ['upsert']
+   */
+  mergeStrategies?: readonly MergeStrategy[];
   /**
    * `flatten`: rows arrive flattened (`parent__child` columns, child tables for arrays).
    * `documents`: records keep their nesting (one table per resource).

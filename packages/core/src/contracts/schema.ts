@@ -29,6 +29,28 @@ export const columnTypes: readonly ColumnType[] = [
 
 export type WriteDisposition = 'append' | 'replace' | 'merge';
 
+/**
+ * How a `merge` writes (dlt's `write_disposition: { disposition: 'merge', strategy }`):
+ * - `upsert` (default): insert new keys, update existing ones in place.
+ * - `delete-insert`: delete every stored row with a key of the batch (primary key, or `merge_key`), then insert.
+ * - `scd2`: keep history; a changed row closes its old version and opens a new one (see `Scd2Settings`).
+ */
+export type MergeStrategy = 'upsert' | 'delete-insert' | 'scd2';
+
+/** Settings of the `scd2` merge strategy (dlt's option names in comments). */
+export interface Scd2Settings {
+  /** Column holding when a version became valid (`validity_column_names[0]`). @default _restsync_valid_from */
+  validFrom: string;
+  /** Column holding when a version stopped being valid (`validity_column_names[1]`); null or `activeRecordTimestamp` while active. @default _restsync_valid_to */
+  validTo: string;
+  /** The `validTo` value of active versions (`active_record_timestamp`); null keeps it NULL. @default null */
+  activeRecordTimestamp: string | null;
+  /** The time used for `validFrom`/`validTo` of this run's changes (`boundary_timestamp`); default: the load's start. */
+  boundaryTimestamp?: string;
+  /** A column of the record that identifies a version (`row_version_column_name`); default: a hash of the row. */
+  rowVersionColumn?: string;
+}
+
 export interface ColumnSchema {
   /** Normalized, destination-safe identifier (snake_case, ≤ 63 bytes). */
   name: string;
@@ -36,6 +58,12 @@ export interface ColumnSchema {
   /** The field path in the source record this column came from, e.g. `nested.userId`. */
   originalName?: string;
   nullable: boolean;
+  /** Precision of a hinted `decimal` (digits) or `timestamp` (fractional second digits). */
+  precision?: number;
+  /** Scale of a hinted `decimal`. */
+  scale?: number;
+  /** The type comes from a `columns` hint, not inference: a value that does not fit goes to a variant column. */
+  hinted?: boolean;
 }
 
 export interface TableSchema {
@@ -50,6 +78,14 @@ export interface TableSchema {
   /** Normalized primary key columns (empty: none). Child tables use `_restsync_id`. */
   primaryKey: string[];
   writeDisposition: WriteDisposition;
+  /** How a `merge` table writes. @default 'upsert' */
+  mergeStrategy?: MergeStrategy;
+  /** Normalized `merge_key` columns: `delete-insert` deletes stored rows with these values (instead of the primary key). */
+  mergeKey?: string[];
+  /** Normalized column flagged `hard_delete`: a row whose value is true (or not null) is deleted, or retired under `scd2`. */
+  hardDelete?: string;
+  /** Present when `mergeStrategy` is `scd2`. */
+  scd2?: Scd2Settings;
 }
 
 /** The whole inferred schema of a dataset. Versioned: every change increments `version`. */
