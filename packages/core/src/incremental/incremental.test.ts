@@ -121,6 +121,52 @@ describe('startIncremental', () => {
     expect(records.map((record) => record.updated_at)).toEqual([95, 100]);
   });
 
+  it("should never move the start past initial_value with lag, as dlt's apply_lag", () => {
+    const stored = (lastValue: unknown) => ({ cursorPath: 'updated_at', lastValue });
+    // dlt's test_incremental_object_interpolation: the first request starts at initial_value.
+    expect(run({ initialValue: 1_600_000_000, lag: 3600 }).placeholders.start_value).toBe(1_600_000_000);
+    expect(
+      run({ initialValue: 1_600_000_000, lag: 3600 }, stored(1_600_001_000)).placeholders.start_value,
+    ).toBe(1_600_000_000);
+    expect(
+      run({ initialValue: 1_600_000_000, lag: 3600 }, stored(1_600_010_000)).placeholders.start_value,
+    ).toBe(1_600_006_400);
+    expect(
+      run({ initialValue: 100, lag: 5, lastValueFunc: 'min' }, stored(98)).placeholders.start_value,
+    ).toBe(100);
+    const { records } = run({ initialValue: 1_600_000_000, lag: 3600 }).filter(
+      rows(1_599_999_999, 1_600_000_000),
+    );
+    expect(records.map((record) => record.updated_at)).toEqual([1_600_000_000]);
+  });
+
+  it('should store integer cursors beyond 2^53 exactly and compare them exactly after a JSON round trip', () => {
+    // A bigint cursor made the state document fail to serialize (JSON.stringify throws on a bigint).
+    const first = run({ initialValue: 9_007_199_254_740_993n });
+    first.filter([
+      { id: 1, updated_at: 9_007_199_254_740_995n },
+      { id: 2, updated_at: 9_007_199_254_740_997n },
+    ]);
+    const text = JSON.stringify(completedCursor(first.cursor() as IncrementalCursor));
+    expect(JSON.parse(text).lastValue).toEqual({ bigint: '9007199254740997' });
+    const second = run({ initialValue: 9_007_199_254_740_993n }, JSON.parse(text) as IncrementalCursor);
+    expect(second.placeholders.start_value).toBe(9_007_199_254_740_997n);
+    const { records } = second.filter([
+      { id: 1, updated_at: 9_007_199_254_740_996n },
+      { id: 2, updated_at: 9_007_199_254_740_997n },
+      { id: 3, updated_at: 9_007_199_254_740_997n },
+      { id: 4, updated_at: 9_007_199_254_740_998n },
+    ]);
+    // 996 and 997 are the same JS number: only an exact comparison keeps 996 out and 998 in.
+    expect(ids(records)).toEqual([3, 4]);
+    expect(completedCursor(second.cursor() as IncrementalCursor).lastValue).toEqual({
+      bigint: '9007199254740998',
+    });
+    const interrupted = JSON.parse(JSON.stringify(second.cursor())) as IncrementalCursor;
+    expect(interrupted.runStart?.value).toEqual({ bigint: '9007199254740997' });
+    expect(run({}, interrupted).placeholders.start_value).toBe(9_007_199_254_740_997n);
+  });
+
   it('should report a stop once rows leave the range in row_order', () => {
     expect(run({ initialValue: 1, endValue: 5, rowOrder: 'asc' }).filter(rows(3, 4)).stop).toBe(false);
     expect(run({ initialValue: 1, endValue: 5, rowOrder: 'asc' }).filter(rows(4, 5)).stop).toBe(true);

@@ -80,6 +80,29 @@ function shown(value: unknown): string {
 }
 
 /**
+ * A cursor value as the state document stores it. State is plain JSON, where an integer beyond
+ * ±(2^53 − 1) would lose digits (or fail to serialize as a JS `bigint`), so a bigint is stored as
+ * `{ "bigint": "<digits>" }`. Other values are stored as they are.
+ */
+export function storedCursorValue(value: unknown): unknown {
+  return typeof value === 'bigint' ? { bigint: value.toString() } : value;
+}
+
+/** The cursor value a state document holds (see `storedCursorValue`). */
+export function cursorValueFromState(value: unknown): unknown {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.keys(value).length === 1 &&
+    typeof (value as { bigint?: unknown }).bigint === 'string' &&
+    /^-?\d+$/.test((value as { bigint: string }).bigint)
+  ) {
+    return BigInt((value as { bigint: string }).bigint);
+  }
+  return value;
+}
+
+/**
  * Starts the incremental state of one request sequence. The start value is the stored last value,
  * else `initialValue`; after an interrupted run (a stored `runStart`) it is that run's start, so
  * rows the interrupted run never committed are read again. With `endValue` the run is stateless:
@@ -101,29 +124,17 @@ export function startIncremental(settings: IncrementalSettings, scope: Increment
   let lastValue: unknown;
   let lastHashes: string[];
   if (stored?.runStart) {
-    startValue = stored.runStart.value;
+    startValue = cursorValueFromState(stored.runStart.value);
     boundaryHashes = stored.runStart.uniqueHashes ?? [];
-    lastValue = stored.lastValue;
+    lastValue = cursorValueFromState(stored.lastValue);
     lastHashes = stored.uniqueHashes ?? [];
   } else {
-    startValue = stored?.lastValue ?? settings.initialValue;
+    startValue = cursorValueFromState(stored?.lastValue) ?? settings.initialValue;
     boundaryHashes = stored?.uniqueHashes ?? [];
     lastValue = startValue;
     lastHashes = boundaryHashes;
   }
   const fail = (message: string) => new ResponseError(`${where}: ${message}`);
-  const lagged = (value: unknown) => {
-    if (value === undefined || value === null || settings.lag === undefined) return value;
-    try {
-      return shiftByLag(value, settings.lag, direction === 1 ? -1 : 1);
-    } catch (error) {
-      throw fail(`cannot apply lag to the cursor at "${settings.cursorPath}": ${(error as Error).message}`);
-    }
-  };
-  const rangeStart = lagged(startValue);
-  const boundary = new Set(deduplicate ? boundaryHashes : []);
-  let kind: CursorKind | undefined;
-
   /** Compares under `lastValueFunc`: positive when `first` is further along than `second`. */
   const order = (first: unknown, second: unknown, what: string) => {
     try {
@@ -136,6 +147,23 @@ export function startIncremental(settings: IncrementalSettings, scope: Increment
       );
     }
   };
+
+  // As in dlt, the lag never moves the start past initial_value.
+  const lagged = (value: unknown) => {
+    if (value === undefined || value === null || settings.lag === undefined) return value;
+    let shifted: unknown;
+    try {
+      shifted = shiftByLag(value, settings.lag, direction === 1 ? -1 : 1);
+    } catch (error) {
+      throw fail(`cannot apply lag to the cursor at "${settings.cursorPath}": ${(error as Error).message}`);
+    }
+    const initial = settings.initialValue;
+    if (initial === undefined || initial === null) return shifted;
+    return order(shifted, initial, 'initial value') < 0 ? initial : shifted;
+  };
+  const rangeStart = lagged(startValue);
+  const boundary = new Set(deduplicate ? boundaryHashes : []);
+  let kind: CursorKind | undefined;
 
   const checkKind = (value: unknown) => {
     const found = cursorKind(value);
@@ -213,10 +241,10 @@ export function startIncremental(settings: IncrementalSettings, scope: Increment
       if (stateless) return undefined;
       return {
         cursorPath: settings.cursorPath,
-        ...(lastValue === undefined ? {} : { lastValue }),
+        ...(lastValue === undefined ? {} : { lastValue: storedCursorValue(lastValue) }),
         ...(deduplicate ? { uniqueHashes: lastHashes } : {}),
         runStart: {
-          ...(startValue === undefined ? {} : { value: startValue }),
+          ...(startValue === undefined ? {} : { value: storedCursorValue(startValue) }),
           ...(deduplicate ? { uniqueHashes: boundaryHashes } : {}),
         },
       };
