@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ReferenceApi, startReferenceApi } from '@restsync/test-server';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from './cli';
 import type { JsonResult } from './json-result';
@@ -10,13 +11,26 @@ const apiKey = 'state-unit-key-71c3';
 let directory: string;
 let api: ReferenceApi;
 
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
+let dataset: string | undefined;
+
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'restsync-state-'));
   api = await startReferenceApi({ records: 30, apiKey });
+  dataset = undefined;
 });
+// The test left its dataset schema behind on the Postgres server.
 afterEach(async () => {
   await api.close();
   await rm(directory, { recursive: true, force: true });
+  if (dataset === undefined) return;
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists "${dataset}" cascade`);
+  } finally {
+    await client.end();
+  }
 });
 
 async function cli(argv: string[], extra: Partial<CliIo> = {}) {
@@ -31,13 +45,11 @@ async function cli(argv: string[], extra: Partial<CliIo> = {}) {
   return { code, stdout: chunks.stdout.join(''), stderr: chunks.stderr.join('') };
 }
 
-let dataset: string;
-
 async function writeConfig(): Promise<string> {
   dataset = `state_unit_${process.pid}_${Date.now()}`;
   const config = {
     pipeline: { name: 'state_unit', dataset },
-    destination: process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test',
+    destination: databaseUrl,
     source: {
       client: {
         base_url: api.url,
