@@ -13,6 +13,18 @@ import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
 import { keepLastPerKey } from './merge-rows';
 import {
+  deleteFlaggedKeys,
+  isFlagged,
+  prepareScd2Rows,
+  scd2Of,
+  strategyOf,
+  type TableRows,
+  withScd2Columns,
+  writeDeleteInsert,
+  writeScd2Child,
+  writeScd2Root,
+} from './merge-strategies';
+import {
   applyDdl,
   changesFor,
   currentCatalog,
@@ -40,6 +52,13 @@ interface TableWrite {
   data: string;
   /** `replace`: the first write of this table in this load (the staging table starts empty). */
   firstStaging: boolean;
+}
+
+/** What the writes of one batch pass on to each other. */
+interface BatchProgress {
+  loadId: string;
+  /** `scd2` root table → the temporary table of the version ids this batch inserted. */
+  insertedVersions: Map<string, string>;
 }
 
 /** SQL text of a merge into one table with one column set. */
@@ -89,9 +108,9 @@ function mergeStatements(context: SessionContext, table: TableSchema): MergeStat
   return statements;
 }
 
-function encodeRows(rows: Row[], table: TableSchema): string {
+function encodeRows(rows: Row[], table: TableSchema, columns: readonly ColumnSchema[]): string {
   try {
-    return encodeCopyText(rows, table.columns);
+    return encodeCopyText(rows, columns);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new DestinationError(`Could not encode the rows of table "${table.name}": ${reason}.`, {
@@ -101,14 +120,39 @@ function encodeRows(rows: Row[], table: TableSchema): string {
   }
 }
 
-/** Orders tables roots first, dedupes merge rows, drops children of superseded rows, encodes. */
+/** The columns COPY fills: every column but an `scd2` table's validity columns (set by SQL). */
+function copiedColumns(table: TableSchema): readonly ColumnSchema[] {
+  const settings = scd2Of(table);
+  if (settings === undefined) return table.columns;
+  return table.columns.filter(
+    (column) => column.name !== settings.validFrom && column.name !== settings.validTo,
+  );
+}
+
+/** Checks that a merge root has the key its strategy needs. */
+function assertMergeKey(table: TableSchema): void {
+  const strategy = strategyOf(table);
+  if (strategy === 'scd2' || table.primaryKey.length > 0) return;
+  if (strategy === 'delete-insert' && (table.mergeKey ?? []).length > 0) return;
+  throw new DestinationError(
+    strategy === 'delete-insert'
+      ? `Table "${table.name}" uses the "delete-insert" merge strategy but has neither a primary key nor a merge key. Set primaryKey or merge_key on the resource.`
+      : `Table "${table.name}" uses write disposition "merge" but has no primary key. Set primaryKey on the resource.`,
+    { table: table.name },
+  );
+}
+
+/**
+ * Orders tables roots first, dedupes merge rows, drops children of superseded and `hard_delete`d
+ * rows, gives `scd2` rows their versions and ids, encodes.
+ */
 function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] {
   const staged = context.staged.get(batch.loadId);
   const ordered = batch.tables
     .map((tableBatch) => ({ tableBatch, depth: depthOf(context, tableBatch.table) }))
     .sort((left, right) => left.depth - right.depth);
   const supersededByRoot = new Map<string, ReadonlySet<unknown>>();
-  return ordered.map(({ tableBatch: { table, rows: batchRows } }) => {
+  const prepared: TableRows[] = ordered.map(({ tableBatch: { table, rows: batchRows } }) => {
     let rows = batchRows;
     if (table.parent !== undefined) {
       const superseded = supersededByRoot.get(rootOf(context, table).name);
@@ -116,18 +160,34 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
         rows = rows.filter((row) => !superseded.has(row[systemColumns.rootId]));
       }
     }
-    const mode = table.writeDisposition;
-    if (mode === 'merge' && table.primaryKey.length === 0 && table.parent === undefined) {
-      throw new DestinationError(
-        `Table "${table.name}" uses write disposition "merge" but has no primary key. Set primaryKey on the resource.`,
-        { table: table.name },
-      );
-    }
-    if (mode === 'merge' && table.primaryKey.length > 0) {
+    if (table.writeDisposition !== 'merge') return { table, rows };
+    if (table.parent === undefined) assertMergeKey(table);
+    if (table.primaryKey.length > 0) {
       const kept = keepLastPerKey(rows, table.primaryKey, table.name);
       rows = kept.rows;
       if (table.parent === undefined) supersededByRoot.set(table.name, kept.supersededIds);
     }
+    if (table.parent === undefined && table.hardDelete !== undefined && strategyOf(table) !== 'scd2') {
+      const dropped = new Set(supersededByRoot.get(table.name));
+      for (const row of rows) if (isFlagged(table, row)) dropped.add(row[systemColumns.id]);
+      supersededByRoot.set(table.name, dropped);
+    }
+    return { table, rows };
+  });
+  const remapped = new Map<string, Row[]>();
+  for (const entry of prepared) {
+    if (scd2Of(entry.table) === undefined) continue;
+    const children = prepared.filter(
+      (child) => child.table.parent !== undefined && rootOf(context, child.table).name === entry.table.name,
+    );
+    for (const result of prepareScd2Rows(entry, children, batch.loadId)) {
+      remapped.set(result.table.name, result.rows);
+    }
+  }
+  return prepared.map((entry) => {
+    const table = withScd2Columns(entry.table);
+    const rows = remapped.get(table.name) ?? entry.rows;
+    const mode = table.writeDisposition;
     const physical = mode === 'replace' ? stagingTableName(table.name) : table.name;
     return {
       table,
@@ -135,7 +195,7 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
       physical,
       layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(table),
       rows,
-      data: rows.length > 0 ? encodeRows(rows, table) : '',
+      data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : '',
       firstStaging: mode === 'replace' && !staged?.has(table.name),
     };
   });
@@ -176,18 +236,43 @@ async function writeTable(
   executor: SqlExecutor,
   catalog: LiveCatalog,
   write: TableWrite,
+  batch: BatchProgress,
 ): Promise<void> {
   if (write.rows.length === 0) return;
   const { table } = write;
-  if (write.mode !== 'merge' || table.primaryKey.length === 0) {
+  if (write.mode !== 'merge') {
+    await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
+    return;
+  }
+  const strategy = strategyOf(rootOf(context, table));
+  if (strategy === 'scd2') {
+    if (table.parent === undefined) {
+      const inserted = await writeScd2Root(context, executor, table, write.rows, write.data, batch.loadId);
+      batch.insertedVersions.set(table.name, inserted);
+    } else {
+      const inserted = batch.insertedVersions.get(rootOf(context, table).name);
+      if (inserted !== undefined) await writeScd2Child(context, executor, table, write.data, inserted);
+    }
+    return;
+  }
+  if (strategy === 'delete-insert' && table.parent === undefined) {
+    const descendants = catalog.get(table.name)?.columns.has(systemColumns.id)
+      ? liveDescendantsOf(context, catalog, table)
+      : [];
+    await writeDeleteInsert(context, executor, table, write.data, batch.loadId, descendants);
+    return;
+  }
+  if (table.primaryKey.length === 0) {
     await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
     return;
   }
   const statements = mergeStatements(context, table);
   await executor.query(statements.createStage);
   await executor.copyFrom(statements.copy, write.data);
-  if (table.parent === undefined)
+  if (table.parent === undefined) {
     await deleteDescendants(context, executor, catalog, table, statements.stage);
+    await deleteFlaggedKeys(context, executor, table, statements.stage);
+  }
   await executor.query(statements.upsert);
 }
 
@@ -227,9 +312,10 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
       }
       step = { operation: 'apply schema changes (create tables, add or widen columns)' };
       catalog = await applyDdl(context, executor, ddl);
+      const progress: BatchProgress = { loadId: batch.loadId, insertedVersions: new Map() };
       for (const write of writes) {
         step = { operation: `${write.mode} ${write.rows.length} rows`, table: write.table.name };
-        await writeTable(context, executor, catalog, write);
+        await writeTable(context, executor, catalog, write, progress);
       }
       for (const state of batch.states) {
         step = { operation: `store the state of resource "${state.resource}"`, table: systemTables.state };

@@ -27,6 +27,7 @@ export interface PostgresDestinationOptions extends ConnectionTimeouts {
 const capabilities: DestinationCapabilities = {
   transactions: true,
   merge: true,
+  mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
   nesting: 'flatten',
   maxIdentifierLength: 63,
 };

@@ -1,6 +1,7 @@
 import type { ResourceCompletion, TableSchema } from '@restsync/core';
 import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
+import { retireAbsentVersions, scd2Of, withScd2Columns } from './merge-strategies';
 import {
   applyDdl,
   changesFor,
@@ -61,7 +62,8 @@ async function swapStagedTables(
 
 /**
  * Ends a resource: makes sure its tables exist (a resource without rows still gets its tables),
- * swaps staged rows in for `replace`, and stores the final state — one transaction.
+ * swaps staged rows in for `replace`, retires the versions an `scd2` run did not see, and stores
+ * the final state — one transaction.
  */
 export async function completeResource(
   context: SessionContext,
@@ -93,12 +95,17 @@ export async function completeResource(
       const ddl: string[] = [];
       for (const table of tables) {
         setStep('plan schema changes', table.name);
-        ddl.push(...changesFor(context, catalog, targetLayout(table)));
+        ddl.push(...changesFor(context, catalog, targetLayout(withScd2Columns(table))));
       }
       setStep('create the tables of the resource');
       await applyDdl(context, executor, ddl);
       if (completion.writeDisposition === 'replace') {
         await swapStagedTables(context, executor, tables, staged, setStep);
+      }
+      for (const table of tables) {
+        if (scd2Of(table) === undefined) continue;
+        setStep('retire the versions this run did not see (scd2)', table.name);
+        await retireAbsentVersions(context, executor, table, completion.loadId);
       }
       setStep(`store the state of resource "${completion.resource}"`, systemTables.state);
       await writeState(executor, context.dataset, context.pipeline, completion.state);

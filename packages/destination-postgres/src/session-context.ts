@@ -89,13 +89,17 @@ export function liveDescendantsOf(
   return descendants;
 }
 
-/** The layout of a table itself: merge tables get a unique key, their children an index on the root id. */
+/**
+ * The layout of a table itself: merge tables get a unique key (not `scd2` roots: they keep every
+ * version of a key), their children an index on the root id.
+ */
 export function targetLayout(table: TableSchema): TableLayout {
   const merge = table.writeDisposition === 'merge';
+  const unique = merge && table.primaryKey.length > 0 && table.mergeStrategy !== 'scd2';
   return {
     name: table.name,
     columns: table.columns,
-    ...(merge && table.primaryKey.length > 0 ? { uniqueKey: table.primaryKey } : {}),
+    ...(unique ? { uniqueKey: table.primaryKey } : {}),
     indexRootId: merge && table.parent !== undefined,
   };
 }

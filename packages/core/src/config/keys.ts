@@ -16,6 +16,7 @@ import {
   restApiSourceConfigSchema,
   retrySchema,
   secretReferenceSchema,
+  writeDispositionSchema,
 } from './schema';
 
 /** The camelCase keys of a config object, read from its schema. */
@@ -40,6 +41,7 @@ const configObjectSchemas = {
   incremental: incrementalSchema,
   incrementalParam: incrementalParamSchema,
   secretReference: secretReferenceSchema,
+  writeDisposition: writeDispositionSchema,
 };
 
 type ConfigObjectSchemas = typeof configObjectSchemas;

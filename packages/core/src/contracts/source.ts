@@ -3,7 +3,7 @@ import type { Redactor } from '../redact';
 import type { IncrementalCursor, IncrementalState } from './destination';
 import type { PaginatorCheckpoint } from './paginator';
 import type { Page } from './request';
-import type { WriteDisposition } from './schema';
+import type { MergeStrategy, Scd2Settings, WriteDisposition } from './schema';
 
 /** A page as a source yields it: a `Page` plus the checkpoint reached after it. */
 export interface SourcePage extends Page {
@@ -26,6 +26,12 @@ export interface ResourceInfo {
   /** Field names of the primary key in the source records (single or composite); empty: none. */
   primaryKey: string[];
   writeDisposition: WriteDisposition;
+  /** How a `merge` writes (the dict form of `write_disposition`). @default 'upsert' */
+  mergeStrategy?: MergeStrategy;
+  /** Settings of the `scd2` strategy (present with `mergeStrategy: 'scd2'`). */
+  scd2?: Scd2Settings;
+  /** Field names of the `merge_key` hint: `delete-insert` replaces the stored rows with these values. */
+  mergeKey?: string[];
   /** Arrays become child tables (`flatten`, default) or stay JSON (`json`). */
   nested: 'flatten' | 'json';
   /** The parent resource's name, for a child resource. */

@@ -14,6 +14,25 @@ function copyTable(table: TableSchema): TableSchema {
   };
 }
 
+/** A resource's merge strategy and `scd2` settings, with the column names normalized (a merge table only). */
+function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], TableSchema['scd2']] {
+  if (resource.writeDisposition !== 'merge') return [undefined, undefined];
+  const { scd2 } = resource;
+  // upsert is the default: left out, so tables stored before strategies existed do not change.
+  if (resource.mergeStrategy === undefined || resource.mergeStrategy === 'upsert') return [undefined, undefined];
+  if (resource.mergeStrategy !== 'scd2' || scd2 === undefined) return [resource.mergeStrategy, undefined];
+  const { rowVersionColumn, ...rest } = scd2;
+  return [
+    'scd2',
+    {
+      ...rest,
+      validFrom: normalizeSegment(scd2.validFrom),
+      validTo: normalizeSegment(scd2.validTo),
+      ...(rowVersionColumn === undefined ? {} : { rowVersionColumn: normalizeSegment(rowVersionColumn) }),
+    },
+  ];
+}
+
 /** Every table of the dataset: the stored ones and those created since, with their name allocation. */
 export class SchemaRegistry {
   readonly tracker: SchemaTracker;
@@ -40,7 +59,10 @@ export class SchemaRegistry {
   /** The root table of a resource, created (named after the resource) on first use. */
   rootTable(resource: ResourceInfo): TableState {
     const existing = this.roots.get(resource.name);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) {
+      existing.configureMerge(...mergeSettings(resource));
+      return existing;
+    }
     const name = this.allocate(normalizeSegment(resource.name), () => false);
     const state = this.create({
       name,
@@ -49,6 +71,7 @@ export class SchemaRegistry {
       primaryKey: [],
       writeDisposition: resource.writeDisposition,
     });
+    state.configureMerge(...mergeSettings(resource));
     this.roots.set(resource.name, state);
     return state;
   }

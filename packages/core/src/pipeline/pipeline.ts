@@ -124,16 +124,35 @@ export function pipeline(options: PipelineOptions): Pipeline {
 function validateResources(resources: ResourceInfo[], destination: Destination): void {
   const issues = [];
   for (const [index, resource] of resources.entries()) {
-    if (resource.writeDisposition === 'merge' && resource.primaryKey.length === 0) {
+    if (resource.writeDisposition !== 'merge') continue;
+    const strategy = resource.mergeStrategy ?? 'upsert';
+    const keyless = resource.primaryKey.length === 0;
+    if (strategy === 'upsert' && keyless) {
       issues.push({
         path: `resources[${index}].primaryKey`,
         message: `resource "${resource.name}" uses write disposition "merge", which needs a primary key`,
       });
     }
-    if (resource.writeDisposition === 'merge' && !destination.capabilities.merge) {
+    if (strategy === 'delete-insert' && keyless && (resource.mergeKey ?? []).length === 0) {
+      issues.push({
+        path: `resources[${index}].primaryKey`,
+        message: `resource "${resource.name}" uses the "delete-insert" merge strategy, which needs a primary key or a merge key`,
+      });
+    }
+    if (!destination.capabilities.merge) {
       issues.push({
         path: `resources[${index}].writeDisposition`,
         message: `destination "${destination.type}" does not support "merge"`,
+      });
+      continue;
+    }
+    const supported = destination.capabilities.mergeStrategies ?? ['upsert'];
+    if (!supported.includes(strategy)) {
+      issues.push({
+        path: `resources[${index}].writeDisposition.strategy`,
+        message:
+          `resource "${resource.name}" asks for the "${strategy}" merge strategy, which destination ` +
+          `"${destination.type}" does not support (it supports: ${supported.join(', ')})`,
       });
     }
   }

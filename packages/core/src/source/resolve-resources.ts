@@ -2,7 +2,6 @@ import { keyIn, type Spelling } from '../config/forms';
 import type { ProcessingStep } from '../config/types';
 import type { Auth } from '../contracts/auth';
 import { type Paginator, singlePage } from '../contracts/paginator';
-import type { WriteDisposition } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import type { ConfigIssue } from '../errors';
 import type { RateLimitOptions } from '../http/rate-limit';
@@ -18,6 +17,7 @@ import { camelRetry, fieldPath, type Located, type ReadConfig, type ResourceSett
 import { compileRequestTemplate, type RequestTemplate } from './request-template';
 import type { AdapterResolver } from './resolve-adapters';
 import type { SecretContext } from './secret-values';
+import { readWriteDisposition } from './write-disposition-settings';
 
 /** A resource ready to run. */
 export interface ResolvedResource {
@@ -91,9 +91,14 @@ function resolveResource(
   if (name === undefined) return undefined;
   const incremental = resolveIncremental(endpoint, request.incrementalReferences, name, issues);
 
-  const writeDisposition = (fields.writeDisposition?.value as WriteDisposition | undefined) ?? 'append';
+  const disposition = readWriteDisposition(fields.writeDisposition, spelling, issues);
+  const { writeDisposition } = disposition;
   const primaryKey = stringList(fields.primaryKey);
-  if (writeDisposition === 'merge' && primaryKey.length === 0) {
+  if (
+    writeDisposition === 'merge' &&
+    primaryKey.length === 0 &&
+    (disposition.mergeStrategy ?? 'upsert') === 'upsert'
+  ) {
     const dispositionKey = keyIn('writeDisposition', spelling);
     const defaultsKey = fields.writeDisposition?.path[0];
     const fromDefaults = defaultsKey === 'resource_defaults' || defaultsKey === 'resourceDefaults';
@@ -130,6 +135,8 @@ function resolveResource(
       name,
       primaryKey,
       writeDisposition,
+      ...(disposition.mergeStrategy === undefined ? {} : { mergeStrategy: disposition.mergeStrategy }),
+      ...(disposition.scd2 === undefined ? {} : { scd2: disposition.scd2 }),
       nested,
       ...(parentNames.length === 1 ? { parent: parentNames[0] } : {}),
     },

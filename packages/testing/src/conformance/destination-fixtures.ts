@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import {
   type ColumnSchema,
   type ColumnType,
+  type MergeStrategy,
   type PaginatorCheckpoint,
   type ResourceState,
   type Row,
+  type Scd2Settings,
   systemColumns,
   type TableSchema,
   type WriteDisposition,
@@ -36,6 +38,11 @@ export interface TestTableOptions {
   primaryKey?: string[];
   /** @default the table name */
   resource?: string;
+  /** How a `merge` writes. @default upsert */
+  mergeStrategy?: MergeStrategy;
+  mergeKey?: string[];
+  hardDelete?: string;
+  scd2?: Scd2Settings;
 }
 
 /** A top-level table with the system columns the normalizer adds (`_restsync_load_id`, `_restsync_id`). */
@@ -54,6 +61,10 @@ export function rootTable(
     ],
     primaryKey: options.primaryKey ?? [],
     writeDisposition: options.writeDisposition,
+    ...(options.mergeStrategy === undefined ? {} : { mergeStrategy: options.mergeStrategy }),
+    ...(options.mergeKey === undefined ? {} : { mergeKey: options.mergeKey }),
+    ...(options.hardDelete === undefined ? {} : { hardDelete: options.hardDelete }),
+    ...(options.scd2 === undefined ? {} : { scd2: options.scd2 }),
   };
 }
 

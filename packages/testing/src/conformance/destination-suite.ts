@@ -2,6 +2,7 @@ import { testDestinationDispositions } from './destination-dispositions';
 import type { DestinationConformanceOptions } from './destination-harness';
 import { testDestinationLease } from './destination-lease';
 import { testDestinationMerge } from './destination-merge';
+import { testDestinationMergeStrategies } from './destination-merge-strategies';
 import { testDestinationNames } from './destination-names';
 import { testDestinationNesting } from './destination-nesting';
 import { testDestinationSchemaEvolution } from './destination-schema-evolution';
@@ -9,7 +10,7 @@ import { testDestinationStateAndAtomicity } from './destination-state';
 
 /**
  * Runs the whole destination contract against an adapter, one `describe` per concern:
- * dispositions (append, replace), merge, schema evolution (new columns, widening, variant columns,
+ * dispositions (append, replace), merge, merge strategies (delete-insert, hard_delete, scd2), schema evolution (new columns, widening, variant columns,
  * schema versions), nesting, names, state and atomicity (rows and state in one transaction,
  * rerun idempotence, the state document kept whole, the loads records), and the lease (one run per
  * pipeline and dataset, takeover of an expired lease, fencing of a stale run's writes). Each part skips the cases
@@ -20,6 +21,7 @@ import { testDestinationStateAndAtomicity } from './destination-state';
 export function testDestinationConformance(options: DestinationConformanceOptions): void {
   testDestinationDispositions(options);
   testDestinationMerge(options);
+  testDestinationMergeStrategies(options);
   testDestinationSchemaEvolution(options);
   testDestinationNesting(options);
   testDestinationNames(options);

@@ -14,6 +14,7 @@ export {
 export type { DestinationConformanceOptions } from './destination-harness';
 export { testDestinationLease } from './destination-lease';
 export { testDestinationMerge } from './destination-merge';
+export { testDestinationMergeStrategies } from './destination-merge-strategies';
 export { testDestinationNames } from './destination-names';
 export { testDestinationNesting } from './destination-nesting';
 export { testDestinationSchemaEvolution } from './destination-schema-evolution';

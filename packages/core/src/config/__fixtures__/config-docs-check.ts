@@ -21,6 +21,7 @@ type ObjectKind =
   | 'incremental'
   | 'incrementalParam'
   | 'secretReference'
+  | 'writeDisposition'
   | 'adapter';
 
 interface SchemaObject {
@@ -45,6 +46,7 @@ const documentedIn: Record<
   incremental: { heading: '### `incremental`', table: true },
   incrementalParam: { heading: '### Param-level `incremental` (deprecated)', table: true },
   secretReference: { heading: '## Secrets', table: false },
+  writeDisposition: { heading: '### `write_disposition` dict form', table: true },
   adapter: { heading: '## Paginators and auths', table: false },
 };
 
@@ -76,6 +78,8 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
       return properties.has('secret') ? 'secretReference' : 'resolveParam';
     case 'incremental':
       return 'incremental';
+    case 'write_disposition':
+      return 'writeDisposition';
     case 'auth':
     case 'paginator':
       return 'adapter';
