@@ -432,47 +432,6 @@ export const writeDispositionSchema = z
   })
   .describe('The dict form of write_disposition (dlt): { disposition: "merge", strategy: "scd2", ... }.');
 
-/** dlt's dict form of `write_disposition`: the disposition plus, for `merge`, its strategy and `scd2` settings. */
-export const writeDispositionSchema = z
-  .strictObject({
-    disposition: z
-      .enum(['append', 'replace', 'merge'])
-      .describe('How rows are written, as in the string form.'),
-    strategy: z
-      .enum(['upsert', 'delete-insert', 'scd2'])
-      .describe(
-        'How a merge writes: update keys in place (upsert), delete the stored rows of each key then insert (delete-insert), or keep the history of every row (scd2). Only with disposition merge. @default upsert',
-      )
-      .optional(),
-    validityColumnNames: z
-      .tuple([nonEmptyString, nonEmptyString], {
-        error: 'expected two column names: [valid from, valid to]',
-      })
-      .describe(
-        'scd2: the columns holding when a version became valid and stopped being valid. @default ["_restsync_valid_from", "_restsync_valid_to"]',
-      )
-      .optional(),
-    activeRecordTimestamp: z
-      .string()
-      .nullable()
-      .describe(
-        'scd2: the valid-to value of active versions (e.g. "9999-12-31"); null keeps it NULL. @default null',
-      )
-      .optional(),
-    boundaryTimestamp: z
-      .string()
-      .describe(
-        "scd2: the ISO timestamp this run's new versions start and retired ones end at. @default the run's start",
-      )
-      .optional(),
-    rowVersionColumnName: nonEmptyString
-      .describe(
-        'scd2: a column of the record identifying a version; it changes when the record changes. @default a hash of the row',
-      )
-      .optional(),
-  })
-  .describe('The dict form of write_disposition (dlt): { disposition: "merge", strategy: "scd2", ... }.');
-
 /** One processing step, applied in order to every record of a resource (code form only). */
 const processingStep = custom<
   | { filter: (record: Record<string, unknown>) => boolean }

@@ -33,25 +33,6 @@ function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], T
   ];
 }
 
-/** A resource's merge strategy and `scd2` settings, with the column names normalized (a merge table only). */
-function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], TableSchema['scd2']] {
-  if (resource.writeDisposition !== 'merge') return [undefined, undefined];
-  const { scd2 } = resource;
-  // upsert is the default: left out, so tables stored before strategies existed do not change.
-  if (resource.mergeStrategy === undefined || resource.mergeStrategy === 'upsert') return [undefined, undefined];
-  if (resource.mergeStrategy !== 'scd2' || scd2 === undefined) return [resource.mergeStrategy, undefined];
-  const { rowVersionColumn, ...rest } = scd2;
-  return [
-    'scd2',
-    {
-      ...rest,
-      validFrom: normalizeSegment(scd2.validFrom),
-      validTo: normalizeSegment(scd2.validTo),
-      ...(rowVersionColumn === undefined ? {} : { rowVersionColumn: normalizeSegment(rowVersionColumn) }),
-    },
-  ];
-}
-
 /** Every table of the dataset: the stored ones and those created since, with their name allocation. */
 export class SchemaRegistry {
   readonly tracker: SchemaTracker;
@@ -90,7 +71,6 @@ export class SchemaRegistry {
       primaryKey: [],
       writeDisposition: resource.writeDisposition,
     });
-    state.configureMerge(...mergeSettings(resource));
     state.configureMerge(...mergeSettings(resource));
     this.roots.set(resource.name, state);
     return state;

@@ -167,19 +167,6 @@ export class TableState {
     this.tracker.updated(this.schema.name);
   }
 
-  /** Sets how a `merge` writes (strategy, `scd2` settings); a change to a stored table counts as a schema change. */
-  configureMerge(strategy: TableSchema['mergeStrategy'], scd2: TableSchema['scd2']): void {
-    const same =
-      strategy === this.schema.mergeStrategy && JSON.stringify(scd2) === JSON.stringify(this.schema.scd2);
-    if (same) return;
-    if (strategy === undefined) delete this.schema.mergeStrategy;
-    else this.schema.mergeStrategy = strategy;
-    if (scd2 === undefined) delete this.schema.scd2;
-    else this.schema.scd2 = scd2;
-    this.cached = undefined;
-    this.tracker.updated(this.schema.name);
-  }
-
   /** A copy of the table schema, reused until the table changes again. */
   snapshot(): TableSchema {
     if (this.cached === undefined) {

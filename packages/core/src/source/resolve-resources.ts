@@ -18,7 +18,6 @@ import { compileRequestTemplate, type RequestTemplate } from './request-template
 import type { AdapterResolver } from './resolve-adapters';
 import type { SecretContext } from './secret-values';
 import { readWriteDisposition } from './write-disposition-settings';
-import { readWriteDisposition } from './write-disposition-settings';
 
 /** A resource ready to run. */
 export interface ResolvedResource {

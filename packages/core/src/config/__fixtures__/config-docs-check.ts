@@ -47,7 +47,6 @@ const documentedIn: Record<
   incrementalParam: { heading: '### Param-level `incremental` (deprecated)', table: true },
   secretReference: { heading: '## Secrets', table: false },
   writeDisposition: { heading: '### `write_disposition` dict form', table: true },
-  writeDisposition: { heading: '### `write_disposition` dict form', table: true },
   adapter: { heading: '## Paginators and auths', table: false },
 };
 
@@ -79,8 +78,6 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
       return properties.has('secret') ? 'secretReference' : 'resolveParam';
     case 'incremental':
       return 'incremental';
-    case 'write_disposition':
-      return 'writeDisposition';
     case 'write_disposition':
       return 'writeDisposition';
     case 'auth':
