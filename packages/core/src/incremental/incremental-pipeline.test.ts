@@ -5,6 +5,7 @@ import { createMemoryStore, memoryDestination } from '../pipeline/__fixtures__/m
 import { pipeline } from '../pipeline/pipeline';
 import { pages } from '../source/__fixtures__/test-adapters';
 import { restApiSource } from '../source/rest-api-source';
+import { namedConversions } from './cursor-values';
 
 interface Issue {
   id: number;
@@ -67,7 +68,7 @@ const issuesResource = (incremental: Record<string, unknown>, extra: Record<stri
   },
 });
 
-function source(api: ReturnType<typeof fakeApi>, resources: unknown[]) {
+function source(api: { fetch: typeof globalThis.fetch }, resources: unknown[]) {
   return restApiSource({ client: { base_url: 'https://api.example.com' }, resources } as never, {
     fetch: api.fetch,
   });
@@ -319,4 +320,184 @@ describe('incremental loading through the pipeline', () => {
       issues(() => source(api, [issuesResource({ cursor_path: 'updated_at' }, { incremental: undefined })])),
     ).toEqual([expect.stringContaining('{incremental.start_value} needs an incremental')]);
   });
+
+  it('should fill the {incremental.*} placeholders in the path, params, JSON body and headers, converted by name', async () => {
+    const api = capturingApi([{ id: 1, updated_at: '2024-01-02T00:00:00Z' }]);
+    await pipeline({ name: 'placeholders', destination: memoryDestination() }).run(
+      restApiSource(
+        {
+          client: { base_url: 'https://api.example.com' },
+          resources: [
+            {
+              name: 'issues',
+              primary_key: 'id',
+              endpoint: {
+                path: 'issues/after/{incremental.start_value}',
+                method: 'POST',
+                paginator: pages({ size: 3 }),
+                params: {
+                  since: '{incremental.start_value}',
+                  first: '{incremental.initial_value}',
+                  last: '{incremental.last_value}',
+                  until: '{incremental.end_value}',
+                },
+                json: { from: '{incremental.start_value}', query: 'updated before {incremental.end_value}' },
+                headers: { 'x-since': '{incremental.start_value}' },
+                incremental: {
+                  cursor_path: 'updated_at',
+                  initial_value: '2024-01-01T00:00:00Z',
+                  end_value: '2024-01-03T00:00:00Z',
+                  convert: 'epoch_seconds',
+                },
+              },
+            },
+          ],
+        } as never,
+        { fetch: api.fetch },
+      ),
+    );
+    const [request] = api.requests;
+    expect(request?.url.pathname).toBe('/issues/after/1704067200');
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({
+      since: '1704067200',
+      first: '1704067200',
+      last: '1704067200',
+      until: '1704240000',
+      page: '1',
+    });
+    // A sole placeholder in the JSON body keeps its type, as in dlt.
+    expect(JSON.parse(request?.body ?? '')).toEqual({ from: 1704067200, query: 'updated before 1704240000' });
+    expect(request?.headers.get('x-since')).toBe('1704067200');
+  });
+
+  it('should convert the start and end params of the deprecated form with a function or a named conversion', async () => {
+    // dlt's test_posts_with_incremental_date_conversion: epoch seconds "1" and "86401" as dates.
+    for (const convert of ['date', (value: unknown) => namedConversions.date(value)]) {
+      const api = capturingApi();
+      const events: RestsyncEvent[] = [];
+      await pipeline({
+        name: 'convert',
+        destination: memoryDestination(),
+        onEvent: (event) => events.push(event),
+      }).run(
+        source(api, [
+          issuesResource(
+            {
+              cursor_path: 'updated_at',
+              initial_value: '1',
+              end_value: '86401',
+              start_param: 'since',
+              end_param: 'until',
+              convert,
+            },
+            { params: {} },
+          ),
+        ]),
+      );
+      expect(api.requests[0]?.url.searchParams.get('since')).toBe('1970-01-01');
+      expect(api.requests[0]?.url.searchParams.get('until')).toBe('1970-01-02');
+      const notice = events.find((event) => event.type === 'log' && event.message.includes('deprecated'));
+      expect(notice).toMatchObject({
+        message: expect.stringContaining(
+          '"params":{"since":"{incremental.start_value}","until":"{incremental.end_value}"}',
+        ),
+      });
+    }
+  });
+
+  it('should send the start value in the param of the deprecated param-level form', async () => {
+    const api = capturingApi();
+    await pipeline({ name: 'param_level', destination: memoryDestination() }).run(
+      source(api, [
+        issuesResource(
+          { cursor_path: 'updated_at' },
+          {
+            incremental: undefined,
+            params: { since: { type: 'incremental', cursor_path: 'updated_at', initial_value: at(9) } },
+          },
+        ),
+      ]),
+    );
+    expect(api.requests[0]?.url.searchParams.get('since')).toBe(at(9));
+  });
+
+  it('should leave out a param that is only a placeholder without a value (a first run without initial_value)', async () => {
+    const api = capturingApi([{ id: 1, updated_at: at(3) }]);
+    const destination = memoryDestination();
+    const make = () => source(api, [issuesResource({ cursor_path: 'updated_at' })]);
+    await pipeline({ name: 'no_initial', destination }).run(make());
+    expect(api.requests[0]?.url.searchParams.has('since')).toBe(false);
+    await pipeline({ name: 'no_initial', destination }).run(make());
+    expect(api.requests[1]?.url.searchParams.get('since')).toBe(at(3));
+  });
+
+  it('should refuse end_param at param level and an end_value before initial_value', () => {
+    const api = fakeApi();
+    const messages = (build: () => unknown) => {
+      try {
+        build();
+      } catch (error) {
+        if (ConfigError.isInstance(error))
+          return error.issues.map((issue) => `${issue.path}: ${issue.message}`);
+      }
+      return [];
+    };
+    expect(
+      messages(() =>
+        source(api, [
+          issuesResource(
+            { cursor_path: 'updated_at' },
+            {
+              incremental: undefined,
+              params: { since: { type: 'incremental', cursor_path: 'updated_at', end_param: 'until' } },
+            },
+          ),
+        ]),
+      ),
+    ).toEqual([expect.stringContaining('end_param is not allowed in a param-level incremental')]);
+    expect(
+      messages(() =>
+        source(api, [issuesResource({ cursor_path: 'updated_at', initial_value: at(5), end_value: at(3) })]),
+      ),
+    ).toEqual([
+      'resources[0].endpoint.incremental.end_value: end_value must come after initial_value for last_value_func "max"',
+    ]);
+    expect(
+      messages(() =>
+        source(api, [
+          issuesResource({
+            cursor_path: 'updated_at',
+            initial_value: at(3),
+            end_value: at(5),
+            last_value_func: 'min',
+          }),
+        ]),
+      ),
+    ).toEqual([
+      'resources[0].endpoint.incremental.end_value: end_value must come after initial_value for last_value_func "min"',
+    ]);
+  });
 });
+
+interface CapturedRequest {
+  url: URL;
+  method: string;
+  headers: Headers;
+  body: string;
+}
+
+/** An API that answers every request with `records` (one short page) and keeps what it received. */
+function capturingApi(records: unknown[] = []) {
+  const requests: CapturedRequest[] = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    requests.push({
+      url: new URL(request.url),
+      method: request.method,
+      headers: request.headers,
+      body: await request.text(),
+    });
+    return new Response(JSON.stringify(records), { headers: { 'content-type': 'application/json' } });
+  };
+  return { requests, fetch: fetch as typeof globalThis.fetch };
+}

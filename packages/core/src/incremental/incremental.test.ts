@@ -90,6 +90,19 @@ describe('startIncremental', () => {
     expect(run({ lag: 1 }, stored).cursor()?.uniqueHashes).toBeUndefined();
   });
 
+  it("should identify boundary rows by the incremental's primary_key over the resource's", () => {
+    const first = run({ initialValue: 1, primaryKey: ['sku'] });
+    first.filter([{ id: 1, sku: 'a', updated_at: 2 }]);
+    const stored = completedCursor(first.cursor() as IncrementalCursor);
+    const { records } = run({ primaryKey: ['sku'] }, stored).filter([
+      { id: 2, sku: 'a', updated_at: 2 },
+      { id: 1, sku: 'b', updated_at: 2 },
+    ]);
+    // Same sku as the stored boundary row: dropped, whatever its id; another sku: kept.
+    expect(ids(records)).toEqual([1]);
+    expect(records[0]?.sku).toBe('b');
+  });
+
   it('should de-duplicate by the whole row when the resource has no primary key', () => {
     const first = startIncremental(
       { ...defaults, initialValue: 1 },
