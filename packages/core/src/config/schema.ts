@@ -220,6 +220,39 @@ const paramValue = dual(
   ]),
 );
 
+/** A form field's value: a scalar (`null` leaves it out), a list (repeated), or a secret. */
+const formValue = dual(
+  custom<ParamScalarInput | ParamScalarInput[] | Secret | SecretReferenceInput>(
+    'expected a string, number, boolean, null, a list of those, or a secret',
+    (value, context) => {
+      if (paramScalar.safeParse(value).success || isSecret(value)) return true;
+      if (Array.isArray(value)) return value.every((item) => paramScalar.safeParse(item).success);
+      if (isPlainObject(value) && 'secret' in value) {
+        forward(secretReferenceSchema, value, context);
+        return true;
+      }
+      return false;
+    },
+  ),
+  z.union([paramScalar, z.array(paramScalar), secretReferenceSchema]),
+);
+
+/** dlt's `data`: a form (an object, or a list of `[name, value]` pairs) or a raw text body. */
+const requestData = z
+  .union(
+    [
+      z.string(),
+      z.record(z.string(), formValue),
+      z.array(z.tuple([z.string(), paramScalar]), { error: 'expected a list of [name, value] pairs' }),
+    ],
+    {
+      error: 'expected an object (a form), a list of [name, value] pairs (a form), or a string (a raw body)',
+    },
+  )
+  .describe(
+    'Request body other than JSON: an object or [name, value] pairs are sent form-encoded, a string as is; placeholders allowed; not with json.',
+  );
+
 const article = (kind: string) => (/^[aeiou]/.test(kind) ? 'an' : 'a');
 
 /**
@@ -374,6 +407,7 @@ export const endpointSchema = z
       .describe('Query parameters; "{resources.<parent>.<field>}" placeholders allowed.')
       .optional(),
     json: z.unknown().describe('JSON request body; placeholders allowed in strings.').optional(),
+    data: requestData.optional(),
     headers: z.record(z.string(), secretValue).describe('Request headers; placeholders allowed.').optional(),
     dataSelector: nonEmptyString
       .describe(
@@ -541,7 +575,6 @@ const unsupportedResourceHints = [
 
 export const unsupportedDltKeys: Readonly<Record<string, readonly string[]>> = {
   client: ['session'],
-  endpoint: ['data'],
   resource: [...unsupportedResourceHints, 'parent'],
   resourceDefaults: unsupportedResourceHints,
 };

@@ -8,6 +8,11 @@ export interface RequestSpec {
   headers: Record<string, string>;
   /** JSON body, sent with `content-type: application/json`. */
   json?: unknown;
+  /**
+   * A body other than JSON, sent as is instead of `json`: a form (`a=1&b=2`, with its
+   * `content-type` header) or raw text (no content type unless a header sets one).
+   */
+  body?: string;
 }
 
 /** What came back for one request. */

@@ -120,10 +120,8 @@ interface RetryDecision {
   retryAfter: boolean;
 }
 
-/** A request about to go on the wire; `body` (a form) is sent instead of `json` when set. */
-interface Outgoing extends RequestSpec {
-  body?: string;
-}
+/** A request about to go on the wire; `body` (a form or raw text) is sent instead of `json` when set. */
+type Outgoing = RequestSpec;
 
 /** One request of a redirect chain, and the credential generation it carries (undefined: none). */
 interface Hop {
@@ -179,6 +177,13 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
 function serializedBody(request: Outgoing): string | undefined {
   if (request.body !== undefined) return request.body;
   return request.json === undefined ? undefined : JSON.stringify(request.json);
+}
+
+/** The body as fetch sends it: bytes when no header names a content type, so fetch adds none (a raw body, as in dlt). */
+function wireBody(request: Outgoing): string | Uint8Array | undefined {
+  const body = serializedBody(request);
+  if (body === undefined || request.headers['content-type'] !== undefined) return body;
+  return new TextEncoder().encode(body);
 }
 
 /** The request of the next hop: method and body as the redirect decided, headers of the original. */
@@ -350,7 +355,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       const response = await fetchImplementation(request.url, {
         method: request.method,
         headers: request.headers,
-        body: serializedBody(request),
+        body: wireBody(request),
         redirect: 'manual',
         signal: context.signal,
       });

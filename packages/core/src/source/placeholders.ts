@@ -1,6 +1,7 @@
 import { ResponseError } from '../errors';
 import type { IncrementalPlaceholders } from '../incremental/incremental';
-import { isPlainObject } from './config-keys';
+import { didYouMean } from './config-issues';
+import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
 /** A `{resources.<parent>.<field>}` placeholder (or a `resolve` param): a field of each parent record. */
 export interface ParentReference {
@@ -26,6 +27,14 @@ const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = [
   'end_value',
 ];
 
+/** The roots a placeholder starts with (dlt's "valid expressions must start with one of"). */
+const placeholderRoots = ['resources', 'incremental'] as const;
+
+/** Every valid placeholder form, for messages. */
+const validPlaceholders = `valid placeholders start with ${placeholderRoots.map((root) => `"${root}."`).join(' or ')}: {resources.<parent>.<field>}, ${incrementalNames.map((name) => `{incremental.${name}}`).join(', ')}`;
+
+const escapeAdvice = 'write "{{" and "}}" for literal braces';
+
 /** A string with placeholders: literal parts and references. */
 export type StringTemplate = (string | ParentReference | IncrementalReference)[];
 
@@ -35,11 +44,12 @@ export interface TemplateValues {
   incremental?: IncrementalPlaceholders | undefined;
 }
 
-/** Placeholders recognised in params, JSON bodies and headers (other braces stay literal text). */
-const valuePlaceholderPattern = /\{((?:resources|incremental)\.[^{}]*)\}/g;
-
-/** Every `{...}` in a path is a placeholder. */
-const pathPlaceholderPattern = /\{([^{}]*)\}/g;
+/** A misspelled root (`resource.posts.id`) as the placeholder it probably meant, for "did you mean". */
+function suggestion(expression: string): string {
+  const [root, ...rest] = expression.split('.');
+  const meant = root === undefined ? undefined : didYouMean(root, placeholderRoots);
+  return meant && rest.length > 0 ? `; did you mean "{${[meant, ...rest].join('.')}}"?` : '';
+}
 
 /** Parses `resources.<parent>.<field>` or `incremental.<name>`; returns a problem message when it is malformed. */
 export function parseResourceExpression(
@@ -50,7 +60,7 @@ export function parseResourceExpression(
   if (context === 'incremental') {
     const name = incrementalNames.find((known) => known === resource);
     if (name === undefined || field.length > 0) {
-      return `placeholder "{${expression}}" is not an incremental value; expected one of ${incrementalNames.map((known) => `{incremental.${known}}`).join(', ')}`;
+      return `placeholder "{${expression}}" is not an incremental value; ${validPlaceholders}`;
     }
     return { incremental: name, usedIn };
   }
@@ -60,46 +70,102 @@ export function parseResourceExpression(
   return { resource, field: field.join('.'), usedIn };
 }
 
-/**
- * Splits a string into literal parts and placeholders. `resolveName` handles each `{name}`
- * (returning a literal, a reference, or a problem message); in params/json/headers only
- * `{resources.*}` / `{incremental.*}` are placeholders.
- */
-export function parseTemplate(
-  text: string,
-  options: {
-    usedIn: string;
-    inPath: boolean;
-    resolveName?: (name: string) => string | ParentReference | { problem: string } | undefined;
-    report: (message: string) => void;
-  },
-): StringTemplate {
-  const parts: StringTemplate = [];
-  const pattern = options.inPath ? pathPlaceholderPattern : valuePlaceholderPattern;
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    const expression = match[1] ?? '';
-    parts.push(text.slice(last, match.index));
-    last = match.index + match[0].length;
-    if (/^(resources|incremental)\./.test(expression.trim())) {
-      const parsed = parseResourceExpression(expression, options.usedIn);
-      if (typeof parsed === 'string') options.report(parsed);
-      else parts.push(parsed);
-      continue;
-    }
-    const resolved = options.resolveName?.(expression.trim());
+/** How `parseTemplate` reads a string. */
+export interface TemplateOptions {
+  /** Where the string is, for references (`resources[1].endpoint.params.id`). */
+  usedIn: string;
+  /** In a path, a `{name}` without a dot binds a param of the same name (dlt's legacy form). */
+  inPath: boolean;
+  /** Handles a path's `{name}`: a literal, a reference, a problem, or undefined when no param has that name. */
+  resolveName?: (name: string) => string | ParentReference | { problem: string } | undefined;
+  report: (message: string) => void;
+}
+
+function placeholderPart(
+  expression: string,
+  options: TemplateOptions,
+): string | ParentReference | IncrementalReference | undefined {
+  const trimmed = expression.trim();
+  if (/^(resources|incremental)\./.test(trimmed)) {
+    const parsed = parseResourceExpression(trimmed, options.usedIn);
+    if (typeof parsed !== 'string') return parsed;
+    options.report(parsed);
+    return undefined;
+  }
+  if (options.inPath && !trimmed.includes('.')) {
+    const resolved = options.resolveName?.(trimmed);
     if (resolved === undefined) {
       options.report(
-        `placeholder "{${expression}}" is neither "{resources.<parent>.<field>}" nor the name of a param in the endpoint's params`,
+        `placeholder "{${expression}}" is neither "{resources.<parent>.<field>}" nor the name of a param in the endpoint's params (${escapeAdvice})`,
       );
-    } else if (typeof resolved === 'object' && 'problem' in resolved) {
+      return undefined;
+    }
+    if (typeof resolved === 'object' && 'problem' in resolved) {
       options.report(resolved.problem);
+      return undefined;
+    }
+    return resolved;
+  }
+  options.report(
+    `placeholder "{${expression}}" is not valid${suggestion(trimmed)}; ${validPlaceholders} (${escapeAdvice})`,
+  );
+  return undefined;
+}
+
+/**
+ * Splits a string into literal parts and placeholders, with Python's `str.format` rules as dlt
+ * uses them: `{{` and `}}` are literal braces, `{expression}` is a placeholder (`{resources.…}`,
+ * `{incremental.…}`, or in a path a param's name). Any other `{…}`, and a lone `{` or `}`, is
+ * reported (the first problem of the string): a config error, never literal text.
+ */
+export function parseTemplate(text: string, given: TemplateOptions): StringTemplate {
+  // One problem per string: the first brace out of place usually explains the rest.
+  let reported = false;
+  const options: TemplateOptions = {
+    ...given,
+    report: (message) => {
+      if (!reported) given.report(message);
+      reported = true;
+    },
+  };
+  const parts: StringTemplate = [];
+  let literal = '';
+  let index = 0;
+  const flush = () => {
+    if (literal !== '') parts.push(literal);
+    literal = '';
+  };
+  while (index < text.length) {
+    const character = text[index] as string;
+    const pair = text.slice(index, index + 2);
+    if (pair === '{{' || pair === '}}') {
+      literal += character;
+      index += 2;
+    } else if (character === '}') {
+      options.report(`a single "}" at position ${index} is not a placeholder; ${escapeAdvice}`);
+      index += 1;
+    } else if (character === '{') {
+      const close = text.indexOf('}', index + 1);
+      const open = text.indexOf('{', index + 1);
+      if (close === -1 || (open !== -1 && open < close)) {
+        options.report(`a "{" at position ${index} opens no placeholder; ${escapeAdvice}`);
+        index += 1;
+        continue;
+      }
+      const part = placeholderPart(text.slice(index + 1, close), options);
+      if (typeof part === 'string') literal += part;
+      else if (part !== undefined) {
+        flush();
+        parts.push(part);
+      }
+      index = close + 1;
     } else {
-      parts.push(resolved);
+      literal += character;
+      index += 1;
     }
   }
-  parts.push(text.slice(last));
-  return parts.filter((part) => part !== '');
+  flush();
+  return parts;
 }
 
 /** The parent references a template uses. */
@@ -188,43 +254,65 @@ export function expandTemplate(
   return result;
 }
 
-/** A compiled JSON body: a function of the parent record and the incremental values. */
+/** A compiled body value: a function of the parent record and the incremental values. */
 export type JsonTemplate = (values: TemplateValues, childResource: string) => unknown;
 
-/**
- * Compiles a JSON body. A string that is exactly one placeholder takes the field's value as is
- * (a number stays a number); other strings are filled as text.
- */
-export function compileJsonTemplate(
-  value: unknown,
-  usedIn: string,
-  report: (message: string) => void,
-  references: StringTemplate,
-): JsonTemplate {
-  if (typeof value === 'string') {
-    const template = parseTemplate(value, { usedIn, inPath: false, report });
-    if (!hasPlaceholders(template)) return () => value;
-    references.push(...template.filter((part) => typeof part !== 'string'));
-    const only = template.length === 1 ? template[0] : undefined;
-    if (only !== undefined && typeof only !== 'string') {
-      return (values, childResource) =>
-        'incremental' in only || values.parent ? placeholderValue(only, values, childResource) : value;
-    }
-    return (values, childResource) => expandTemplate(template, values, childResource);
+/** How `compileValueTemplate` reads a nested value. */
+export interface ValueTemplateOptions {
+  /** Reports a problem at a path inside the value. */
+  report: (path: ConfigPath) => (message: string) => void;
+  /** Collects every placeholder the value uses. */
+  references: StringTemplate;
+  /**
+   * A string that is exactly one placeholder takes the value as is (a number stays a number), as
+   * in dlt's `json`; otherwise every placeholder is filled as text.
+   */
+  keepType: boolean;
+}
+
+function compileString(text: string, path: ConfigPath, options: ValueTemplateOptions): JsonTemplate {
+  const usedIn = formatPath(path);
+  const template = parseTemplate(text, { usedIn, inPath: false, report: options.report(path) });
+  if (!hasPlaceholders(template)) {
+    const literal = template.join('');
+    return () => literal;
   }
-  const before = references.length;
+  options.references.push(...template.filter((part) => typeof part !== 'string'));
+  const only = template.length === 1 ? template[0] : undefined;
+  if (options.keepType && only !== undefined && typeof only !== 'string') {
+    return (values, childResource) =>
+      'incremental' in only || values.parent ? placeholderValue(only, values, childResource) : text;
+  }
+  return (values, childResource) => expandTemplate(template, values, childResource);
+}
+
+/**
+ * Compiles a body (dlt's `json` or `data`): placeholders and `{{ }}` escapes are filled in every
+ * string, dictionary keys included, at any depth. Other values are kept as they are.
+ */
+export function compileValueTemplate(
+  value: unknown,
+  path: ConfigPath,
+  options: ValueTemplateOptions,
+): JsonTemplate {
+  if (typeof value === 'string') return compileString(value, path, options);
   if (Array.isArray(value)) {
-    const items = value.map((item) => compileJsonTemplate(item, usedIn, report, references));
-    if (references.length === before) return () => value;
+    const items = value.map((item, index) => compileValueTemplate(item, [...path, index], options));
     return (values, childResource) => items.map((item) => item(values, childResource));
   }
   if (isPlainObject(value)) {
+    const keyOptions = { ...options, keepType: false };
     const entries = Object.entries(value).map(
-      ([key, item]) => [key, compileJsonTemplate(item, usedIn, report, references)] as const,
+      ([key, item]) =>
+        [
+          compileString(key, [...path, key], keyOptions),
+          compileValueTemplate(item, [...path, key], options),
+        ] as const,
     );
-    if (references.length === before) return () => value;
     return (values, childResource) =>
-      Object.fromEntries(entries.map(([key, item]) => [key, item(values, childResource)]));
+      Object.fromEntries(
+        entries.map(([key, item]) => [String(key(values, childResource)), item(values, childResource)]),
+      );
   }
   return () => value;
 }

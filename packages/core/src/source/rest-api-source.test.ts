@@ -168,7 +168,7 @@ describe('restApiSource', () => {
             json: {
               projectId: '{resources.projects.id}',
               label: 'project {resources.projects.slug}',
-              keep: '{literal}',
+              keep: '{{literal}}',
             },
             headers: { 'X-Project': '{resources.projects.slug}' },
             paginator: pages({ size: 2 }),
@@ -225,7 +225,7 @@ describe('restApiSource', () => {
             path: 'issues/{issue}/comments',
             params: {
               issue: { type: 'resolve', resource: 'issues', field: 'number' },
-              by: { type: 'resolve', resource: 'issues', field: 'number' },
+              by: '{resources.issues.number}',
             },
           },
         },

@@ -72,6 +72,7 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
     case 'response_actions':
       return 'responseAction';
     case 'headers':
+    case 'data':
       return 'secretReference';
     case 'params':
       if (properties.has('cursor_path')) return 'incrementalParam';
