@@ -88,6 +88,45 @@ export interface TableSchema {
   scd2?: Scd2Settings;
 }
 
+/**
+ * What a schema contract does when a record needs a change of its kind (dlt's `schema_contract` modes):
+ * - `evolve`: make the change (new table, new column, or a variant column / widened type).
+ * - `freeze`: fail the run with a `SchemaError` before the batch holding the record is written.
+ * - `discard_row`: drop the row (a child row alone: its parent row is kept).
+ * - `discard_value`: drop the value only (for `tables`: the same as `discard_row`).
+ */
+export type ContractMode = 'evolve' | 'freeze' | 'discard_row' | 'discard_value';
+
+/** A resource's schema contract (`schema_contract`), per kind of change. */
+export interface SchemaContract {
+  /** A table that is not in the stored schema (a root or a child table). */
+  tables: ContractMode;
+  /** A new column on a table of the stored schema. */
+  columns: ContractMode;
+  /** A value whose type its column does not hold (a variant column, or a widened type). */
+  dataType: ContractMode;
+}
+
+/** A column hint (dlt's `columns`), for a column of a resource's root table. */
+export interface ColumnHint {
+  /** The column, as written: matched against the normalized column name (`userId` and `user_id` both name `user_id`). */
+  name: string;
+  /** The column's type: it wins over inference; a value that does not fit goes to a variant column. */
+  dataType?: ColumnType;
+  /** @default true (false for primary and merge key columns) */
+  nullable?: boolean;
+  /** Part of the primary key (added to the resource's `primaryKey`). */
+  primaryKey?: boolean;
+  /** Part of the merge key (added to the resource's `mergeKey`). */
+  mergeKey?: boolean;
+  /** Rows whose value is true (or, for other types, not null) are deleted by `merge`. */
+  hardDelete?: boolean;
+  /** `decimal`: total digits; `timestamp`: fractional second digits (0-6). */
+  precision?: number;
+  /** `decimal`: digits after the point. */
+  scale?: number;
+}
+
 /** The whole inferred schema of a dataset. Versioned: every change increments `version`. */
 export interface Schema {
   version: number;

@@ -3,7 +3,7 @@ import type { Redactor } from '../redact';
 import type { IncrementalCursor, IncrementalState } from './destination';
 import type { PaginatorCheckpoint } from './paginator';
 import type { Page } from './request';
-import type { MergeStrategy, Scd2Settings, WriteDisposition } from './schema';
+import type { ColumnHint, MergeStrategy, Scd2Settings, SchemaContract, WriteDisposition } from './schema';
 
 /** A page as a source yields it: a `Page` plus the checkpoint reached after it. */
 export interface SourcePage extends Page {
@@ -36,6 +36,14 @@ export interface ResourceInfo {
   nested: 'flatten' | 'json';
   /** The parent resource's name, for a child resource. */
   parent?: string;
+  /** The table the rows load into instead of the resource's name (`table_name`); child tables are `<tableName>__<field>`. */
+  tableName?: string;
+  /** Column hints (`columns`) for the root table. */
+  columns?: ColumnHint[];
+  /** Nesting levels that become columns and child tables (`max_table_nesting`); deeper data stays JSON. 0: no child tables. */
+  maxTableNesting?: number;
+  /** What happens when a record needs a new table, a new column or a variant (`schema_contract`). @default evolve */
+  schemaContract?: SchemaContract;
 }
 
 /** What the pipeline passes to `Source.pages()` for one run. */
@@ -74,6 +82,12 @@ export interface Source {
   /** Notices about the config (deprecated forms, with the modern form); the pipeline logs them as warnings. */
   readonly warnings?: readonly string[];
   /**
+   * The config the source was built from, and how to build a source from a variant of it, for an
+   * engine that sends the config to workers (`pipeline.run(source, { engine })`). Set by
+   * `restApiSource` and `loadRestApiSource`; a distributed run needs the config to be plain data.
+   */
+  readonly definition?: SourceDefinition;
+  /**
    * Called once per run by `pipeline.run()`, after the destination is open and stored checkpoints
    * are read. Fetches every selected resource and yields their pages as one stream, parents before
    * the child pages their records lead to. Streams: nothing is buffered beyond the current page.
@@ -82,4 +96,12 @@ export interface Source {
    * fails; the source must then release what it holds (in `finally`).
    */
   pages(options: SourceRunOptions): AsyncIterable<SourcePage>;
+}
+
+/** See `Source.definition`. */
+export interface SourceDefinition {
+  /** The config as given (secrets as references such as `{ "secret": "api_key" }`). */
+  readonly config: Record<string, unknown>;
+  /** Builds a source from another config with the same adapters and secret resolution. */
+  load(config: Record<string, unknown>): Promise<Source>;
 }

@@ -1,7 +1,8 @@
-import type { Row } from '../contracts/schema';
+import type { ContractMode, Row, SchemaContract } from '../contracts/schema';
 import { systemColumns } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import { SchemaError } from '../errors';
+import { hintedValue } from './hinted-values';
 import type { PrimaryKeyField } from './primary-key';
 import { readKey } from './primary-key';
 import { childRowId } from './row-id';
@@ -21,15 +22,82 @@ export interface FlattenContext {
   arraysAsJson: boolean;
   /** Tables that received rows in this call, in the order of their first row. */
   touched: TableState[];
+  /** The resource whose records are flattened. */
+  resource: ResourceInfo;
+  /** The resource's schema contract; undefined when everything evolves. */
+  contract: SchemaContract | undefined;
+  /** Nesting levels that become columns and child tables (`max_table_nesting`); Infinity: no limit. */
+  maxNesting: number;
+  /** With a contract: the rows of the current record, kept once the record is done (a discarded row is cut off). */
+  pending: { table: TableState; row: Row }[] | undefined;
+  /** The current record's index in the page, for messages. */
+  recordIndex: number;
+  /** The array fields and indexes leading to the current row (pairs), for messages. */
+  trail: (string | number)[];
+  /** Reports a warning about a column (the normalizer reports each once). */
+  warn: (code: string, key: string, message: string) => void;
 }
 
-function pushRow(context: FlattenContext, table: TableState, row: Row): void {
+/** Thrown to drop the row being written (a `discard_row` contract); caught where the row started. */
+class DiscardedRow extends Error {}
+
+function appendRow(context: FlattenContext, table: TableState, row: Row): void {
   if (table.rows === undefined) {
     table.rows = [row];
     context.touched.push(table);
   } else {
     table.rows.push(row);
   }
+}
+
+function pushRow(context: FlattenContext, table: TableState, row: Row): void {
+  if (context.pending === undefined) appendRow(context, table, row);
+  else context.pending.push({ table, row });
+}
+
+/** The field's path in the record, through the arrays leading to the current row (`tags[1].name`). */
+function fieldPathOf(context: FlattenContext, path: string): string {
+  let text = '';
+  for (let position = 0; position < context.trail.length; position += 2) {
+    text += `${text === '' ? '' : '.'}${context.trail[position]}[${context.trail[position + 1]}]`;
+  }
+  return text === '' ? path : `${text}.${path}`;
+}
+
+const contractKeys = { tables: 'tables', columns: 'columns', dataType: 'data_type' } as const;
+
+/**
+ * Applies the schema contract to a change the record needs. True: make it (`evolve`). False: drop
+ * the value (`discard_value`, or any discard for a new table). Throws a `SchemaError` naming the
+ * table, column and field for `freeze`, and drops the row for `discard_row` (columns, data types).
+ */
+function allowed(
+  context: FlattenContext,
+  kind: keyof SchemaContract,
+  table: string,
+  column: string,
+  path: string,
+  change: string,
+): boolean {
+  const mode: ContractMode = context.contract?.[kind] ?? 'evolve';
+  if (mode === 'evolve') return true;
+  if (mode === 'freeze') {
+    throw new SchemaError(
+      `Resource "${context.resource.name}": schema_contract ${contractKeys[kind]} is freeze, and the record at index ${context.recordIndex} needs ${change}: ` +
+        `table "${table}", column "${column}", field "${fieldPathOf(context, path)}". Nothing of the batch holding it was written. ` +
+        'Fix the data, or relax the contract (evolve, discard_row or discard_value).',
+    );
+  }
+  if (mode === 'discard_row' && kind !== 'tables') throw new DiscardedRow();
+  return false;
+}
+
+/** Keeps the rows of a record that was written whole (with a contract, rows wait in `pending`). */
+function commitPending(context: FlattenContext): void {
+  const pending = context.pending;
+  if (pending === undefined) return;
+  for (const entry of pending) appendRow(context, entry.table, entry.row);
+  pending.length = 0;
 }
 
 /** Resolves (and on first use creates) the primary key columns of a root table; sets its `primaryKey`. */
@@ -39,31 +107,33 @@ export function preparePrimaryKey(
   keys: PrimaryKeyField[],
   record: Record<string, unknown>,
 ): void {
-  const nodes: FieldNode[] = [];
-  for (const key of keys) {
-    let group = table.fields;
-    let parent: FieldNode | undefined;
-    for (let position = 0; position < key.segments.length; position++) {
-      const segment = key.segments[position]!;
-      const node = group.get(segment) ?? table.addField(group, parent, segment);
-      parent = node;
-      if (position < key.segments.length - 1) {
-        node.children ??= new Map();
-        group = node.children;
-      }
-    }
-    const node = parent!;
-    if (node.column === undefined) {
-      const value = scalar(readKey(record, key));
-      node.column = table.addColumn(node.fullName, inferType(value), node.path, false);
-    }
-    nodes.push(node);
-  }
+  const nodes = keys.map((key) => keyNode(table, key, record));
   table.primaryKeyNodes = nodes;
   table.configure(
     nodes.map((node) => node.column!.name),
     resource.writeDisposition,
   );
+}
+
+/** The node of a key field (primary or merge key), with its column created (NOT NULL) from the record's value. */
+export function keyNode(table: TableState, key: PrimaryKeyField, record: Record<string, unknown>): FieldNode {
+  let group = table.fields;
+  let parent: FieldNode | undefined;
+  for (let position = 0; position < key.segments.length; position++) {
+    const segment = key.segments[position]!;
+    const node = group.get(segment) ?? table.addField(group, parent, segment);
+    parent = node;
+    if (position < key.segments.length - 1) {
+      node.children ??= new Map();
+      group = node.children;
+    }
+  }
+  const node = parent!;
+  if (node.column === undefined) {
+    const value = scalar(readKey(record, key));
+    node.column = table.addColumn(node.fullName, inferType(value), node.path, false);
+  }
+  return node;
 }
 
 /**
@@ -83,6 +153,7 @@ function checkPrimaryKey(
     const column = nodes[position]!.column!;
     const value = scalar(readKey(record, keys[position]!));
     if (accepts(column.type, value)) continue;
+    if (column.hinted && hintedValue(column, value) !== undefined) continue;
     const widened = widenedType(column.type, value);
     if (widened !== undefined) {
       table.widen(column, widened);
@@ -111,14 +182,23 @@ export function flattenRecord(
   id: string,
 ): void {
   const row: Row = { [systemColumns.loadId]: context.loadId, [systemColumns.id]: id };
+  context.recordIndex = index;
   pushRow(context, table, row);
-  if (isPlainObject(record)) {
-    if (keys.length > 0) checkPrimaryKey(table, resource, keys, record, index);
-    writeObject(context, table, row, record, table.fields, undefined, 1, id, id);
-  } else {
-    writeValue(context, table, row, valueNode(table), record, 1, id, id);
+  try {
+    if (isPlainObject(record)) {
+      if (keys.length > 0) checkPrimaryKey(table, resource, keys, record, index);
+      writeObject(context, table, row, record, table.fields, undefined, 1, id, id);
+    } else {
+      writeValue(context, table, row, valueNode(table), record, 1, id, id);
+    }
+  } catch (error) {
+    if (!(error instanceof DiscardedRow) || context.pending === undefined) throw error;
+    context.pending.length = 0;
+    context.trail.length = 0;
+  } finally {
+    table.ensureSystemColumns();
   }
-  table.ensureSystemColumns();
+  commitPending(context);
 }
 
 function valueNode(table: TableState): FieldNode {
@@ -156,17 +236,23 @@ function writeValue(
     case 'string':
     case 'number':
     case 'boolean':
-      writeScalar(table, row, node, value);
+      writeScalar(context, table, row, node, value);
       return;
     case 'object':
       if (value === null) {
         if (node.column !== undefined) row[node.column.name] = null;
+      } else if (node.column?.hinted === true && node.column.type === 'json') {
+        writeScalar(context, table, row, node, value);
       } else if (Array.isArray(value)) {
-        if (context.arraysAsJson) writeScalar(table, row, node, value);
-        else writeArray(context, table, node, value, rootId, rowId);
+        // max_table_nesting: a value at nesting level L becomes a table or columns only when L + 1 <= the limit.
+        if (context.arraysAsJson || table.nestingLevel + depth > context.maxNesting) {
+          writeScalar(context, table, row, node, value);
+        } else {
+          writeArray(context, table, node, value, depth, rootId, rowId);
+        }
       } else if (value instanceof Date) {
-        writeScalar(table, row, node, prepareValue(value));
-      } else if (depth <= maxFlattenDepth) {
+        writeScalar(context, table, row, node, prepareValue(value));
+      } else if (depth <= maxFlattenDepth && table.nestingLevel + depth <= context.maxNesting) {
         node.children ??= new Map();
         writeObject(
           context,
@@ -180,11 +266,11 @@ function writeValue(
           rowId,
         );
       } else {
-        writeScalar(table, row, node, value);
+        writeScalar(context, table, row, node, value);
       }
       return;
     case 'bigint':
-      writeScalar(table, row, node, value);
+      writeScalar(context, table, row, node, value);
       return;
     default:
       return;
@@ -192,11 +278,32 @@ function writeValue(
 }
 
 /** Writes a value into the field's column, creating it, widening it, or using a variant column. */
-function writeScalar(table: TableState, row: Row, node: FieldNode, value: unknown): void {
+function writeScalar(
+  context: FlattenContext,
+  table: TableState,
+  row: Row,
+  node: FieldNode,
+  value: unknown,
+): void {
   const column = node.column;
   if (column === undefined) {
-    node.column = table.addColumn(node.fullName, inferType(value), node.path);
+    const contract = context.contract;
+    if (
+      contract !== undefined &&
+      table.existedBefore &&
+      !allowed(context, 'columns', table.name, table.columnName(node.fullName), node.path, 'a new column')
+    ) {
+      return;
+    }
+    const hint = table.hints?.get(node.fullName);
+    node.column = table.addColumn(node.fullName, inferType(value), node.path, hint?.nullable ?? true);
     row[node.column.name] = value;
+    return;
+  }
+  if (column.hinted) {
+    const fitted = hintedValue(column, value);
+    if (fitted === undefined) writeVariant(context, table, row, node, value);
+    else row[column.name] = fitted;
     return;
   }
   if (accepts(column.type, value)) {
@@ -205,20 +312,67 @@ function writeScalar(table: TableState, row: Row, node: FieldNode, value: unknow
   }
   const widened = widenedType(column.type, value);
   if (widened !== undefined) {
+    if (
+      context.contract !== undefined &&
+      !allowed(
+        context,
+        'dataType',
+        table.name,
+        column.name,
+        node.path,
+        `column type ${column.type} to widen to ${widened}`,
+      )
+    ) {
+      return;
+    }
     table.widen(column, widened);
     row[column.name] = value;
     return;
   }
+  writeVariant(context, table, row, node, value);
+}
+
+/** Puts a value its column does not hold into the variant column of its type (`<column>__v_<type>`). */
+function writeVariant(
+  context: FlattenContext,
+  table: TableState,
+  row: Row,
+  node: FieldNode,
+  value: unknown,
+): void {
+  const column = node.column!;
   row[column.name] = null;
   let type = inferType(value);
   if (type === 'bigint' && typeof value === 'number' && node.variants?.has('double')) type = 'double';
-  node.variants ??= new Map();
-  let variant = node.variants.get(type);
+  let variant = node.variants?.get(type);
   if (variant === undefined) {
-    variant = table.addColumn(`${column.name}__v_${variantSuffixes[type]}`, type, node.path);
+    const name = `${column.name}__v_${variantSuffixes[type]}`;
+    if (
+      context.contract !== undefined &&
+      !allowed(
+        context,
+        'dataType',
+        table.name,
+        column.name,
+        node.path,
+        `a variant column "${name}" for a ${type} value`,
+      )
+    ) {
+      return;
+    }
+    node.variants ??= new Map();
+    variant = table.addColumn(name, type, node.path);
     node.variants.set(type, variant);
   }
   row[variant.name] = value;
+  if (column.hinted) {
+    context.warn(
+      'hinted_type_mismatch',
+      `${table.name}.${variant.name}`,
+      `Resource "${context.resource.name}": a ${type} value of column "${column.name}" of table "${table.name}" does not fit its hinted type ${column.type}; ` +
+        `it is kept in variant column "${variant.name}".`,
+    );
+  }
 }
 
 /** Each element of an array becomes a row of the field's child table. */
@@ -227,11 +381,23 @@ function writeArray(
   table: TableState,
   node: FieldNode,
   array: readonly unknown[],
+  depth: number,
   rootId: string,
   parentId: string,
 ): void {
   if (array.length === 0) return;
-  const child = node.childTable ?? context.registry.childTable(table, node);
+  let child = node.childTable;
+  if (child === undefined) {
+    if (
+      context.contract !== undefined &&
+      context.registry.existingChildTable(table, node) === undefined &&
+      !allowed(context, 'tables', `${table.name}__${node.fullName}`, node.fullName, node.path, 'a new table')
+    ) {
+      return;
+    }
+    child = context.registry.childTable(table, node);
+  }
+  child.nestingLevel = table.nestingLevel + depth;
   for (let index = 0; index < array.length; index++) {
     const element = array[index];
     const id = childRowId(parentId, node.path, index);
@@ -242,12 +408,22 @@ function writeArray(
       [systemColumns.rootId]: rootId,
       [systemColumns.listIndex]: index,
     };
+    const start = context.pending?.length ?? 0;
     pushRow(context, child, row);
-    if (isPlainObject(element)) {
-      writeObject(context, child, row, element, child.fields, undefined, 1, rootId, id);
-    } else {
-      writeValue(context, child, row, valueNode(child), element, 1, rootId, id);
+    context.trail.push(node.path, index);
+    try {
+      if (isPlainObject(element)) {
+        writeObject(context, child, row, element, child.fields, undefined, 1, rootId, id);
+      } else {
+        writeValue(context, child, row, valueNode(child), element, 1, rootId, id);
+      }
+    } catch (error) {
+      // discard_row on a child row drops it (and its own children), and keeps its parent.
+      if (!(error instanceof DiscardedRow) || context.pending === undefined) throw error;
+      context.pending.length = start;
+    } finally {
+      context.trail.length -= 2;
+      child.ensureSystemColumns();
     }
-    child.ensureSystemColumns();
   }
 }

@@ -3,12 +3,12 @@ import type { Schema, TableSchema } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import { ConfigError, SchemaError } from '../errors';
 import { documentRow } from './documents';
-import { type FlattenContext, flattenRecord, maxFlattenDepth, preparePrimaryKey } from './flatten';
+import { type FlattenContext, flattenRecord, keyNode, maxFlattenDepth, preparePrimaryKey } from './flatten';
 import { assertMaxIdentifierLength, defaultMaxIdentifierLength } from './identifier';
-import { type PrimaryKeyField, primaryKeyFields, rootRowIds } from './primary-key';
+import { checkMergeKeys, type PrimaryKeyField, primaryKeyFields, rootRowIds } from './primary-key';
 import { SchemaRegistry } from './schema-registry';
 import type { SchemaChange } from './schema-tracker';
-import type { TableState } from './table-state';
+import { hintKey, type TableState } from './table-state';
 import { isPlainObject } from './value-types';
 
 export type { SchemaChange } from './schema-tracker';
@@ -26,6 +26,11 @@ export interface NormalizerOptions {
   nesting: 'flatten' | 'documents';
   /** Longest identifier in bytes; longer names are truncated and end with a hash. @default 63 */
   maxIdentifierLength?: number;
+  /**
+   * Receives warnings about the data, each once per run and column: a value that does not fit its
+   * hinted type (kept in a variant column). The pipeline emits them as `warning` events.
+   */
+  onWarning?: (warning: { resource: string; code: string; message: string }) => void;
 }
 
 export interface Normalizer {
@@ -45,6 +50,8 @@ export interface Normalizer {
 interface ResourceEntry {
   info: ResourceInfo;
   keys: PrimaryKeyField[];
+  /** The merge key fields (`merge_key`). */
+  mergeKeys: PrimaryKeyField[];
 }
 
 function validate(options: NormalizerOptions): void {
@@ -74,18 +81,65 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   const documents = options.nesting === 'documents';
   const registry = new SchemaRegistry(options.schema, maxLength, documents);
   const resources = new Map<string, ResourceEntry>(
-    options.resources.map((info) => [info.name, { info, keys: primaryKeyFields(info) }]),
+    options.resources.map((info) => [
+      info.name,
+      {
+        info,
+        keys: primaryKeyFields(info),
+        mergeKeys: primaryKeyFields({ ...info, primaryKey: info.mergeKey ?? [] }),
+      },
+    ]),
   );
+  const warned = new Set<string>();
+  const warn = (resource: string) => (code: string, key: string, message: string) => {
+    if (warned.has(key)) return;
+    warned.add(key);
+    options.onWarning?.({ resource, code, message });
+  };
 
   function prepareRoot(table: TableState, entry: ResourceEntry, records: readonly unknown[]): void {
     if (table.primaryKeyNodes !== undefined) return;
+    table.applyHints(entry.info.columns ?? []);
+    const first = records.find(isPlainObject);
     if (documents || entry.keys.length === 0) {
       table.primaryKeyNodes = [];
       table.configure([...entry.info.primaryKey], entry.info.writeDisposition);
-      return;
+    } else if (first !== undefined) {
+      preparePrimaryKey(table, entry.info, entry.keys, first);
     }
-    const first = records.find(isPlainObject);
-    if (first !== undefined) preparePrimaryKey(table, entry.info, entry.keys, first);
+    prepareKeyHints(table, entry, first);
+  }
+
+  /** The merge key and hard-delete columns of a root table (`TableSchema.mergeKey`, `hardDelete`). */
+  function prepareKeyHints(
+    table: TableState,
+    entry: ResourceEntry,
+    first: Record<string, unknown> | undefined,
+  ): void {
+    const hardDeleteHint = entry.info.columns?.find((hint) => hint.hardDelete);
+    const hardDelete =
+      hardDeleteHint === undefined
+        ? undefined
+        : documents
+          ? hardDeleteHint.name
+          : table.columnName(hintKey(hardDeleteHint.name));
+    let mergeKey: string[] = [];
+    if (documents) mergeKey = entry.mergeKeys.map((key) => key.field);
+    else if (first !== undefined)
+      mergeKey = entry.mergeKeys.map((key) => keyNode(table, key, first).column!.name);
+    else if (entry.mergeKeys.length > 0) return;
+    table.configureHints(mergeKey, hardDelete);
+  }
+
+  /** Whether the resource's root table may be created (`schema_contract` tables); throws under freeze. */
+  function rootAllowed(entry: ResourceEntry): boolean {
+    const mode = entry.info.schemaContract?.tables ?? 'evolve';
+    if (mode === 'evolve' || registry.hasRootTable(entry.info)) return true;
+    if (mode === 'discard_row' || mode === 'discard_value') return false;
+    throw new SchemaError(
+      `Resource "${entry.info.name}": schema_contract tables is freeze, and its table "${entry.info.tableName ?? entry.info.name}" does not exist yet; ` +
+        'nothing was written. Load it once with tables: evolve, or relax the contract.',
+    );
   }
 
   function normalizeDocuments(
@@ -95,9 +149,11 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
     ids: string[],
     loadId: string,
   ): TableBatch[] {
-    const rows = new Array(records.length);
+    const context = { contract: entry.info.schemaContract, warn: warn(entry.info.name) };
+    const rows = [];
     for (let index = 0; index < records.length; index++) {
-      rows[index] = documentRow(table, entry.info, records[index], index, loadId, ids[index]!);
+      const row = documentRow(table, entry.info, records[index], index, loadId, ids[index]!, context);
+      if (row !== undefined) rows.push(row);
     }
     return [{ table: table.snapshot(), rows }];
   }
@@ -109,11 +165,22 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
     ids: string[],
     loadId: string,
   ): TableBatch[] {
+    const contract = entry.info.schemaContract;
+    const evolving =
+      contract === undefined ||
+      (contract.tables === 'evolve' && contract.columns === 'evolve' && contract.dataType === 'evolve');
     const context: FlattenContext = {
       registry,
       loadId,
       arraysAsJson: entry.info.nested === 'json',
       touched: [],
+      resource: entry.info,
+      contract: evolving ? undefined : contract,
+      maxNesting: entry.info.maxTableNesting ?? Number.POSITIVE_INFINITY,
+      pending: evolving ? undefined : [],
+      recordIndex: 0,
+      trail: [],
+      warn: warn(entry.info.name),
     };
     try {
       for (let index = 0; index < records.length; index++) {
@@ -135,7 +202,9 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
         );
       }
       if (records.length === 0) return [];
+      if (!rootAllowed(entry)) return [];
       const allIds = rootRowIds(entry.info, entry.keys, records, !documents);
+      if (entry.mergeKeys.length > 0) checkMergeKeys(entry.info, entry.mergeKeys, records);
       // A merge key repeated within one page: the last record wins, with its own children only.
       const { kept, ids } =
         entry.info.writeDisposition === 'merge' ? lastPerId(records, allIds) : { kept: records, ids: allIds };

@@ -76,3 +76,29 @@ export function rootRowIds(
   }
   return ids;
 }
+
+/**
+ * Checks that every record has a value for each merge key field (dlt fails on a null merge key):
+ * a `SchemaError` naming the resource, the field and the record's index, before anything is written.
+ */
+export function checkMergeKeys(
+  resource: ResourceInfo,
+  keys: PrimaryKeyField[],
+  records: readonly unknown[],
+): void {
+  for (let index = 0; index < records.length; index++) {
+    const record = records[index];
+    for (const key of keys) {
+      const value =
+        typeof record === 'object' && record !== null
+          ? readKey(record as Record<string, unknown>, key)
+          : undefined;
+      if (value === undefined || value === null) {
+        throw new SchemaError(
+          `Resource "${resource.name}": the record at index ${index} has no value for merge key field "${key.field}" (missing or null). ` +
+            'Every record needs its merge key: check the merge_key setting, or drop such records with a processing step.',
+        );
+      }
+    }
+  }
+}

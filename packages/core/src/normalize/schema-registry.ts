@@ -19,7 +19,8 @@ function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], T
   if (resource.writeDisposition !== 'merge') return [undefined, undefined];
   const { scd2 } = resource;
   // upsert is the default: left out, so tables stored before strategies existed do not change.
-  if (resource.mergeStrategy === undefined || resource.mergeStrategy === 'upsert') return [undefined, undefined];
+  if (resource.mergeStrategy === undefined || resource.mergeStrategy === 'upsert')
+    return [undefined, undefined];
   if (resource.mergeStrategy !== 'scd2' || scd2 === undefined) return [resource.mergeStrategy, undefined];
   const { rowVersionColumn, ...rest } = scd2;
   return [
@@ -48,7 +49,7 @@ export class SchemaRegistry {
   ) {
     this.tracker = new SchemaTracker(stored?.version ?? 0);
     for (const table of migrateSchema(stored)?.tables ?? []) {
-      const state = new TableState(copyTable(table), this.tracker, maxLength, documents);
+      const state = new TableState(copyTable(table), this.tracker, maxLength, documents, true);
       this.tables.set(table.name, state);
       this.order.push(state);
       if (table.parent === undefined && !this.roots.has(table.resource))
@@ -59,11 +60,61 @@ export class SchemaRegistry {
   /** The root table of a resource, created (named after the resource) on first use. */
   rootTable(resource: ResourceInfo): TableState {
     const existing = this.roots.get(resource.name);
+    if (existing !== undefined && !this.isRootNamed(existing, resource)) this.roots.delete(resource.name);
+    if (!this.roots.has(resource.name) && resource.tableName !== undefined) {
+      // A table_name set (or changed) since the last run: its stored table, when there is one.
+      const stored = this.tables.get(this.rootName(resource));
+      if (stored?.schema.parent === undefined && stored?.schema.resource === resource.name) {
+        this.roots.set(resource.name, stored);
+      }
+    }
+    return this.resolveRoot(resource);
+  }
+
+  /** Whether the resource's root table exists (stored, or created in this run). */
+  hasRootTable(resource: ResourceInfo): boolean {
+    const existing = this.roots.get(resource.name);
+    if (existing !== undefined) return this.isRootNamed(existing, resource);
+    if (resource.tableName === undefined) return false;
+    const stored = this.tables.get(this.rootName(resource));
+    return stored?.schema.parent === undefined && stored?.schema.resource === resource.name;
+  }
+
+  /** The table a field's arrays go to, when it exists already (stored, or created in this run); see `childTable`. */
+  existingChildTable(parent: TableState, node: FieldNode): TableState | undefined {
+    if (node.childTable !== undefined) return node.childTable;
+    for (let suffix = 1; ; suffix++) {
+      const fullName = `${parent.name}__${node.fullName}`;
+      const name = fitIdentifier(suffix === 1 ? fullName : `${fullName}_${suffix}`, this.maxLength);
+      const existing = this.tables.get(name);
+      if (existing === undefined) return undefined;
+      if (
+        existing.schema.parent === parent.name &&
+        existing.schema.resource === parent.schema.resource &&
+        !this.claimed.has(existing)
+      ) {
+        return existing;
+      }
+    }
+  }
+
+  /** The name a resource's root table asks for: its `table_name`, or the resource's name, normalized. */
+  private rootName(resource: ResourceInfo): string {
+    return fitIdentifier(normalizeSegment(resource.tableName ?? resource.name), this.maxLength);
+  }
+
+  /** Without `table_name` any stored root of the resource will do (it may carry a suffix); with it, only that table. */
+  private isRootNamed(table: TableState, resource: ResourceInfo): boolean {
+    return resource.tableName === undefined || table.name === this.rootName(resource);
+  }
+
+  private resolveRoot(resource: ResourceInfo): TableState {
+    const existing = this.roots.get(resource.name);
     if (existing !== undefined) {
       existing.configureMerge(...mergeSettings(resource));
       return existing;
     }
-    const name = this.allocate(normalizeSegment(resource.name), () => false);
+    const name = this.allocate(normalizeSegment(resource.tableName ?? resource.name), () => false);
     const state = this.create({
       name,
       resource: resource.name,

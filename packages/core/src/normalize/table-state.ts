@@ -1,4 +1,4 @@
-import type { ColumnSchema, ColumnType, Row, TableSchema } from '../contracts/schema';
+import type { ColumnHint, ColumnSchema, ColumnType, Row, TableSchema } from '../contracts/schema';
 import { systemColumns } from '../contracts/schema';
 import { fitIdentifier, normalizeSegment } from './identifier';
 import type { SchemaTracker } from './schema-tracker';
@@ -42,6 +42,11 @@ function escapeKey(key: string): string {
     : key;
 }
 
+/** The normalized column name a hint names: each `__`-separated part normalized (`address__zipCode` → `address__zip_code`). */
+export function hintKey(name: string): string {
+  return name.split('__').map(normalizeSegment).join('__');
+}
+
 /** The mutable state of one table: its schema, column names in use, and the field → column cache. */
 export class TableState {
   readonly schema: TableSchema;
@@ -51,22 +56,34 @@ export class TableState {
   rows: Row[] | undefined;
   /** Primary key fields resolved to their nodes (root tables), once the first record was seen. */
   primaryKeyNodes: FieldNode[] | undefined;
+  /** Column hints of a root table, by normalized column name (`columns`). */
+  hints: Map<string, ColumnHint> | undefined;
+  /** Nesting level of the table's rows (`max_table_nesting`): 0 for a root table, deeper for child tables. */
+  nestingLevel = 0;
   private readonly used = new Set<string>(reservedNames);
   private readonly stored = new Map<string, StoredColumns>();
+  /** Hinted columns no field has claimed yet, by name: a field whose normalized name matches takes it. */
+  private readonly hintedByName = new Map<string, ColumnSchema>();
   private hasSystemColumns: boolean;
   private cached: TableSchema | undefined;
 
+  /**
+   * @param existedBefore The table is in the stored schema: `schema_contract` applies to its
+   *   new columns, and it is not a new table.
+   */
   constructor(
     schema: TableSchema,
     private readonly tracker: SchemaTracker,
     private readonly maxLength: number,
     private readonly documents: boolean,
+    readonly existedBefore = false,
   ) {
     this.schema = schema;
     this.hasSystemColumns = false;
     for (const column of schema.columns) {
       this.used.add(column.name);
       if (column.name === systemColumns.id) this.hasSystemColumns = true;
+      if (column.hinted) this.hintedByName.set(column.name, column);
       if (column.originalName === undefined) continue;
       const entry = this.stored.get(column.originalName);
       if (entry === undefined) {
@@ -95,7 +112,7 @@ export class TableState {
       path = parent === undefined ? escaped : `${parent.path}.${escaped}`;
       fullName = parent === undefined ? segment : `${parent.fullName}__${segment}`;
     }
-    const stored = this.stored.get(path);
+    const stored = this.stored.get(path) ?? this.claimHinted(fullName, path);
     const node: FieldNode = {
       key,
       path,
@@ -121,6 +138,69 @@ export class TableState {
     const column: ColumnSchema = { name, type, originalName, nullable };
     this.push(column);
     return column;
+  }
+
+  /**
+   * Creates the columns of the hints that name a type, before any record has them (dlt creates
+   * hinted columns even when no record has a value). A column that exists keeps its type.
+   */
+  applyHints(hints: readonly ColumnHint[]): void {
+    this.hints = new Map();
+    for (const hint of hints) {
+      const fullName = this.documents ? hint.name : hintKey(hint.name);
+      this.hints.set(fullName, hint);
+      if (hint.dataType === undefined) continue;
+      const name = this.documents ? fullName : fitIdentifier(fullName, this.maxLength);
+      if (this.used.has(name)) continue;
+      const column = this.addColumn(fullName, hint.dataType, hint.name, hint.nullable ?? true);
+      this.describeHinted(column, hint);
+      this.hintedByName.set(column.name, column);
+    }
+  }
+
+  /** Marks a column as typed by its hint (precision, scale, nullability). */
+  describeHinted(column: ColumnSchema, hint: ColumnHint): void {
+    column.hinted = true;
+    if (hint.precision !== undefined) column.precision = hint.precision;
+    if (hint.scale !== undefined) column.scale = hint.scale;
+    if (hint.nullable !== undefined) column.nullable = hint.nullable;
+    this.cached = undefined;
+  }
+
+  /** Sets the merge key columns and the hard-delete column; a change to a stored table counts as a schema change. */
+  configureHints(mergeKey: string[], hardDelete: string | undefined): void {
+    const current = this.schema.mergeKey ?? [];
+    const same =
+      current.length === mergeKey.length &&
+      current.every((name, index) => mergeKey[index] === name) &&
+      this.schema.hardDelete === hardDelete;
+    if (same) return;
+    if (mergeKey.length > 0) this.schema.mergeKey = mergeKey;
+    else delete this.schema.mergeKey;
+    if (hardDelete !== undefined) this.schema.hardDelete = hardDelete;
+    else delete this.schema.hardDelete;
+    this.cached = undefined;
+    this.tracker.updated(this.schema.name);
+  }
+
+  /** The name a column for `fullName` gets (or has) when it is free. */
+  columnName(fullName: string): string {
+    return this.documents ? fullName : fitIdentifier(fullName, this.maxLength);
+  }
+
+  /** A hinted column no field holds yet whose name is `fullName`'s: the field at `path` takes it. */
+  private claimHinted(fullName: string, path: string): StoredColumns | undefined {
+    if (this.hintedByName.size === 0) return undefined;
+    const name = this.columnName(fullName);
+    const column = this.hintedByName.get(name);
+    if (column === undefined) return undefined;
+    this.hintedByName.delete(name);
+    if (column.originalName !== path) {
+      column.originalName = path;
+      this.cached = undefined;
+      this.tracker.updated(this.schema.name);
+    }
+    return { base: column, variants: undefined };
   }
 
   /** Changes a column's type to a wider one (`bigint` → `double`, or → `json` in documents mode). */

@@ -2,6 +2,7 @@ import { keyIn, type Spelling, spellingsOf } from '../config/forms';
 import { configKeys } from '../config/keys';
 import type { ConfigIssue } from '../errors';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
+import { mergeColumnHints } from './resource-hints';
 
 /** A config value and the path it was written at (in the user's spelling). */
 export interface Located<T = unknown> {
@@ -187,6 +188,13 @@ export function readConfig(
       merged.retry = {
         value: { ...camelRetry(defaults.fields.retry.value), ...camelRetry(fields.retry.value) },
         path: fields.retry.path,
+      };
+    }
+    if (defaults.fields.columns && fields.columns) {
+      // dlt merges column hints per column: a default column's other hints stay.
+      merged.columns = {
+        value: mergeColumnHints(defaults.fields.columns.value, fields.columns.value),
+        path: fields.columns.path,
       };
     }
     return {
