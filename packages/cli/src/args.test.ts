@@ -58,7 +58,9 @@ describe('parseCommand', () => {
 
   it('should reject an unknown command with a did-you-mean hint', () => {
     expect(failure(['rn', 'sync.json'])).toBe('unknown command "rn"; did you mean "run"?');
-    expect(failure(['deploy', 'sync.json'])).toBe('unknown command "deploy" (expected run or validate)');
+    expect(failure(['deploy', 'sync.json'])).toMatch(
+      /^unknown command "deploy" \(expected run, validate, check, runs, state, .*completion, help\)$/,
+    );
   });
 
   it('should reject an option without its value', () => {
@@ -92,6 +94,64 @@ describe('parseCommand', () => {
   it('should require the config file and refuse extra arguments', () => {
     expect(failure(['run'])).toBe('"restsync run" needs a config file, e.g. restsync run sync.json');
     expect(failure(['validate', 'a.json', 'b.json'])).toBe('unexpected argument "b.json"');
+  });
+});
+
+describe('parseCommand: issue 17 options and commands', () => {
+  it('should read --resource as a list, --dry-run, --limit-pages (which implies --dry-run), --verbose, --quiet and --otel', () => {
+    expect(
+      parseCommand(['run', 'sync.json', '--resource', 'issues, comments,issues', '--limit-pages', '2']),
+    ).toEqual({
+      kind: 'run',
+      configPath: 'sync.json',
+      json: false,
+      resources: ['issues', 'comments'],
+      dryRun: true,
+      limitPages: 2,
+    });
+    expect(parseCommand(['run', 'sync.json', '--dry-run', '--verbose', '--otel'])).toMatchObject({
+      dryRun: true,
+      verbose: true,
+      otel: true,
+    });
+    expect(parseCommand(['run', 'sync.json', '-q'])).toMatchObject({ quiet: true });
+  });
+
+  it('should refuse an empty resource name, a bad page count and --quiet with --verbose', () => {
+    expect(failure(['run', 'sync.json', '--resource', 'a,,b'])).toMatch(
+      /^option "--resource" needs resource names/,
+    );
+    expect(failure(['run', 'sync.json', '--limit-pages', '0'])).toBe(
+      'option "--limit-pages" needs a whole number >= 1, e.g. --limit-pages 2, got "0"',
+    );
+    expect(failure(['run', 'sync.json', '--quiet', '--verbose'])).toBe(
+      'options "--quiet" and "--verbose" cannot be used together',
+    );
+  });
+
+  it('should parse check, runs, init, schema and completion', () => {
+    expect(parseCommand(['check', 'sync.json', '--resource', 'a'])).toEqual({
+      kind: 'check',
+      configPath: 'sync.json',
+      json: false,
+      resources: ['a'],
+    });
+    expect(parseCommand(['runs', 'sync.json', '--limit', '5', '--json'])).toEqual({
+      kind: 'runs',
+      configPath: 'sync.json',
+      json: true,
+      limit: 5,
+    });
+    expect(parseCommand(['init'])).toEqual({ kind: 'init', force: false });
+    expect(parseCommand(['init', 'project', '--force'])).toEqual({
+      kind: 'init',
+      directory: 'project',
+      force: true,
+    });
+    expect(parseCommand(['schema'])).toEqual({ kind: 'schema' });
+    expect(parseCommand(['completion', 'zsh'])).toEqual({ kind: 'completion', shell: 'zsh' });
+    expect(failure(['completion', 'bsh'])).toMatch(/needs a shell: bash, zsh, fish.*did you mean "bash"\?/);
+    expect(failure(['schema', 'extra'])).toBe('unexpected argument "extra"');
   });
 });
 

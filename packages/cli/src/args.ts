@@ -28,9 +28,55 @@ export type Command =
       maxConcurrency?: number;
       /** `--full-refresh`: ignore stored incremental cursors and checkpoints for this run. */
       fullRefresh?: boolean;
+      /** `--resource a,b`: only these resources (and the parents of any child among them). */
+      resources?: string[];
+      /** `--dry-run`: fetch a few pages per resource, print samples and the inferred schema, write nothing. */
+      dryRun?: boolean;
+      /** `--limit-pages <n>`: pages per resource for `--dry-run` (implies it). @default 1 */
+      limitPages?: number;
+      /** `--verbose`: one redacted line per request (method, URL, status, duration, attempt). */
+      verbose?: boolean;
+      /** `--quiet`: no progress and no summary; errors only. */
+      quiet?: boolean;
+      /** `--otel`: export traces and metrics over OTLP, configured by the `OTEL_EXPORTER_OTLP_*` variables. */
+      otel?: boolean;
     }
+  | {
+      /** `check <config>`: one request per resource and a connection to the destination. */
+      kind: 'check';
+      configPath: string;
+      destination?: string;
+      dataset?: string;
+      json: boolean;
+      resources?: string[];
+      verbose?: boolean;
+    }
+  | {
+      /** `runs <config>`: the past loads recorded in `_restsync_loads`, newest first. */
+      kind: 'runs';
+      configPath: string;
+      destination?: string;
+      dataset?: string;
+      json: boolean;
+      /** `--limit <n>`: how many loads to list. @default 20 */
+      limit?: number;
+    }
+  | {
+      /** `init [directory]`: a starter `sync.yaml`, `.env.example` and a `.gitignore` entry. */
+      kind: 'init';
+      /** Where to write, relative to the caller's directory. @default "." */
+      directory?: string;
+      /** `--force`: overwrite an existing `sync.yaml` and `.env.example`. */
+      force: boolean;
+    }
+  | { kind: 'schema' }
+  | { kind: 'completion'; shell: CompletionShell }
   | (StateCommandOptions & { kind: 'state-show' })
   | (StateCommandOptions & { kind: 'state-reset' });
+
+/** The shells `restsync completion` writes a script for. */
+export const completionShells = ['bash', 'zsh', 'fish'] as const;
+export type CompletionShell = (typeof completionShells)[number];
 
 /** `state show` prints the stored state; `state reset` clears one resource's. */
 interface StateCommandOptions {
@@ -52,7 +98,18 @@ export class CommandLineError extends ConfigError {
   }
 }
 
-const commands = ['run', 'validate', 'state', 'help'] as const;
+/** Every command, for did-you-mean hints and shell completion. */
+export const commands = [
+  'run',
+  'validate',
+  'check',
+  'runs',
+  'state',
+  'init',
+  'schema',
+  'completion',
+  'help',
+] as const;
 const options = {
   destination: { type: 'string' },
   dataset: { type: 'string' },
@@ -61,12 +118,22 @@ const options = {
   'lease-ttl': { type: 'string' },
   concurrency: { type: 'string' },
   'full-refresh': { type: 'boolean' },
+  every: { type: 'string' },
+  cron: { type: 'string' },
   resource: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'limit-pages': { type: 'string' },
+  verbose: { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' },
+  otel: { type: 'boolean' },
+  limit: { type: 'string' },
+  force: { type: 'boolean' },
   yes: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
-const optionNames = Object.keys(options).map((name) => `--${name}`);
+/** Every long option (`--json`, ...), for did-you-mean hints and shell completion. */
+export const optionNames = Object.keys(options).map((name) => `--${name}`);
 
 /** Whether `--json` is on the command line, even when the rest of it cannot be parsed. */
 export function wantsJson(argv: readonly string[]): boolean {
@@ -78,6 +145,10 @@ const valueExamples: Record<string, string> = {
   '--dataset': 'my_dataset',
   '--wait': '5m',
   '--lease-ttl': '30s',
+  '--resource': 'issues,comments',
+  '--limit-pages': '2',
+  '--limit': '10',
+  '--concurrency': '4',
 };
 
 /** Turns node's parseArgs messages into short ones with a did-you-mean hint. */
@@ -101,16 +172,50 @@ function parse(argv: readonly string[]) {
   return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
 }
 
-/** `--concurrency <n>`: a whole number >= 1. */
-function parseConcurrency(text: string | undefined): { maxConcurrency?: number } {
-  if (text === undefined) return {};
+/** A whole number >= 1 given to `option` (`--concurrency`, `--limit-pages`, `--limit`). */
+function parseCount(option: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
   const value = Number(text);
   if (!(/^\d+$/.test(text.trim()) && Number.isSafeInteger(value) && value >= 1)) {
     throw new CommandLineError(
-      `option "--concurrency" needs a whole number >= 1, e.g. --concurrency 4, got "${text}"`,
+      `option "${option}" needs a whole number >= 1, e.g. ${option} ${valueExamples[option] ?? '1'}, got "${text}"`,
     );
   }
-  return { maxConcurrency: value };
+  return value;
+}
+
+/** `--concurrency <n>`: a whole number >= 1. */
+function parseConcurrency(text: string | undefined): { maxConcurrency?: number } {
+  const value = parseCount('--concurrency', text);
+  return value === undefined ? {} : { maxConcurrency: value };
+}
+
+/** `--resource a,b`: resource names, trimmed, without duplicates. */
+function parseResourceList(text: string | undefined): { resources?: string[] } {
+  if (text === undefined) return {};
+  const names = [...new Set(text.split(',').map((name) => name.trim()))];
+  if (names.some((name) => name === '')) {
+    throw new CommandLineError(
+      `option "--resource" needs resource names separated by commas, e.g. --resource issues,comments, got "${text}"`,
+    );
+  }
+  return { resources: names };
+}
+
+/** The options `run` shares with `validate`: `--dry-run`, `--limit-pages`, `--verbose`, `--quiet`, `--otel`. */
+function parseRunOptions(values: ReturnType<typeof parse>['values']) {
+  const limitPages = parseCount('--limit-pages', values['limit-pages']);
+  if (values.quiet && values.verbose) {
+    throw new CommandLineError('options "--quiet" and "--verbose" cannot be used together');
+  }
+  return {
+    ...parseResourceList(values.resource),
+    ...(values['dry-run'] || limitPages !== undefined ? { dryRun: true } : {}),
+    ...(limitPages === undefined ? {} : { limitPages }),
+    ...(values.verbose ? { verbose: true } : {}),
+    ...(values.quiet ? { quiet: true } : {}),
+    ...(values.otel ? { otel: true } : {}),
+  };
 }
 
 /** Parses the command line. Wrong usage throws a `CommandLineError` (exit code 2). */
@@ -128,10 +233,13 @@ export function parseCommand(argv: readonly string[]): Command {
   if (name === undefined) return { kind: 'help', requested: false };
   if (name === 'help') return { kind: 'help', requested: true };
   if (name === 'state') return parseStateCommand(values, configPath, rest);
-  if (name !== 'run' && name !== 'validate') {
+  if (name === 'schema' || name === 'init' || name === 'completion') {
+    return parseStandaloneCommand(name, values, positionals.slice(1));
+  }
+  if (name !== 'run' && name !== 'validate' && name !== 'check' && name !== 'runs') {
     const suggestion = didYouMean(name, commands);
     throw new CommandLineError(
-      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ' (expected run or validate)'}`,
+      `unknown command "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ` (expected ${commands.join(', ')})`}`,
     );
   }
   if (configPath === undefined || configPath === '') {
@@ -158,6 +266,24 @@ export function parseCommand(argv: readonly string[]): Command {
     }
     parsedDurations[key] = milliseconds;
   }
+  const shared = {
+    configPath,
+    json: values.json ?? false,
+    ...(values.destination === undefined ? {} : { destination: values.destination }),
+    ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
+  };
+  if (name === 'check') {
+    return {
+      kind: name,
+      ...shared,
+      ...parseResourceList(values.resource),
+      ...(values.verbose ? { verbose: true } : {}),
+    };
+  }
+  if (name === 'runs') {
+    const limit = parseCount('--limit', values.limit);
+    return { kind: name, ...shared, ...(limit === undefined ? {} : { limit }) };
+  }
   return {
     kind: name,
     configPath,
@@ -167,7 +293,34 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.destination === undefined ? {} : { destination: values.destination }),
     ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
     ...(values['full-refresh'] ? { fullRefresh: true } : {}),
+    ...parseRunOptions(values),
   };
+}
+
+/** `schema`, `init [directory] [--force]` and `completion <shell>`: no config file. */
+function parseStandaloneCommand(
+  name: 'schema' | 'init' | 'completion',
+  values: ReturnType<typeof parse>['values'],
+  rest: string[],
+): Command {
+  if (name === 'completion') {
+    const [shell, ...extra] = rest;
+    if (!(completionShells as readonly string[]).includes(shell ?? '')) {
+      const suggestion = shell === undefined ? undefined : didYouMean(shell, completionShells);
+      throw new CommandLineError(
+        `"restsync completion" needs a shell: ${completionShells.join(', ')}, e.g. restsync completion bash${shell === undefined ? '' : ` (got "${shell}"${suggestion ? `; did you mean "${suggestion}"?` : ''})`}`,
+      );
+    }
+    if (extra.length > 0) throw new CommandLineError(`unexpected argument "${extra[0]}"`);
+    return { kind: 'completion', shell: shell as CompletionShell };
+  }
+  if (name === 'init') {
+    const [directory, ...extra] = rest;
+    if (extra.length > 0) throw new CommandLineError(`unexpected argument "${extra[0]}"`);
+    return { kind: 'init', force: values.force ?? false, ...(directory === undefined ? {} : { directory }) };
+  }
+  if (rest.length > 0) throw new CommandLineError(`unexpected argument "${rest[0]}"`);
+  return { kind: 'schema' };
 }
 
 /** `state show <config> [--resource r]` and `state reset <config> --resource r [--yes]`. */

@@ -95,7 +95,8 @@ describe('runCli', () => {
     expect(text).toEqual({
       code: 0,
       stdout:
-        '✔ sync.json is valid: 1 resource (resource_name) → pglite:memory, dataset "unit_dataset", pipeline "unit"\n',
+        '✔ sync.json is valid: 1 resource (resource_name) → pglite:memory, dataset "unit_dataset", pipeline "unit"\n' +
+        '  Checked offline: no request was sent to the API or the destination. To reach them: restsync check sync.json\n',
       stderr: '',
     });
     const json = await cli(['validate', config, '--json', '--dataset', 'other']);

@@ -1,16 +1,23 @@
 import { createRedactor, RunCancelledError, type Source } from '@restsync/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Command, parseCommand, wantsJson } from './args';
+import { checkConnections, formatCheckOutcome } from './check-command';
+import { completionScript } from './completion-script';
+import { dryRun, formatDryRun } from './dry-run';
 import { reportError } from './error-report';
 import { type ExitCode, exitCodes } from './exit-codes';
 import { helpText } from './help-text';
+import { initProject } from './init-command';
 import { emptyJsonResult, type JsonResult } from './json-result';
 import { prepareRun } from './prepare-run';
 import type { ProgressStream } from './progress';
 import { runSync } from './run-sync';
 import { createRunTracker, type RunTracker } from './run-tracker';
+import { formatRuns, readRuns } from './runs-command';
+import { schemaCommandOutput } from './schema-command';
 import { stateCommand } from './state-command';
 import { formatSummaryTable } from './summary-table';
+import { createVerboseLog } from './verbose-log';
 
 /** Where the CLI reads and writes; injectable for tests. */
 export interface CliIo {
@@ -69,9 +76,32 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       io.stdout.write(`${packageJson.version}\n`);
       return exitCodes.success;
     }
+    if (command.kind === 'schema' || command.kind === 'completion') {
+      io.stdout.write(command.kind === 'schema' ? schemaCommandOutput() : completionScript(command.shell));
+      return exitCodes.success;
+    }
+    if (command.kind === 'init') {
+      const lines = await initProject({
+        cwd: io.cwd,
+        force: command.force,
+        ...(command.directory === undefined ? {} : { directory: command.directory }),
+      });
+      io.stdout.write(
+        `${lines.map((line) => `restsync: ${line}`).join('\n')}\nNext: restsync validate sync.yaml, then restsync run sync.yaml --dry-run\n`,
+      );
+      return exitCodes.success;
+    }
     const report = command.json ? io.stderr : io.stdout;
+    const quiet = command.kind === 'run' && command.quiet === true;
+    const verboseLog =
+      'verbose' in command && command.verbose
+        ? [createVerboseLog({ write: (text) => io.stderr.write(text), redact })]
+        : [];
     const prepared = await prepareRun({
       ...command,
+      ...('limitPages' in command || ('dryRun' in command && command.dryRun)
+        ? { limitPages: ('limitPages' in command ? command.limitPages : undefined) ?? 1 }
+        : {}),
       cwd: io.cwd,
       env: io.env,
       redactor,
@@ -85,16 +115,63 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (command.kind === 'validate') {
       report.write(
         `✔ ${redact(command.configPath)} is valid: ${plural(names.length, 'resource')} (${names.join(', ')}) → ` +
-          `${json.destination}, dataset "${prepared.dataset}", pipeline "${prepared.pipelineName}"\n`,
+          `${json.destination}, dataset "${prepared.dataset}", pipeline "${prepared.pipelineName}"\n` +
+          `  Checked offline: no request was sent to the API or the destination. To reach them: restsync check ${redact(command.configPath)}\n`,
       );
+      json.status = 'succeeded';
+      return exitCodes.success;
+    }
+    if (command.kind === 'check') {
+      const result = await checkConnections(prepared, {
+        cwd: io.cwd,
+        env: io.env,
+        redact,
+        listeners: verboseLog,
+        ...(command.resources === undefined ? {} : { resources: command.resources }),
+        ...(io.signal ? { signal: io.signal } : {}),
+        onOutcome: (name, outcome) =>
+          report.write(formatCheckOutcome(name, outcome, `${json.destination} reached`)),
+      });
+      json.check = result;
+      const failed = [...Object.values(result.resources), result.destination].filter(
+        (outcome) => !outcome.ok,
+      ).length;
+      report.write(
+        failed === 0
+          ? `✔ ${redact(command.configPath)}: the API answered for every resource and the destination is reachable\n`
+          : `✖ ${redact(command.configPath)}: ${plural(failed, 'check')} failed\n`,
+      );
+      json.status = failed === 0 ? 'succeeded' : 'failed';
+      return failed === 0 ? exitCodes.success : exitCodes.syncFailed;
+    }
+    if (command.kind === 'runs') {
+      const runs = await readRuns(prepared, command.limit ?? 20);
+      json.runs = runs;
+      report.write(redact(formatRuns(runs, prepared.pipelineName, prepared.dataset)));
       json.status = 'succeeded';
       return exitCodes.success;
     }
     if (command.kind === 'state-show' || command.kind === 'state-reset') {
       return await stateCommand(command, prepared, { io, report, redact, names, json });
     }
+    if (command.dryRun) {
+      const result = await dryRun(prepared, {
+        pagesPerResource: command.limitPages ?? 1,
+        listeners: verboseLog,
+        ...(io.signal ? { signal: io.signal } : {}),
+      });
+      json.dryRun = result;
+      json.status = 'succeeded';
+      for (const [name, entry] of Object.entries(result.resources)) {
+        json.resources[name] = { rows: entry.records, pages: entry.pages };
+      }
+      report.write(redact(formatDryRun(result, json.destination)));
+      return exitCodes.success;
+    }
     tracker = createRunTracker({ resources: names });
     const run = runSync(prepared, {
+      listeners: verboseLog,
+      ...(quiet ? { quiet: true } : {}),
       progressStream: io.stderr,
       tracker,
       ...(command.waitMs === undefined ? {} : { lockTimeoutMs: command.waitMs }),
@@ -108,7 +185,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     json.status = 'succeeded';
     json.resources = result.resources;
     json.retries = result.retries;
-    report.write(`${redact(formatSummaryTable(result))}\n`);
+    if (!quiet) report.write(`${redact(formatSummaryTable(result))}\n`);
     return exitCodes.success;
   } catch (error) {
     if (RunCancelledError.isInstance(error)) {
@@ -125,8 +202,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     }
     const failure = reportError(error, {
       redact,
-      ...(command && 'configPath' in command
-        ? { configPath: command.configPath, command: command.kind }
+      ...(command && 'configPath' in command ? { configPath: command.configPath } : {}),
+      ...(command?.kind === 'run' ||
+      command?.kind === 'validate' ||
+      command?.kind === 'state-show' ||
+      command?.kind === 'state-reset'
+        ? { command: command.kind }
         : {}),
       fetchedPages: tracker?.resources().some((progress) => progress.pages > 0) ?? false,
     });

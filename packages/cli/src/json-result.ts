@@ -1,4 +1,7 @@
 import type { ConfigIssue } from '@restsync/core';
+import type { CheckResult } from './check-command';
+import type { DryRunResult } from './dry-run';
+import type { RunEntry } from './runs-command';
 
 /** The one JSON object `--json` prints on stdout, on success and on failure. */
 export interface JsonResult {
@@ -16,6 +19,12 @@ export interface JsonResult {
   durationMs: number;
   /** `state show`: each resource's stored state document (null: none), secrets redacted. */
   states?: Record<string, unknown>;
+  /** `run --dry-run`: pages, records and samples per resource, and the inferred tables. Nothing was written. */
+  dryRun?: DryRunResult;
+  /** `check`: each resource's first request and the destination, reached or not. */
+  check?: CheckResult;
+  /** `runs`: the pipeline's past loads, newest first. */
+  runs?: RunEntry[];
   /** Present when the status is `failed` or `cancelled`. Every string is redacted. */
   error?: {
     /** `config`, `secret`, `http`, `auth`, `rate_limit`, `response`, `pagination`, `schema`, `destination`, `cancelled` or `internal`. */

@@ -3,6 +3,7 @@ import { ConfigError, type ConfigIssue, type Destination, type Redactor, type So
 import { readSyncFile, type SyncFile } from './config-file';
 import { createDestination, type DestinationTarget, resolveDestination } from './destination';
 import { inlineSecretWarnings } from './inline-secrets';
+import { configWithPageLimit, configWithResources, selectedResourceNames } from './resource-selection';
 import { buildSource } from './source';
 
 /** Everything a run needs, checked: the file, the source (secrets resolved), the destination, the names. */
@@ -29,6 +30,34 @@ export interface PrepareRunOptions {
   redactor: Redactor;
   /** Receives each warning line (a secret written inline in the file), once per run. */
   warn?: (text: string) => void;
+  /** `--resource a,b`: load only these resources and the parents of any child among them. */
+  resources?: readonly string[];
+  /** `--dry-run` / `--limit-pages`: stop every request sequence after this many pages. */
+  limitPages?: number;
+}
+
+/** The source with `--resource` and `--limit-pages` applied (a code config's own `Source` takes neither). */
+async function narrowSource(source: Source, config: unknown, options: PrepareRunOptions): Promise<Source> {
+  if (options.resources === undefined && options.limitPages === undefined) return source;
+  if (config === source) {
+    throw new ConfigError([
+      {
+        path: 'source',
+        message: '--resource, --dry-run and --limit-pages need a rest_api config, not a built Source',
+      },
+    ]);
+  }
+  const names = source.resources.map((resource) => resource.name);
+  let narrowed = config as Record<string, unknown>;
+  if (options.resources !== undefined) {
+    narrowed = configWithResources(
+      narrowed,
+      names,
+      selectedResourceNames(source.resources, options.resources),
+    );
+  }
+  if (options.limitPages !== undefined) narrowed = configWithPageLimit(narrowed, options.limitPages);
+  return buildSource(narrowed, { cwd: options.cwd, env: options.env });
 }
 
 function issuesOf(error: unknown): ConfigIssue[] {
@@ -60,6 +89,7 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
   let source: Source | undefined;
   try {
     source = await buildSource(file.source, { cwd: options.cwd, env: options.env });
+    source = await narrowSource(source, file.source, options);
   } catch (error) {
     issues.push(...issuesOf(error));
   }

@@ -23,6 +23,10 @@ export interface RunSyncOptions {
   maxConcurrency?: number;
   /** `--full-refresh`: ignore stored incremental cursors and checkpoints (see `RunOptions`). */
   fullRefresh?: boolean;
+  /** `--quiet`: no live progress (errors still go to the stream). */
+  quiet?: boolean;
+  /** More receivers of every (redacted) event: `--verbose` request lines, `--otel`. */
+  listeners?: Array<(event: RestsyncEvent) => void>;
 }
 
 /** Written when the run is cancelled; a second Ctrl-C exits at once (see `bin.ts`). */
@@ -43,7 +47,8 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
   });
   const onEvent = (event: RestsyncEvent) => {
     tracker.onEvent(event);
-    progress.onEvent(event);
+    if (!options.quiet) progress.onEvent(event);
+    for (const listener of options.listeners ?? []) listener(event);
     if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));
     if (event.type === 'lease_wait') options.progressStream.write(`restsync: ${event.message}\n`);
   };

@@ -295,6 +295,21 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
       await storeLoad(load);
     },
 
+    async readLoads(limit) {
+      const collection = collectionName(systemCollections.loads);
+      const documents = await guarded(
+        { action: 'reading the recorded loads', namespace: namespace(collection) },
+        () =>
+          db
+            .collection<SystemDocument>(collection)
+            .find({ pipeline, dataset: context.dataset })
+            .sort({ startedAt: -1, _id: -1 })
+            .limit(limit)
+            .toArray(),
+      );
+      return documents.map(({ _id, mode: _mode, ...load }) => load as unknown as LoadRecord);
+    },
+
     async close() {
       if (context.ownsClient) await client.close();
     },

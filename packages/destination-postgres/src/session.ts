@@ -4,7 +4,14 @@ import { operationFailed } from './destination-errors';
 import { acquireLease } from './lease';
 import { completeResource } from './resource-completion';
 import { fenceWrites, rememberTables, type SessionContext } from './session-context';
-import { abandonRunningLoads, readState, readStoredSchema, recordLoad, systemTables } from './system-tables';
+import {
+  abandonRunningLoads,
+  readLoads,
+  readState,
+  readStoredSchema,
+  recordLoad,
+  systemTables,
+} from './system-tables';
 
 /** A session over an opened dataset. `release` runs once, on `close()`. */
 export function createSession(context: SessionContext, release: () => Promise<void>): DestinationSession {
@@ -71,6 +78,10 @@ export function createSession(context: SessionContext, release: () => Promise<vo
         completeResource(context, completion),
       ),
     finishLoad: (load) => record(`record the end of load ${load.loadId}`, load),
+    readLoads: (limit) =>
+      guard('read the recorded loads', systemTables.loads, () =>
+        readLoads(context.client, context.dataset, context.pipeline, limit),
+      ),
     async close() {
       if (closed) return;
       closed = true;

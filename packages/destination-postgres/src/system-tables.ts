@@ -154,6 +154,38 @@ export async function recordLoad(executor: SqlExecutor, dataset: string, load: L
   );
 }
 
+/** The pipeline's loads in `_restsync_loads`, newest first (`restsync runs`). */
+export async function readLoads(
+  executor: SqlExecutor,
+  dataset: string,
+  pipeline: string,
+  limit: number,
+): Promise<LoadRecord[]> {
+  const rows = await executor.query<{
+    load_id: string;
+    status: LoadRecord['status'];
+    started_at: Date | string;
+    finished_at: Date | string | null;
+    rows: Record<string, number> | null;
+    error: string | null;
+  }>(
+    `SELECT load_id, status, started_at, finished_at, rows, error FROM ${qualifiedName(dataset, systemTables.loads)}
+     WHERE pipeline = $1 ORDER BY started_at DESC, load_id DESC LIMIT $2`,
+    [pipeline, limit],
+  );
+  const iso = (value: Date | string) => new Date(value).toISOString();
+  return rows.map((row) => ({
+    loadId: row.load_id,
+    pipeline,
+    dataset,
+    status: row.status,
+    startedAt: iso(row.started_at),
+    ...(row.finished_at === null ? {} : { finishedAt: iso(row.finished_at) }),
+    ...(row.rows === null ? {} : { rows: row.rows }),
+    ...(row.error === null ? {} : { error: row.error }),
+  }));
+}
+
 /** Marks the pipeline's other loads still `running` as `abandoned`: their process died before recording the end. */
 export async function abandonRunningLoads(
   executor: SqlExecutor,

@@ -257,6 +257,12 @@ export interface DestinationSession {
    * Records the end of the run; a failure here never hides the error that ended the run.
    */
   finishLoad(load: LoadRecord): Promise<void>;
+  /**
+   * Optional; `restsync runs` uses it. Returns the loads of this session's pipeline and dataset
+   * recorded in `_restsync_loads`, newest first, at most `limit`. Called on its own (no lease, no
+   * load), then `close`.
+   */
+  readLoads?(limit: number): Promise<LoadRecord[]>;
   /** Called once, last, whatever happened. Releases connections; must not throw for a session already failed. */
   close(): Promise<void>;
 }
