@@ -4,6 +4,7 @@ import { datasetLayout } from './collection-names';
 import { type MongodbTimeouts, mongodbClientOptions } from './connection-options';
 import { toDestinationError } from './destination-errors';
 import type { DateMode } from './documents';
+import { mongodbMergeStrategies } from './merge-writes';
 import { createMongodbSession, type WriteMode } from './mongodb-session';
 
 interface MongodbCommonOptions {
@@ -50,7 +51,12 @@ export type MongodbDestinationOptions = MongodbUrlOptions | MongodbClientOptions
  * connected: `open()` asks the server (`hello`) and uses a transaction per batch on a replica
  * set or sharded cluster, acknowledged batches otherwise; each load record's `mode` says which.
  */
-const capabilities: DestinationCapabilities = { transactions: false, merge: true, nesting: 'documents' };
+const capabilities: DestinationCapabilities = {
+  transactions: false,
+  merge: true,
+  mergeStrategies: mongodbMergeStrategies,
+  nesting: 'documents',
+};
 
 const urlPassword = /^mongodb(?:\+srv)?:\/\/[^:/@]*:([^@/]*)@/i;
 const urlCredentials = /^(mongodb(?:\+srv)?:\/\/[^:/@]*):[^@/]*@/i;

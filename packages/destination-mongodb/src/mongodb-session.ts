@@ -18,6 +18,7 @@ import { type FailureContext, toDestinationError } from './destination-errors';
 import { type DateMode, type IdentitySource, toDocument } from './documents';
 import { escapeFieldName, renameKeysDeep, unescapeFieldName } from './field-names';
 import { mongodbLeases } from './lease';
+import { type MergePlan, planMerge, writeMerge } from './merge-writes';
 import { insertDocuments, upsertDocuments } from './write-documents';
 
 /** How batches are made durable, recorded on each load as `mode`. */
@@ -45,6 +46,8 @@ interface TablePlan {
   /** The collection written now: the table's own, or its staging collection for `replace`. */
   collection: string;
   upsert: boolean;
+  /** A `merge` table: what to delete first and what to write (see `planMerge`). */
+  merge?: MergePlan;
 }
 
 /** Index on every data collection, so one load's documents can be found (and audited) quickly. */
@@ -118,21 +121,26 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     const { table } = tableBatch;
     const target = collectionName(table.name);
     const disposition = table.writeDisposition;
-    if (disposition === 'merge' && table.primaryKey.length === 0) {
-      throw new DestinationError(
-        `MongoDB collection "${namespace(target)}": table "${table.name}" uses merge but has no primary key. ` +
-          'Set primaryKey on the resource, or use the append disposition.',
-        { table: table.name },
-      );
-    }
     const keyed = disposition !== 'append' && table.primaryKey.length > 0;
     const identity: IdentitySource = keyed ? 'primary-key' : 'restsync-id';
     const documents = tableBatch.rows.map((row) => toDocument(row, table, identity, context.dates));
+    let merge: MergePlan | undefined;
+    if (disposition === 'merge') {
+      try {
+        merge = planMerge(table, tableBatch.rows, documents, context.dates);
+      } catch (error) {
+        if (!DestinationError.isInstance(error)) throw error;
+        throw new DestinationError(`MongoDB collection "${namespace(target)}": ${error.message}`, {
+          table: table.name,
+        });
+      }
+    }
     return {
       table,
       documents,
       collection: disposition === 'replace' ? stagingCollection(target, loadId) : target,
       upsert: keyed,
+      ...(merge === undefined ? {} : { merge }),
     };
   };
 
@@ -155,7 +163,8 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
         chunkSize: context.chunkSize,
         ignoreReplayedIds: mode === 'acknowledged-batches',
       };
-      if (plan.upsert) await upsertDocuments(target, plan.documents);
+      if (plan.merge) await writeMerge(target, plan.merge, batch.loadId);
+      else if (plan.upsert) await upsertDocuments(target, plan.documents);
       else await insertDocuments(target, plan.documents);
     }
     await storeStates(states, session);
