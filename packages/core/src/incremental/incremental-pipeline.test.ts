@@ -245,6 +245,39 @@ describe('incremental loading through the pipeline', () => {
     expect(result.resources.issues?.rows).toBe(4);
   });
 
+  it('should not stop paging a child resource with row_order (top-level resources only, as in dlt)', async () => {
+    const api = fakeApi();
+    api.issues.splice(1);
+    api.comments.set(1, [
+      { id: 101, issue: 1, updated_at: at(1) },
+      { id: 102, issue: 1, updated_at: at(2) },
+      { id: 103, issue: 1, updated_at: at(4) },
+      { id: 104, issue: 1, updated_at: at(5) },
+    ]);
+    const result = await pipeline({ name: 'child_order', destination: memoryDestination() }).run(
+      source(api, [
+        { name: 'issues', primary_key: 'id', endpoint: { path: 'issues', paginator: pages({ size: 3 }) } },
+        {
+          name: 'comments',
+          primary_key: 'id',
+          endpoint: {
+            path: 'issues/{resources.issues.id}/comments',
+            paginator: pages({ size: 3 }),
+            incremental: {
+              cursor_path: 'updated_at',
+              initial_value: at(0),
+              end_value: at(3),
+              row_order: 'asc',
+            },
+          },
+        },
+      ]),
+    );
+    // The first page already holds a comment past end_value; the second page is still read.
+    expect(api.requests.filter((url) => url.pathname === '/issues/1/comments')).toHaveLength(2);
+    expect(result.resources.comments?.rows).toBe(2);
+  });
+
   it('should run the deprecated start_param and param-level forms with a notice showing the modern form', async () => {
     const api = fakeApi();
     const events: RestsyncEvent[] = [];

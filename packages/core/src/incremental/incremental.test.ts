@@ -236,6 +236,14 @@ describe('startIncremental', () => {
     );
   });
 
+  it('should fail clearly when the cursor no longer compares with the stored one', () => {
+    const incremental = run({}, { cursorPath: 'updated_at', lastValue: '2024-01-01T00:00:00Z' });
+    expect(() => incremental.filter(rows(1_700_000_000))).toThrow(
+      'resource "issues": the cursor value 1700000000 at "updated_at" is a number, which does not compare with ' +
+        'the start value "2024-01-01T00:00:00Z" (a timestamp). Fix initial_value/end_value, or reset the stored state of the resource.',
+    );
+  });
+
   it('should read the cursor from a nested JSONPath', () => {
     const incremental = run({ cursorPath: '$.meta.updated', initialValue: 2 });
     const { records } = incremental.filter([
