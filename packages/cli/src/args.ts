@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, didYouMean } from '@restsync/core';
 import { parseDuration } from './duration';
+import { type EngineCommand, parseEngineCommand } from './engine-args';
 
 /** What the command line asks for. */
 export type Command =
@@ -28,6 +29,8 @@ export type Command =
       maxConcurrency?: number;
       /** `--full-refresh`: ignore stored incremental cursors and checkpoints for this run. */
       fullRefresh?: boolean;
+      /** `--engine redis://…`: run the units of work on workers (see `restsync worker`). */
+      engine?: string;
       /** `--resource a,b`: only these resources (and the parents of any child among them). */
       resources?: string[];
       /** `--dry-run`: fetch a few pages per resource, print samples and the inferred schema, write nothing. */
@@ -71,6 +74,7 @@ export type Command =
     }
   | { kind: 'schema' }
   | { kind: 'completion'; shell: CompletionShell }
+  | EngineCommand
   | (StateCommandOptions & { kind: 'state-show' })
   | (StateCommandOptions & { kind: 'state-reset' });
 
@@ -105,6 +109,8 @@ export const commands = [
   'check',
   'runs',
   'state',
+  'worker',
+  'schedule',
   'init',
   'schema',
   'completion',
@@ -118,6 +124,9 @@ const options = {
   'lease-ttl': { type: 'string' },
   concurrency: { type: 'string' },
   'full-refresh': { type: 'boolean' },
+  engine: { type: 'string' },
+  every: { type: 'string' },
+  cron: { type: 'string' },
   every: { type: 'string' },
   cron: { type: 'string' },
   resource: { type: 'string' },
@@ -233,6 +242,7 @@ export function parseCommand(argv: readonly string[]): Command {
   if (name === undefined) return { kind: 'help', requested: false };
   if (name === 'help') return { kind: 'help', requested: true };
   if (name === 'state') return parseStateCommand(values, configPath, rest);
+  if (name === 'worker' || name === 'schedule') return parseEngineCommand(name, values, positionals.slice(1));
   if (name === 'schema' || name === 'init' || name === 'completion') {
     return parseStandaloneCommand(name, values, positionals.slice(1));
   }
@@ -293,6 +303,7 @@ export function parseCommand(argv: readonly string[]): Command {
     ...(values.destination === undefined ? {} : { destination: values.destination }),
     ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
     ...(values['full-refresh'] ? { fullRefresh: true } : {}),
+    ...(values.engine === undefined ? {} : { engine: values.engine }),
     ...parseRunOptions(values),
   };
 }

@@ -17,6 +17,9 @@ import { formatRuns, readRuns } from './runs-command';
 import { schemaCommandOutput } from './schema-command';
 import { stateCommand } from './state-command';
 import { formatSummaryTable } from './summary-table';
+import { assertDistributable, openEngine } from './engine-run';
+import { scheduleAddCommand, scheduleManageCommand } from './schedule-command';
+import { workerCommand } from './worker-command';
 import { createVerboseLog } from './verbose-log';
 
 /** Where the CLI reads and writes; injectable for tests. */
@@ -91,6 +94,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       );
       return exitCodes.success;
     }
+    if (command.kind === 'worker') return await workerCommand(command, io, redactor);
+    if (command.kind === 'schedule-list' || command.kind === 'schedule-remove') {
+      return await scheduleManageCommand(command, { io, redactor, json });
+    }
     const report = command.json ? io.stderr : io.stdout;
     const quiet = command.kind === 'run' && command.quiet === true;
     const verboseLog =
@@ -154,6 +161,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (command.kind === 'state-show' || command.kind === 'state-reset') {
       return await stateCommand(command, prepared, { io, report, redact, names, json });
     }
+    if (command.kind === 'schedule-add') return await scheduleAddCommand(command, prepared, { io, redactor, json });
     if (command.dryRun) {
       const result = await dryRun(prepared, {
         pagesPerResource: command.limitPages ?? 1,
@@ -169,7 +177,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return exitCodes.success;
     }
     tracker = createRunTracker({ resources: names });
+    if (command.engine !== undefined) assertDistributable(prepared, command.configPath);
+    const engine = command.engine === undefined ? undefined : await openEngine(command.engine, redactor);
     const run = runSync(prepared, {
+      ...(engine ? { engine } : {}),
       listeners: verboseLog,
       ...(quiet ? { quiet: true } : {}),
       progressStream: io.stderr,
@@ -181,6 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       ...(io.signal ? { signal: io.signal } : {}),
       ...(io.progressIntervalMs === undefined ? {} : { progressIntervalMs: io.progressIntervalMs }),
     });
+    run.finally(() => engine?.close()).catch(() => undefined);
     const result = await (io.unexpectedFailure ? Promise.race([run, io.unexpectedFailure]) : run);
     json.status = 'succeeded';
     json.resources = result.resources;

@@ -1,4 +1,4 @@
-import { pipeline, type RestsyncEvent, type RunResult } from '@restsync/core';
+import { type Engine, pipeline, type RestsyncEvent, type RunResult } from '@restsync/core';
 import type { PreparedRun } from './prepare-run';
 import { createProgress, type ProgressStream } from './progress';
 import type { RunTracker } from './run-tracker';
@@ -23,6 +23,8 @@ export interface RunSyncOptions {
   maxConcurrency?: number;
   /** `--full-refresh`: ignore stored incremental cursors and checkpoints (see `RunOptions`). */
   fullRefresh?: boolean;
+  /** `--engine`: run the units on workers (see `RunOptions.engine`); the caller closes it. */
+  engine?: Engine;
   /** `--quiet`: no live progress (errors still go to the stream). */
   quiet?: boolean;
   /** More receivers of every (redacted) event: `--verbose` request lines, `--otel`. */
@@ -69,6 +71,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     }).run(prepared.source, {
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.fullRefresh ? { fullRefresh: true } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
     });
   } finally {
     options.signal?.removeEventListener('abort', stop);

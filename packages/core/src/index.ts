@@ -68,7 +68,13 @@ export type {
   WriteDisposition,
 } from './contracts/schema';
 export { columnTypes, systemColumns } from './contracts/schema';
-export type { ResourceInfo, Source, SourcePage, SourceRunOptions } from './contracts/source';
+export type {
+  ResourceInfo,
+  Source,
+  SourceDefinition,
+  SourcePage,
+  SourceRunOptions,
+} from './contracts/source';
 export type { AdapterContractKind } from './contracts/specification-version';
 export {
   assertSpecificationVersion,
@@ -117,6 +123,12 @@ export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/no
 export { createNormalizer } from './normalize/normalizer';
 export { migrateSchema } from './normalize/schema-migration';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
+export type { Engine, EngineRun, UnitJob, UnitResult, WorkUnit } from './engine/engine';
+export { unitPipelineName } from './engine/engine';
+export type { PlanOptions } from './engine/plan';
+export { defaultPagesPerUnit, planWorkUnits, unitDefinition } from './engine/plan';
+export type { UnitEnvironment } from './engine/run-unit';
+export { runUnit } from './engine/run-unit';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
 export { migrateResourceState } from './pipeline/resource-state';

@@ -10,6 +10,8 @@ import type { ResourceInfo, Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
 import { ConfigError, RunCancelledError } from '../errors';
 import { createEventBus, type EventListener } from '../events';
+import type { Engine } from '../engine/engine';
+import { loadWithEngine } from '../engine/load-with-engine';
 import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
 import {
@@ -88,6 +90,13 @@ export interface RunOptions {
    * @default false
    */
   fullRefresh?: boolean;
+  /**
+   * Runs the source's units of work on workers (e.g. `bullmqEngine({ connection })`) instead of in
+   * this process. This process holds the pipeline's lease, plans the units, waits for them and records
+   * the run: the result is the same `RunResult`. The source must be built from a config (see
+   * `Source.definition`). @default undefined (in this process)
+   */
+  engine?: Engine;
 }
 
 /** Creates a pipeline that loads sources into one destination dataset. */
@@ -274,7 +283,17 @@ async function runPipeline(
       signal: runOptions.signal,
       maxConcurrency: options.maxConcurrency,
     };
-    const outcome = await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
+    const outcome = runOptions.engine
+      ? await loadWithEngine(context, source, {
+          engine: runOptions.engine,
+          pipeline: options.name,
+          dataset: options.dataset,
+          destination: options.destination.description,
+          batchSize: options.batchSize ?? 5_000,
+          leaseTtlMs: resolveLeaseOptions(options).leaseTtlMs,
+          fullRefresh: runOptions.fullRefresh === true,
+        })
+      : await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
     if (outcome === 'cancelled') {
       const reason = redact(cancelReason(runOptions.signal));
       await session.finishLoad(loadRecord('cancelled', { error: reason }));
@@ -287,7 +306,10 @@ async function runPipeline(
       throw new RunCancelledError(result, reason);
     }
     for (const resource of source.resources) {
-      const tables = normalizer.schema().tables.filter((table) => table.resource === resource.name);
+      // With an engine, each unit completed its own tables (a `replace` unit swapped its staging in).
+      const tables = runOptions.engine
+        ? []
+        : normalizer.schema().tables.filter((table) => table.resource === resource.name);
       await session.completeResource({
         loadId,
         resource: resource.name,

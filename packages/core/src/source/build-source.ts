@@ -139,5 +139,9 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
     redactor,
     warnings: all.flatMap((resource) => resource.deprecations),
     pages: (runOptions) => runSource(roots, client, redactor, runOptions),
+    definition: {
+      config: config as Record<string, unknown>,
+      load: async (next) => buildSource(next, options, loaded),
+    },
   };
 }

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  Destination,
+  DestinationSession,
+  IncrementalCursor,
+  LoadBatch,
+  ResourceState,
+} from '../contracts/destination';
+import type { PaginatorCheckpoint } from '../contracts/paginator';
+import type { Source } from '../contracts/source';
+import { assertSpecificationVersion } from '../contracts/specification-version';
+import { LeaseError, RunCancelledError } from '../errors';
+import { createEventBus, type EventListener } from '../events';
+import { createNormalizer } from '../normalize/normalizer';
+import { resolveDestinationRetryOptions, retryingSession } from '../pipeline/destination-retry';
+import { loadPages, type RunContext } from '../pipeline/load-pages';
+import { migrateResourceState, nextResourceState } from '../pipeline/resource-state';
+import { currentLeaseOwner, holdRunLease } from '../pipeline/run-lease';
+import type { ResourceRunStats } from '../pipeline/run-result';
+import { type UnitJob, type UnitResult, unitPipelineName } from './engine';
+
+/** What a worker brings to a unit: the source and destination built in its own environment. */
+export interface UnitEnvironment {
+  /** The source built from `unitDefinition(job.definition, job.unit)`, secrets from the worker's environment. */
+  source: Source;
+  destination: Destination;
+  /** Receives the unit's events, redacted with the source's secrets. */
+  onEvent?: EventListener;
+  /** Stops the unit after its current batch (the worker drains on SIGTERM). */
+  signal?: AbortSignal;
+}
+
+/** What a unit committed so far in its run, kept in its state documents so a resumed attempt counts on. */
+interface UnitProgress {
+  loadId: string;
+  tables: Record<string, number>;
+  resources: Record<string, ResourceRunStats>;
+  batches: number;
+}
+
+type UnitState = ResourceState & { unitProgress?: UnitProgress };
+
+/**
+ * Runs one unit of work on a worker. Opens the destination under the unit's own pipeline name
+ * (`<pipeline>#<unit id>`), takes the unit's lease (waiting for a dead worker's lease to expire),
+ * and loads the unit's pages in batches; every batch's transaction checks the lease version
+ * (compare-and-set), so a worker that lost the unit (stopped, presumed dead) has its late commit
+ * refused and rolled back. A unit delivered again continues from its last committed batch; a unit
+ * already complete in this run returns its stored result without a request.
+ */
+export async function runUnit(job: UnitJob, environment: UnitEnvironment): Promise<UnitResult> {
+  const { source, destination, signal } = environment;
+  assertSpecificationVersion('source', source, 'source');
+  assertSpecificationVersion('destination', destination, 'destination');
+  const unitPipeline = unitPipelineName(job.pipeline, job.unit.id);
+  let retries = 0;
+  const events = createEventBus({
+    redactor: source.redactor,
+    listeners: [
+      (event) => {
+        if (event.type === 'retry') retries += 1;
+      },
+      ...(environment.onEvent ? [environment.onEvent] : []),
+    ],
+  });
+  const session = retryingSession(await destination.open({ pipeline: unitPipeline, dataset: job.dataset }), {
+    events,
+    options: resolveDestinationRetryOptions(undefined),
+    signal,
+  });
+  try {
+    const lease = await holdRunLease(session, {
+      pipeline: unitPipeline,
+      dataset: job.dataset,
+      destination: destination.description,
+      owner: currentLeaseOwner(randomUUID(), Date.now()),
+      // A worker that died holds the unit until its lease expires; wait a little longer than that.
+      lockTimeoutMs: job.leaseTtlMs * 3,
+      leaseTtlMs: job.leaseTtlMs,
+      events,
+      signal,
+    });
+    if (lease === 'cancelled')
+      throw new LeaseError(`unit ${job.unit.id} was cancelled before it started`, {
+        pipeline: unitPipeline,
+        dataset: job.dataset,
+      });
+    try {
+      return await loadUnit(job, environment, session, events, () => retries);
+    } finally {
+      await lease.release();
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+async function loadUnit(
+  job: UnitJob,
+  environment: UnitEnvironment,
+  session: DestinationSession,
+  events: ReturnType<typeof createEventBus>,
+  retries: () => number,
+): Promise<UnitResult> {
+  const { source, destination } = environment;
+  const states = new Map<string, UnitState>();
+  for (const resource of job.unit.resources) {
+    const stored = await session.readState(resource);
+    const state = stored === undefined ? undefined : (migrateResourceState(stored, resource) as UnitState);
+    // A state of an earlier run is no progress of this one.
+    if (state?.loadId === job.loadId) states.set(resource, state);
+  }
+  const progress = committedProgress(job, states);
+  const complete = job.unit.resources.every((resource) => states.get(resource)?.status === 'complete');
+  const normalizer = createNormalizer({
+    resources: source.resources,
+    schema: await session.readSchema(),
+    nesting: destination.capabilities.nesting,
+    maxIdentifierLength: destination.capabilities.maxIdentifierLength,
+  });
+  const cursors = new Map<string, Record<string, IncrementalCursor>>();
+  for (const resource of job.unit.resources) {
+    const fromState = states.get(resource)?.incremental?.cursors ?? job.incremental[resource]?.cursors;
+    if (fromState) cursors.set(resource, { ...fromState });
+  }
+  const result = (): UnitResult => ({
+    unitId: job.unit.id,
+    resources: progress.resources,
+    tables: progress.tables,
+    batches: progress.batches,
+    retries: retries(),
+    cursors: Object.fromEntries(cursors),
+    schemaTables: normalizer.schema().tables.filter((table) => job.unit.resources.includes(table.resource)),
+  });
+  if (complete) return result();
+
+  const stats = new Map<string, ResourceRunStats>(
+    job.unit.resources.map((resource) => [
+      resource,
+      { ...(progress.resources[resource] ?? { rows: 0, pages: 0 }) },
+    ]),
+  );
+  const tableRows = new Map(Object.entries(progress.tables));
+  const committed = { batches: progress.batches };
+  // Every batch's states carry the unit's counts, so an attempt that continues counts on from them.
+  const recordingSession: DestinationSession = {
+    ...session,
+    write: async (batch: LoadBatch) => {
+      const tables = { ...Object.fromEntries(tableRows) };
+      for (const entry of batch.tables)
+        tables[entry.table.name] = (tables[entry.table.name] ?? 0) + entry.rows.length;
+      const unitProgress: UnitProgress = {
+        loadId: job.loadId,
+        tables,
+        resources: Object.fromEntries(stats),
+        batches: committed.batches + 1,
+      };
+      await session.write({ ...batch, states: batch.states.map((state) => ({ ...state, unitProgress })) });
+    },
+  };
+  const context: RunContext = {
+    loadId: job.loadId,
+    session: recordingSession,
+    normalizer,
+    events,
+    stats,
+    tableRows,
+    storedStates: states,
+    cursors,
+    committed,
+    signal: environment.signal,
+  };
+  const checkpoints: Record<string, PaginatorCheckpoint> = {};
+  if (!job.fullRefresh) {
+    for (const [resource, state] of states) {
+      const info = source.resources.find((entry) => entry.name === resource);
+      if (info?.writeDisposition !== 'replace' && state.status === 'in_progress' && state.checkpoint) {
+        checkpoints[resource] = state.checkpoint;
+      }
+    }
+  }
+  const outcome = await loadPages(context, source, checkpoints, job.batchSize);
+  progress.resources = Object.fromEntries(stats);
+  progress.tables = Object.fromEntries(tableRows);
+  progress.batches = committed.batches;
+  if (outcome === 'cancelled') {
+    throw new RunCancelledError(
+      {
+        loadId: job.loadId,
+        status: 'cancelled',
+        pipeline: job.pipeline,
+        dataset: job.dataset,
+        destination: destination.description,
+        resources: progress.resources,
+        tables: progress.tables,
+        batches: progress.batches,
+        pages: Object.values(progress.resources).reduce((sum, entry) => sum + entry.pages, 0),
+        retries: retries(),
+        durationMs: 0,
+        summary: () => `unit ${job.unit.id} stopped after ${progress.batches} batches`,
+      },
+      `unit ${job.unit.id} stopped: the worker is shutting down`,
+    );
+  }
+  for (const resource of job.unit.resources) {
+    const info = source.resources.find((entry) => entry.name === resource);
+    const unitProgress: UnitProgress = { ...progress, loadId: job.loadId };
+    const resourceCursors = cursors.get(resource);
+    await session.completeResource({
+      loadId: job.loadId,
+      resource,
+      writeDisposition: info?.writeDisposition ?? 'append',
+      tables: normalizer.schema().tables.filter((table) => table.resource === resource),
+      state: {
+        ...nextResourceState(states.get(resource), {
+          resource,
+          status: 'complete',
+          loadId: job.loadId,
+          ...(resourceCursors ? { incremental: { cursors: resourceCursors } } : {}),
+        }),
+        unitProgress,
+      } as UnitState,
+    });
+  }
+  return result();
+}
+
+/** The counts of this run's earlier attempts at the unit, from its state documents (none on a first attempt). */
+function committedProgress(job: UnitJob, states: Map<string, UnitState>): UnitProgress {
+  let best: UnitProgress = { loadId: job.loadId, tables: {}, resources: {}, batches: 0 };
+  for (const state of states.values()) {
+    const stored = state.unitProgress;
+    if (stored?.loadId === job.loadId && stored.batches > best.batches) best = stored;
+  }
+  return { ...best, tables: { ...best.tables }, resources: { ...best.resources } };
+}

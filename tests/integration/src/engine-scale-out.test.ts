@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { seedSource, writeConfig } from './cli-helpers/sync-config';
+import { createWorkspace } from './cli-helpers/workspace';
+import { dumpKeys, enginePrefix, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+
+const apiKey = 'engine-key-7f3a91c4d2';
+const records = 20_000;
+
+describe('restsync run --engine with restsync worker (BullMQ on Redis, Postgres)', () => {
+  it('should load a partitioned merge run on 3 workers exactly once, and leave no secret in Redis', async ({
+    onTestFinished,
+  }) => {
+    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
+    const { prefix, engineUrl } = enginePrefix((cleanup) => onTestFinished(cleanup));
+    const api = await workspace.startApi({ records, apiKey, latencyMs: 2 });
+    const config = await writeConfig(workspace.directory, 'sync.json', {
+      pipeline: { name: 'shop' },
+      source: seedSource(api.url),
+    });
+    const dataset = workspace.dataset('engine_scale');
+    const workers = await startWorkers(workspace, engineUrl, 3, ['--concurrency', '2']);
+
+    const run = await workspace.run([
+      'run',
+      config,
+      '--engine',
+      engineUrl,
+      '--destination',
+      serverUrl,
+      '--dataset',
+      dataset,
+      '--json',
+    ]);
+    expect(run.stderr).not.toContain(apiKey);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { status: string; resources: Record<string, { rows: number }> };
+    expect(result.status).toBe('succeeded');
+    expect(result.resources.resource_name?.rows).toBe(records);
+    expect(await rowCounts(dataset)).toEqual({ rows: records, ids: records });
+
+    // 200 pages of 100 in ranges of 20 pages: 10 units, each done once, spread over the workers.
+    const done = workers.flatMap(unitsDone);
+    expect(done).toHaveLength(10);
+    expect(new Set(done).size).toBe(10);
+    expect(workers.filter((worker) => unitsDone(worker).length > 0).length).toBeGreaterThan(1);
+
+    // Jobs carry the config with secret names; each worker read API_KEY from its own environment.
+    const stored = await dumpKeys(prefix);
+    expect(stored.keys.length).toBeGreaterThan(0);
+    expect(stored.text.replaceAll('\\"', '"')).toContain('"api_key":{"secret":"api_key"}');
+    expect(stored.text.includes(apiKey)).toBe(false);
+
+    for (const worker of workers) worker.kill('SIGTERM');
+    const exits = await Promise.all(workers.map((worker) => worker.exited));
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0, 0]);
+  });
+});
