@@ -11,7 +11,6 @@ import {
   type Source,
   unknownKeyMessage,
 } from '@restsync/core';
-import { parse as parseYaml } from 'yaml';
 
 /** Where the data goes: a URL, `{ url, database? }`, or (in a code config) a destination built in code. */
 export type DestinationInput =
@@ -79,7 +78,7 @@ export async function readSyncFile(path: string, options: ReadSyncFileOptions = 
     throw new ConfigError([{ path, message: `config file not found (looked for ${absolute})` }]);
   }
   const content = dataExtensions.includes(extension)
-    ? parseData(await readFile(absolute, 'utf8'), extension, path)
+    ? await parseData(await readFile(absolute, 'utf8'), extension, path)
     : await importModule(absolute, extension, path);
   return { ...checkShape(content, path), path: absolute };
 }
@@ -101,10 +100,12 @@ function parseProblem(error: unknown, text: string, isJson: boolean): string {
   return position === undefined ? summary : `${summary} at ${lineAndColumn(text, Number(position))}`;
 }
 
-function parseData(text: string, extension: string, path: string): unknown {
+/** JSON or YAML; the YAML parser is loaded only for a YAML file, so a JSON config starts faster. */
+async function parseData(text: string, extension: string, path: string): Promise<unknown> {
   const isJson = extension === '.json';
+  const parseYaml = isJson ? undefined : (await import('yaml')).parse;
   try {
-    return isJson ? JSON.parse(text) : parseYaml(text);
+    return parseYaml === undefined ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     throw new ConfigError([
       { path, message: `not valid ${isJson ? 'JSON' : 'YAML'}: ${parseProblem(error, text, isJson)}` },

@@ -21,8 +21,28 @@ describe('resolveDestination', () => {
       type: 'pglite',
       url: `pglite:${join(cwd, '.restsync', 'pglite')}`,
       secrets: [],
+      origin: 'default',
     });
     expect(defaultDestinationUrl(cwd)).toBe(`pglite:${join(cwd, '.restsync', 'pglite')}`);
+  });
+
+  it('should read RESTSYNC_DESTINATION, then DATABASE_URL, when neither the flag nor the file names one', () => {
+    const env = { RESTSYNC_DESTINATION: 'pglite:./from-env', DATABASE_URL: 'postgres://root@db/app' };
+    expect(resolveDestination({ cwd, env })).toMatchObject({
+      url: `pglite:${join(cwd, 'from-env')}`,
+      origin: 'RESTSYNC_DESTINATION',
+    });
+    expect(resolveDestination({ cwd, env: { DATABASE_URL: 'postgres://root@db/app' } })).toMatchObject({
+      type: 'postgres',
+      origin: 'DATABASE_URL',
+    });
+    expect(resolveDestination({ file: 'pglite:memory', cwd, env })).toMatchObject({ origin: 'config' });
+    expect(resolveDestination({ flag: 'pglite:memory', file: 'pglite:./x', cwd, env })).toMatchObject({
+      origin: '--destination',
+    });
+    expect(issuesOf(() => resolveDestination({ cwd, env: { DATABASE_URL: 'mysql://db/x' } }))[0]?.path).toBe(
+      'DATABASE_URL',
+    );
   });
 
   it('should let --destination win over the file', () => {
@@ -30,6 +50,7 @@ describe('resolveDestination', () => {
       type: 'pglite',
       url: 'pglite:memory',
       secrets: [],
+      origin: '--destination',
     });
   });
 
@@ -46,6 +67,7 @@ describe('resolveDestination', () => {
       type: 'postgres',
       url: 'postgres://root:hunter%32@127.0.0.1:5432/test',
       secrets: ['hunter%32', 'hunter2'],
+      origin: 'config',
     });
     expect(
       resolveDestination({ file: 'postgresql://db.example.com/app?password=s3cret!', cwd }),
@@ -63,6 +85,7 @@ describe('resolveDestination', () => {
       url: 'mongodb://app:pw123@127.0.0.1:27017',
       database: 'sync',
       secrets: ['pw123'],
+      origin: 'config',
     });
   });
 
@@ -72,6 +95,7 @@ describe('resolveDestination', () => {
       type: 'code',
       destination,
       secrets: [],
+      origin: 'config',
     });
   });
 
@@ -117,24 +141,28 @@ describe('resolveDestination', () => {
 });
 
 describe('createDestination', () => {
-  it('should build Postgres, PGlite and MongoDB destinations whose description hides the password', () => {
-    const server = createDestination(
+  it('should build Postgres, PGlite and MongoDB destinations whose description hides the password', async () => {
+    const server = await createDestination(
       resolveDestination({ file: 'postgres://root:hunter2@127.0.0.1:5432/test', cwd }),
     );
     expect(server.type).toBe('postgres');
     expect(server.description).not.toContain('hunter2');
-    expect(createDestination(resolveDestination({ file: 'pglite:memory', cwd })).type).toBe('postgres');
-    const mongo = createDestination(
+    expect((await createDestination(resolveDestination({ file: 'pglite:memory', cwd }))).type).toBe(
+      'postgres',
+    );
+    const mongo = await createDestination(
       resolveDestination({ file: { url: 'mongodb://app:pw123@127.0.0.1:27017', database: 'sync' }, cwd }),
     );
     expect(mongo.type).toBe('mongodb');
     expect(mongo.description).not.toContain('pw123');
   });
 
-  it('should report a URL the driver rejects under the given path', () => {
-    const issues = issuesOf(() =>
-      createDestination({ type: 'postgres', url: 'mysql://db/x', secrets: [] }, '--destination'),
-    );
-    expect(issues.map((issue) => issue.path)).toEqual(['--destination']);
+  it('should report a URL the driver rejects under the given path', async () => {
+    const error = await createDestination(
+      { type: 'postgres', url: 'mysql://db/x', secrets: [] },
+      '--destination',
+    ).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).issues.map((issue) => issue.path)).toEqual(['--destination']);
   });
 });

@@ -1,17 +1,35 @@
+import { createRequire } from 'node:module';
 import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   ConfigError,
   type ConfigIssue,
   type Destination,
   destinationSchemes,
+  officialAdapters,
   resolveDestinationUrl,
   unknownKeyMessage,
   urlScheme,
 } from '@restsync/core';
+import { type AdapterDefinition, isAdapterDefinition } from '@restsync/core/adapter-utils';
 import { bundledAdapters } from './bundled-adapters';
 
+/** Where the destination came from, in the order the CLI looks: the first one set wins. */
+export type DestinationOrigin =
+  | '--destination'
+  | 'config'
+  | 'RESTSYNC_DESTINATION'
+  | 'DATABASE_URL'
+  | 'default';
+
 /** A destination as the CLI understood it, before anything connects. */
-export type DestinationTarget =
+export type DestinationTarget = DestinationTargetKind & {
+  /** Which setting named it (`default`: none did, so PGlite on disk under `.restsync/`). */
+  origin?: DestinationOrigin;
+};
+
+/** The destination kinds the CLI tells apart. */
+type DestinationTargetKind =
   | {
       type: 'postgres';
       /** The URL as given (with its password: never print it). */
@@ -54,6 +72,8 @@ export interface ResolveDestinationOptions {
   file?: unknown;
   /** The caller's working directory: relative `pglite:` paths and the default live here. */
   cwd: string;
+  /** Read for `RESTSYNC_DESTINATION`, then `DATABASE_URL`, when neither the flag nor the file names a destination. @default {} */
+  env?: Record<string, string | undefined>;
 }
 
 /** Where data goes when neither the file nor the command line names a destination. */
@@ -68,6 +88,13 @@ const schemes = destinationSchemes(bundledAdapters)
 
 function isDestination(value: unknown): value is Destination {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'destination';
+}
+
+/** The `type` of an official destination package (`@restsync/destination-mongodb` → `mongodb`). */
+function officialDestinationType(packageName: string): string | undefined {
+  return officialAdapters.find(
+    (adapter) => adapter.kind === 'destination' && adapter.packageName === packageName,
+  )?.type;
 }
 
 /** The password of a `scheme://user:password@host` URL and any `password=` parameter, raw and decoded. */
@@ -91,7 +118,12 @@ function parseUrl(url: string, path: string, database: string | undefined, cwd: 
   const issues: ConfigIssue[] = [];
   let target: DestinationTarget | undefined;
   const resolution = resolveDestinationUrl(url, bundledAdapters);
-  const adapterType = resolution.status === 'registered' ? resolution.build.type : undefined;
+  const adapterType =
+    resolution.status === 'registered'
+      ? resolution.build.type
+      : resolution.status === 'package'
+        ? officialDestinationType(resolution.packageName)
+        : undefined;
   if (resolution.status === 'unknown') {
     issues.push({ path, message: resolution.message });
   } else if (adapterType === 'postgres' && urlScheme(url) === 'pglite') {
@@ -131,15 +163,27 @@ function parseUrl(url: string, path: string, database: string | undefined, cwd: 
 }
 
 /**
- * Works out the destination from `--destination`, else the file's `destination` (a URL string,
- * `{ url, database? }`, or a destination built in code), else the embedded PGlite default under
- * `<cwd>/.restsync/`. Problems are a `ConfigError` naming `--destination` or `destination…`.
+ * Works out the destination, first one set wins: `--destination`, the file's `destination` (a URL
+ * string, `{ url, database? }`, or a destination built in code), `RESTSYNC_DESTINATION`,
+ * `DATABASE_URL`, else the embedded PGlite database on disk under `<cwd>/.restsync/`. The target
+ * says which one (`origin`). Problems are a `ConfigError` naming the setting that was wrong.
  */
 export function resolveDestination(options: ResolveDestinationOptions): DestinationTarget {
   const { flag, file, cwd } = options;
-  if (flag !== undefined) return parseUrl(flag, '--destination', undefined, cwd);
-  if (file === undefined || file === null)
-    return parseUrl(defaultDestinationUrl(cwd), 'destination', undefined, cwd);
+  const env = options.env ?? {};
+  if (flag !== undefined)
+    return { ...parseUrl(flag, '--destination', undefined, cwd), origin: '--destination' };
+  if (file === undefined || file === null) {
+    for (const name of ['RESTSYNC_DESTINATION', 'DATABASE_URL'] as const) {
+      const value = env[name]?.trim();
+      if (value) return { ...parseUrl(value, name, undefined, cwd), origin: name };
+    }
+    return { ...parseUrl(defaultDestinationUrl(cwd), 'destination', undefined, cwd), origin: 'default' };
+  }
+  return { ...resolveFileDestination(file, cwd), origin: 'config' };
+}
+
+function resolveFileDestination(file: unknown, cwd: string): DestinationTarget {
   if (isDestination(file)) return { type: 'code', destination: file, secrets: [] };
   if (typeof file === 'string') return parseUrl(file, 'destination', undefined, cwd);
   if (typeof file !== 'object' || Array.isArray(file)) {
@@ -161,6 +205,40 @@ export function resolveDestination(options: ResolveDestinationOptions): Destinat
   return parseUrl(spec.url as string, 'destination.url', spec.database as string | undefined, cwd);
 }
 
+const originText: Record<DestinationOrigin, string> = {
+  '--destination': 'from --destination',
+  config: 'from the config file',
+  RESTSYNC_DESTINATION: 'from RESTSYNC_DESTINATION',
+  DATABASE_URL: 'from DATABASE_URL',
+  default: 'the default: no --destination, config destination, RESTSYNC_DESTINATION or DATABASE_URL',
+};
+
+/**
+ * What the CLI says before it opens the destination, password masked:
+ * `opening PGlite at /app/.restsync/pglite (the default: …)` or `connecting to postgres://app:***@db/app (from DATABASE_URL)`.
+ */
+export function describeDestinationTarget(target: DestinationTarget): string {
+  const origin = target.origin === undefined ? '' : ` (${originText[target.origin]})`;
+  if (target.type === 'code') return `opening ${target.destination.description}${origin}`;
+  if (target.type === 'pglite') {
+    const location = target.url.slice('pglite:'.length);
+    return location === 'memory'
+      ? `opening PGlite in memory (nothing is kept after this run)${origin}`
+      : `opening PGlite at ${location}${origin}`;
+  }
+  let url = target.url;
+  for (const secret of [...target.secrets].sort((first, second) => second.length - first.length)) {
+    url = url.replaceAll(secret, '***');
+  }
+  return `connecting to ${url}${origin}`;
+}
+
+/** The setting a problem with the destination is reported under: `destination`, `--destination` or the variable's name. */
+export function destinationPath(target: DestinationTarget): string {
+  const origin = target.origin ?? 'config';
+  return origin === 'config' || origin === 'default' ? 'destination' : origin;
+}
+
 /** Moves a factory's issue paths (`url`, `chunkSize`) under the CLI's path for the destination. */
 function rethrowUnder(error: unknown, path: string): never {
   if (ConfigError.isInstance(error)) {
@@ -173,16 +251,88 @@ function rethrowUnder(error: unknown, path: string): never {
   throw error;
 }
 
-/** Builds the destination (nothing connects until the pipeline opens it). */
-export function createDestination(target: DestinationTarget, path = 'destination'): Destination {
-  if (target.type === 'code') return target.destination;
-  const resolution = resolveDestinationUrl(target.url, bundledAdapters);
-  if (resolution.status !== 'registered') {
-    const message = resolution.status === 'unknown' ? resolution.message : 'not bundled with the CLI';
-    throw new ConfigError([{ path, message }]);
-  }
+/** The destination packages the CLI loads only when a URL needs one, so an install carries only what it uses. */
+const destinationLoaders: Record<string, () => Promise<Record<string, unknown>>> = {
+  '@restsync/destination-postgres': () => import('@restsync/destination-postgres'),
+  '@restsync/destination-mongodb': () => import('@restsync/destination-mongodb'),
+};
+
+function isModuleNotFound(error: unknown, packageName: string): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    error instanceof Error &&
+    error.message.includes(packageName)
+  );
+}
+
+/** Loads a destination package: next to the CLI first, then from the project in `cwd` (a global CLI, a local package). */
+async function importDestinationPackage(
+  packageName: string,
+  cwd: string,
+): Promise<Record<string, unknown> | undefined> {
+  const load = destinationLoaders[packageName];
   try {
-    return resolution.build.create({
+    if (load !== undefined) return await load();
+  } catch (error) {
+    if (!isModuleNotFound(error, packageName)) throw error;
+  }
+  let file: string;
+  try {
+    file = createRequire(join(cwd, 'package.json')).resolve(packageName);
+  } catch {
+    return undefined;
+  }
+  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+}
+
+/** The adapter for a URL: registered with the CLI, or its official package loaded on demand. */
+async function destinationAdapter(
+  url: string,
+  path: string,
+  cwd: string,
+): Promise<AdapterDefinition<'destination'>> {
+  const resolution = resolveDestinationUrl(url, bundledAdapters);
+  if (resolution.status === 'registered') return resolution.build;
+  if (resolution.status === 'unknown') throw new ConfigError([{ path, message: resolution.message }]);
+  const { packageName } = resolution;
+  let module: Record<string, unknown> | undefined;
+  try {
+    module = await importDestinationPackage(packageName, cwd);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new ConfigError([{ path, message: `${packageName} could not be loaded: ${reason}` }], {
+      cause: error,
+    });
+  }
+  if (module === undefined) {
+    throw new ConfigError([
+      {
+        path,
+        message: `"${urlScheme(url)}:" destinations need ${packageName}, which is not installed. Install it next to the CLI: npm install ${packageName}`,
+      },
+    ]);
+  }
+  const adapter = Object.values(module).find((value) => isAdapterDefinition(value, 'destination'));
+  if (!isAdapterDefinition(adapter, 'destination')) {
+    throw new ConfigError([{ path, message: `${packageName} exports no destination adapter` }]);
+  }
+  return adapter;
+}
+
+/**
+ * Builds the destination, loading its package on demand (nothing connects until the pipeline
+ * opens it). A missing package is a `ConfigError` with the command that installs it.
+ */
+export async function createDestination(
+  target: DestinationTarget,
+  path = destinationPath(target),
+  cwd = process.cwd(),
+): Promise<Destination> {
+  if (target.type === 'code') return target.destination;
+  const adapter = await destinationAdapter(target.url, path, cwd);
+  try {
+    return adapter.create({
       url: target.url,
       ...(target.type === 'mongodb' && target.database !== undefined ? { database: target.database } : {}),
     });

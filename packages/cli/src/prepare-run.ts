@@ -1,7 +1,12 @@
 import { basename, extname } from 'node:path';
 import { ConfigError, type ConfigIssue, type Destination, type Redactor, type Source } from '@restsync/core';
 import { readSyncFile, type SyncFile } from './config-file';
-import { createDestination, type DestinationTarget, resolveDestination } from './destination';
+import {
+  createDestination,
+  type DestinationTarget,
+  destinationPath,
+  resolveDestination,
+} from './destination';
 import { inlineSecretWarnings } from './inline-secrets';
 import { configWithPageLimit, configWithResources, selectedResourceNames } from './resource-selection';
 import { buildSource } from './source';
@@ -77,12 +82,14 @@ export async function prepareRun(options: PrepareRunOptions): Promise<PreparedRu
   let target: DestinationTarget | undefined;
   let destination: Destination | undefined;
   try {
-    target = resolveDestination({ flag: options.destination, file: file.destination, cwd: options.cwd });
+    target = resolveDestination({
+      flag: options.destination,
+      file: file.destination,
+      cwd: options.cwd,
+      env: options.env,
+    });
     for (const value of target.secrets) options.redactor.add(value);
-    destination = createDestination(
-      target,
-      options.destination === undefined ? 'destination' : '--destination',
-    );
+    destination = await createDestination(target, destinationPath(target), options.cwd);
   } catch (error) {
     issues.push(...issuesOf(error));
   }

@@ -1,4 +1,6 @@
 import { type Engine, pipeline, type RestsyncEvent, type RunResult } from '@restsync/core';
+import { createSpinner } from 'nanospinner';
+import { describeDestinationTarget } from './destination';
 import type { PreparedRun } from './prepare-run';
 import { createProgress, type ProgressStream } from './progress';
 import type { RunTracker } from './run-tracker';
@@ -39,6 +41,27 @@ export function formatDetection(event: Extract<RestsyncEvent, { type: 'paginator
   return `restsync: ${event.resource}: paginator detected: ${JSON.stringify(event.config)} (${event.reason})\n`;
 }
 
+/**
+ * Says which destination the run opens, and where the setting came from, before anything connects
+ * (PGlite's first open or a server that does not answer can take seconds). On a TTY a spinner runs
+ * until the pipeline's first event; elsewhere it is one plain line.
+ */
+function announceDestination(prepared: PreparedRun, options: RunSyncOptions): { done(): void } {
+  const text = describeDestinationTarget(prepared.target);
+  if (options.quiet) return { done() {} };
+  if (options.progressStream.isTTY !== true) {
+    options.progressStream.write(`restsync: ${text}\n`);
+    return { done() {} };
+  }
+  // nanospinner: one small dependency (picocolors), draws on the stream it is given and clears its line.
+  const spinner = createSpinner(text, { stream: options.progressStream as NodeJS.WriteStream }).start();
+  return {
+    done() {
+      if (spinner.isSpinning()) spinner.success({ text });
+    },
+  };
+}
+
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */
 export async function runSync(prepared: PreparedRun, options: RunSyncOptions): Promise<RunResult> {
   const { tracker } = options;
@@ -47,7 +70,9 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     tracker,
     ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
   });
+  const opening = announceDestination(prepared, options);
   const onEvent = (event: RestsyncEvent) => {
+    opening.done();
     tracker.onEvent(event);
     if (!options.quiet) progress.onEvent(event);
     for (const listener of options.listeners ?? []) listener(event);
@@ -55,6 +80,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     if (event.type === 'lease_wait') options.progressStream.write(`restsync: ${event.message}\n`);
   };
   const stop = () => {
+    opening.done();
     progress.stop();
     options.progressStream.write(stoppingNotice);
   };
@@ -75,6 +101,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     });
   } finally {
     options.signal?.removeEventListener('abort', stop);
+    opening.done();
     progress.stop();
   }
 }

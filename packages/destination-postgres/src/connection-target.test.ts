@@ -3,14 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { parseConnectionUrl, redactConnectionUrl } from './connection-target';
 
 describe('parseConnectionUrl', () => {
-  it('should choose in-memory PGlite when the URL is left out or says memory', () => {
-    for (const url of [undefined, '', 'pglite:memory', 'pglite://memory', 'pglite:']) {
+  it('should choose in-memory PGlite only when the URL says memory', () => {
+    for (const url of ['pglite:memory', 'pglite://memory']) {
       expect(parseConnectionUrl(url)).toEqual({
         kind: 'pglite',
         directory: undefined,
         description: 'pglite:memory',
       });
     }
+  });
+
+  // Regression: an unset DATABASE_URL loaded into an in-memory PGlite, exited 0, and the data was gone.
+  it('should keep PGlite on disk in .restsync/pglite when the URL is left out or empty', () => {
+    for (const url of [undefined, '', '  ']) {
+      expect(parseConnectionUrl(url)).toEqual({
+        kind: 'pglite',
+        directory: '.restsync/pglite',
+        description: 'pglite:.restsync/pglite',
+      });
+    }
+    expect(() => parseConnectionUrl('pglite:')).toThrow(/needs a directory/);
   });
 
   it('should choose PGlite persisted in a directory for pglite:<directory> and pglite://<directory>', () => {

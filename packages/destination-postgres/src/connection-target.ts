@@ -28,10 +28,21 @@ export function redactConnectionUrl(url: string): string {
     .replace(/([?&]password=)[^&#]*/gi, `$1${mask}`);
 }
 
+/** Where PGlite keeps its data when no URL is given: on disk, relative to the working directory. */
+export const defaultPgliteDirectory = '.restsync/pglite';
+
 function parsePglite(rest: string): ConnectionTarget {
   const location = rest.startsWith('//') ? rest.slice(2) : rest;
-  if (location === '' || location === 'memory') {
+  if (location === 'memory') {
     return { kind: 'pglite', directory: undefined, description: 'pglite:memory' };
+  }
+  if (location.trim() === '') {
+    throw new ConfigError([
+      {
+        path: 'url',
+        message: 'pglite: needs a directory, e.g. pglite:./data (or pglite:memory for no files)',
+      },
+    ]);
   }
   return { kind: 'pglite', directory: location, description: `pglite:${location}` };
 }
@@ -72,11 +83,13 @@ function parseServer(url: string): ConnectionTarget {
 }
 
 /**
- * Parses the `url` option: `postgres://` / `postgresql://` → a server; omitted, `pglite:memory`
- * → in-memory PGlite; `pglite:<directory>` / `pglite://<directory>` → PGlite persisted there.
+ * Parses the `url` option: `postgres://` / `postgresql://` → a server; `pglite:<directory>` /
+ * `pglite://<directory>` → PGlite persisted there; omitted (or empty, as an unset
+ * `process.env.DATABASE_URL` is) → PGlite on disk in `.restsync/pglite`; only `pglite:memory` is
+ * in memory, so no run silently loses its data.
  */
 export function parseConnectionUrl(url: string | undefined): ConnectionTarget {
-  if (url === undefined || url === '') return parsePglite('memory');
+  if (url === undefined || url.trim() === '') return parsePglite(defaultPgliteDirectory);
   if (/^pglite:/i.test(url)) return parsePglite(url.slice('pglite:'.length));
   if (/^postgres(ql)?:\/\//i.test(url)) return parseServer(url);
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
@@ -85,7 +98,7 @@ export function parseConnectionUrl(url: string | undefined): ConnectionTarget {
       path: 'url',
       message:
         `unsupported URL${scheme ? ` scheme "${scheme}:"` : ''}. Use postgres://user:password@host:port/database, ` +
-        'pglite:<directory> or pglite:memory (or leave it out for an in-memory PGlite)',
+        'pglite:<directory> or pglite:memory (or leave it out for PGlite on disk in .restsync/pglite)',
     },
   ]);
 }

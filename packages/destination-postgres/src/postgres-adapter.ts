@@ -12,7 +12,7 @@ export const postgresAdapter = defineAdapter({
   schemes: ['postgres', 'postgresql', 'pglite'],
   options: adapterOptions(
     z.object({
-      /** `postgres://user:password@host:5432/database`, `pglite:<directory>` or `pglite:memory`. @default in-memory PGlite */
+      /** `postgres://user:password@host:5432/database`, `pglite:<directory>` or `pglite:memory`. @default PGlite on disk in `.restsync/pglite` */
       url: z.string().optional(),
       /** A `pg` Pool or a PGlite instance you built; the destination never closes it. */
       client: z.custom<UserClient>((value) => typeof value === 'object' && value !== null).optional(),

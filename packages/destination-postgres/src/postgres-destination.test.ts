@@ -275,7 +275,7 @@ describe('postgres', () => {
   });
 
   it('should describe its embedded forms', () => {
-    expect(postgres().description).toBe('pglite:memory');
+    expect(postgres().description).toBe('pglite:.restsync/pglite');
     expect(postgres({ url: 'pglite:memory' }).description).toBe('pglite:memory');
     expect(postgres({ url: 'pglite:./data/db' }).description).toBe('pglite:./data/db');
     expect(postgres({ url: 'pglite:///var/lib/restsync' }).description).toBe('pglite:/var/lib/restsync');

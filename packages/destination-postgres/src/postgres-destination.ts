@@ -13,8 +13,9 @@ export interface PostgresDestinationOptions extends ConnectionTimeouts {
    * Where to load:
    * - `postgres://user:password@host:5432/database` (or `postgresql://`): a Postgres server, through a `pg` pool;
    * - `pglite:<directory>` (or `pglite://<directory>`): embedded PGlite, persisted in that directory;
-   * - `pglite:memory`, or left out: embedded PGlite in memory (kept for the life of the destination).
-   * @default in-memory PGlite
+   * - `pglite:memory`: embedded PGlite in memory (kept for the life of the destination).
+   * - left out (or empty): embedded PGlite on disk in `.restsync/pglite`, relative to the working directory.
+   * @default PGlite on disk in `.restsync/pglite`
    */
   url?: string;
   /**
