@@ -114,3 +114,34 @@ describe('planTableChanges', () => {
     );
   });
 });
+
+describe('planTableChanges with hinted columns', () => {
+  const hinted: ColumnSchema[] = [
+    { name: 'total', type: 'decimal', nullable: false, precision: 12, scale: 2, hinted: true },
+    { name: 'placed_at', type: 'timestamp', nullable: true, precision: 3, hinted: true },
+    { name: 'day', type: 'date', nullable: true, hinted: true },
+  ];
+
+  it('should create numeric(p,s), timestamptz(p) and NOT NULL from the hints', () => {
+    expect(planTableChanges('ds', { name: 'orders', columns: hinted }, undefined)).toEqual([
+      'CREATE TABLE IF NOT EXISTS "ds"."orders" ("total" numeric(12,2) NOT NULL, "placed_at" timestamptz(3), "day" date)',
+    ]);
+  });
+
+  it('should add a hinted column to an existing table as nullable, and accept the live types with modifiers', () => {
+    const existing = live([
+      ['placed_at', 'timestamp(3) with time zone'],
+      ['day', 'date'],
+    ]);
+    expect(planTableChanges('ds', { name: 'orders', columns: hinted }, existing)).toEqual([
+      'ALTER TABLE "ds"."orders" ADD COLUMN IF NOT EXISTS "total" numeric(12,2)',
+    ]);
+    expect(
+      planTableChanges(
+        'ds',
+        { name: 'orders', columns: hinted },
+        live([...existing.columns, ['total', 'numeric(12,2)']]),
+      ),
+    ).toEqual([]);
+  });
+});

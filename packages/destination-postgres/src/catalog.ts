@@ -14,7 +14,21 @@ export const sqlTypes: Record<ColumnType, string> = {
   decimal: 'numeric',
 };
 
-/** `format_type()` output → column type. */
+/**
+ * The Postgres type of a column: its type's, with a hinted precision (`numeric(12,2)`,
+ * `timestamptz(3)`), and NOT NULL for a hinted column that is not nullable.
+ */
+export function columnDefinition(column: ColumnSchema): string {
+  let type = sqlTypes[column.type];
+  if (column.precision !== undefined && column.type === 'decimal') {
+    type = `numeric(${column.precision},${column.scale ?? 0})`;
+  } else if (column.precision !== undefined && column.type === 'timestamp') {
+    type = `timestamptz(${Math.min(column.precision, 6)})`;
+  }
+  return column.hinted === true && !column.nullable ? `${type} NOT NULL` : type;
+}
+
+/** `format_type()` output without its modifiers (`numeric(12,2)` → `numeric`) → column type. */
 const columnTypesByName: Record<string, ColumnType> = {
   bigint: 'bigint',
   'double precision': 'double',
@@ -104,7 +118,7 @@ export function planTableChanges(
   const hasRootId = layout.columns.some((column) => column.name === '_restsync_root_id');
   if (!live) {
     const definitions = layout.columns.map(
-      (column) => `${quoteIdentifier(column.name)} ${sqlTypes[column.type]}`,
+      (column) => `${quoteIdentifier(column.name)} ${columnDefinition(column)}`,
     );
     if (layout.uniqueKey && layout.uniqueKey.length > 0) {
       definitions.push(`PRIMARY KEY (${layout.uniqueKey.map(quoteIdentifier).join(', ')})`);
@@ -121,10 +135,11 @@ export function planTableChanges(
     const liveType = live.columns.get(column.name);
     const name = quoteIdentifier(column.name);
     if (liveType === undefined) {
-      alterations.push(`ADD COLUMN IF NOT EXISTS ${name} ${sqlTypes[column.type]}`);
+      // A column added to a table that may hold rows is nullable, whatever its hint says.
+      alterations.push(`ADD COLUMN IF NOT EXISTS ${name} ${columnDefinition({ ...column, nullable: true })}`);
       continue;
     }
-    const current = columnTypesByName[liveType];
+    const current = columnTypesByName[liveType.replace(/\(\d+(?:,\d+)?\)/, '')];
     if (current === undefined || current === column.type || current === 'text') continue;
     if ((current === 'double' || current === 'decimal') && column.type === 'bigint') continue;
     if (current === 'bigint' && (column.type === 'double' || column.type === 'decimal')) {

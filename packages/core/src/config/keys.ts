@@ -5,6 +5,7 @@ import { isPlainObject } from './plain-object';
 import {
   circuitBreakerSchema,
   clientSchema,
+  columnHintSchema,
   endpointSchema,
   incrementalParamSchema,
   incrementalSchema,
@@ -15,6 +16,7 @@ import {
   responseActionSchema,
   restApiSourceConfigSchema,
   retrySchema,
+  schemaContractSchema,
   secretReferenceSchema,
   writeDispositionSchema,
 } from './schema';
@@ -41,6 +43,8 @@ const configObjectSchemas = {
   incremental: incrementalSchema,
   incrementalParam: incrementalParamSchema,
   secretReference: secretReferenceSchema,
+  columnHint: columnHintSchema,
+  schemaContract: schemaContractSchema,
   writeDisposition: writeDispositionSchema,
 };
 

@@ -479,6 +479,110 @@ const processingStep = custom<
     (typeof value.filter === 'function' || typeof value.map === 'function'),
 );
 
+/** Column types a `columns` hint may name: dlt's, plus its aliases `complex` (json) and `wei` (decimal). */
+export const hintedColumnTypes = [
+  'text',
+  'bigint',
+  'double',
+  'bool',
+  'timestamp',
+  'date',
+  'json',
+  'decimal',
+  'complex',
+  'wei',
+] as const;
+
+/** One column hint: a value of the `columns` dict, or an item of its list form (then with `name`). */
+export const columnHintSchema = z
+  .strictObject({
+    name: nonEmptyString
+      .describe('The column (required in the list form; the dict form uses the key).')
+      .optional(),
+    dataType: z
+      .enum(hintedColumnTypes, {
+        error: `expected one of ${hintedColumnTypes.join(', ')} (binary and time are not supported)`,
+      })
+      .describe(
+        'The column type; it wins over inference, and a value that does not fit goes to a variant column.',
+      )
+      .optional(),
+    nullable: z
+      .boolean()
+      .describe('false: NOT NULL when the table is created. @default true (false for key columns)')
+      .optional(),
+    primaryKey: z.boolean().describe('Part of the primary key.').optional(),
+    mergeKey: z.boolean().describe('Part of the merge key.').optional(),
+    hardDelete: z
+      .boolean()
+      .describe('A merge deletes the stored row when this column is true (or, for other types, not null).')
+      .optional(),
+    precision: positiveInteger
+      .describe('decimal: total digits; timestamp: fractional second digits (0-6).')
+      .optional(),
+    scale: z
+      .number({ error: 'expected an integer >= 0' })
+      .int({ error: 'expected an integer >= 0' })
+      .min(0, { error: 'expected an integer >= 0' })
+      .describe('decimal: digits after the point.')
+      .optional(),
+  })
+  .describe('Hints for one column (dlt).');
+
+const columnHintsDict = z.record(z.string(), columnHintSchema);
+const columnHintsList = z.array(columnHintSchema);
+
+/** Checks one column hint written in either spelling; its problems keep the user's spelling and path. */
+function checkColumnHint(hint: unknown, path: PropertyKey[], context: z.core.$RefinementCtx): void {
+  if (!isPlainObject(hint)) {
+    context.addIssue({ code: 'custom', message: 'expected an object of column hints', path });
+    return;
+  }
+  const written = new Map<string, string>();
+  const camel: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(hint)) {
+    const camelKey = key.replace(/_([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+    written.set(camelKey, key);
+    camel[camelKey] = item;
+  }
+  const result = columnHintSchema.safeParse(camel);
+  if (result.success) return;
+  for (const issue of result.error.issues) {
+    const [first, ...rest] = issue.path;
+    const inPath = first === undefined ? [] : [written.get(String(first)) ?? first, ...rest];
+    const keys = 'keys' in issue ? { keys: issue.keys.map((key) => written.get(key) ?? key) } : {};
+    context.addIssue({ ...issue, ...keys, path: [...path, ...inPath] } as z.core.$ZodRawIssue);
+  }
+}
+
+/** `columns` in dlt's dict form `{ <column>: { ... } }` or list form `[{ name, ... }]`. */
+const columnHints = dual(
+  custom<z.input<typeof columnHintsDict> | z.input<typeof columnHintsList>>(
+    'expected { <column>: { data_type, ... } } or a list of { name, data_type, ... }',
+    (value, context) => {
+      if (Array.isArray(value)) {
+        for (const [index, hint] of value.entries()) checkColumnHint(hint, [index], context);
+      } else if (isPlainObject(value)) {
+        for (const [name, hint] of Object.entries(value)) checkColumnHint(hint, [name], context);
+      } else return false;
+      return true;
+    },
+  ),
+  z.union([columnHintsDict, columnHintsList]),
+);
+
+const contractMode = z.enum(['evolve', 'freeze', 'discard_row', 'discard_value']);
+
+export const schemaContractSchema = z
+  .strictObject({
+    tables: contractMode.describe('A table not in the stored schema. @default evolve').optional(),
+    columns: contractMode.describe('A new column on a stored table. @default evolve').optional(),
+    dataType: contractMode
+      .describe('A value its column does not hold (a variant column or a widened type). @default evolve')
+      .optional(),
+  })
+  .describe('What happens when a record needs a schema change, per kind of change (dlt).');
+
 /** What a resource and `resourceDefaults` share (a resource adds its `name`). */
 const resourceOptions = {
   endpoint: endpointSchema.optional(),
@@ -522,6 +626,36 @@ const resourceOptions = {
     )
     .optional(),
   rateLimit: rateLimitSchema.optional(),
+  tableName: nonEmptyString
+    .describe('Load into this table instead of one named after the resource; child tables follow.')
+    .optional(),
+  columns: columnHints
+    .describe('Column hints: types, nullability, keys; dict or list form (dlt).')
+    .optional(),
+  maxTableNesting: z
+    .number({ error: 'expected an integer >= 0' })
+    .int({ error: 'expected an integer >= 0' })
+    .min(0, { error: 'expected an integer >= 0' })
+    .describe(
+      'Nesting levels that become columns and child tables; deeper data stays JSON. 0: no child tables.',
+    )
+    .optional(),
+  schemaContract: z
+    .union([contractMode, schemaContractSchema], {
+      error: 'expected evolve, freeze, discard_row, discard_value or { tables, columns, data_type }',
+    })
+    .describe('What happens on a new table, a new column or a variant. @default evolve')
+    .optional(),
+  mergeKey: z
+    .union([nonEmptyString, z.array(nonEmptyString).min(1)], {
+      error: 'expected a field name or a list of field names',
+    })
+    .describe('Field(s) whose stored rows a delete-insert merge replaces.')
+    .optional(),
+  tableFormat: z
+    .string()
+    .describe('Accepted for dlt configs (iceberg, delta, ...); no effect on Postgres and MongoDB.')
+    .optional(),
 };
 
 export const resourceDefaultsSchema = z
@@ -563,15 +697,7 @@ export const restApiSourceConfigSchema = z
  * dlt options restsync does not support yet, per object kind (snake_case). They are reported
  * with a clear message instead of "unknown key".
  */
-const unsupportedResourceHints = [
-  'table_name',
-  'max_table_nesting',
-  'columns',
-  'merge_key',
-  'schema_contract',
-  'table_format',
-  'file_format',
-] as const;
+const unsupportedResourceHints = ['file_format'] as const;
 
 export const unsupportedDltKeys: Readonly<Record<string, readonly string[]>> = {
   client: ['session'],

@@ -257,6 +257,7 @@ async function runPipeline(
       schema: storedSchema,
       nesting: options.destination.capabilities.nesting,
       maxIdentifierLength: options.destination.capabilities.maxIdentifierLength,
+      onWarning: (warning) => events.emit({ type: 'warning', ...warning }),
     });
     const storedStates = withoutCursors(await readStates(session, source.resources), runOptions.fullRefresh);
     const checkpoints =

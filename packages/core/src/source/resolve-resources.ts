@@ -16,6 +16,7 @@ import { checkDataSelector, compileDataSelector, type RecordSelector } from './d
 import { camelRetry, fieldPath, type Located, type ReadConfig, type ResourceSettings } from './read-config';
 import { compileRequestTemplate, type RequestTemplate } from './request-template';
 import type { AdapterResolver } from './resolve-adapters';
+import { checkTableNames, readResourceHints } from './resource-hints';
 import type { SecretContext } from './secret-values';
 import { readWriteDisposition } from './write-disposition-settings';
 
@@ -93,7 +94,8 @@ function resolveResource(
 
   const disposition = readWriteDisposition(fields.writeDisposition, spelling, issues);
   const { writeDisposition } = disposition;
-  const primaryKey = stringList(fields.primaryKey);
+  const hints = readResourceHints(fields, spelling, issues);
+  const primaryKey = [...new Set([...stringList(fields.primaryKey), ...hints.primaryKey])];
   if (
     writeDisposition === 'merge' &&
     primaryKey.length === 0 &&
@@ -139,6 +141,11 @@ function resolveResource(
       ...(disposition.scd2 === undefined ? {} : { scd2: disposition.scd2 }),
       nested,
       ...(parentNames.length === 1 ? { parent: parentNames[0] } : {}),
+      ...(hints.tableName === undefined ? {} : { tableName: hints.tableName }),
+      ...(hints.columns === undefined ? {} : { columns: hints.columns }),
+      ...(hints.maxTableNesting === undefined ? {} : { maxTableNesting: hints.maxTableNesting }),
+      ...(hints.schemaContract === undefined ? {} : { schemaContract: hints.schemaContract }),
+      ...(hints.mergeKey === undefined ? {} : { mergeKey: hints.mergeKey }),
     },
     path: settings.path,
     request,
@@ -263,6 +270,11 @@ export function resolveResources(
     .map((settings) => resolveResource(settings, context, clientPaginator))
     .filter((resource): resource is ResolvedResource => resource !== undefined);
   linkResources(all, context);
+  checkTableNames(
+    all.map((resource) => ({ ...resource.info, path: resource.path })),
+    context.spelling,
+    context.issues,
+  );
   const roots = all.filter((resource) => resource.info.parent === undefined);
   for (const root of roots) markNeeded(root);
   return { all, roots };

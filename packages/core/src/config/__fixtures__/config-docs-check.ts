@@ -21,6 +21,8 @@ type ObjectKind =
   | 'incremental'
   | 'incrementalParam'
   | 'secretReference'
+  | 'columnHint'
+  | 'schemaContract'
   | 'writeDisposition'
   | 'adapter';
 
@@ -46,6 +48,8 @@ const documentedIn: Record<
   incremental: { heading: '### `incremental`', table: true },
   incrementalParam: { heading: '### Param-level `incremental` (deprecated)', table: true },
   secretReference: { heading: '## Secrets', table: false },
+  columnHint: { heading: '### Column hints (`columns`)', table: true },
+  schemaContract: { heading: '### Schema contract (`schema_contract`)', table: true },
   writeDisposition: { heading: '### `write_disposition` dict form', table: true },
   adapter: { heading: '## Paginators and auths', table: false },
 };
@@ -79,6 +83,10 @@ function kindOf(path: readonly string[], properties: Set<string>): ObjectKind {
       return properties.has('secret') ? 'secretReference' : 'resolveParam';
     case 'incremental':
       return 'incremental';
+    case 'columns':
+      return 'columnHint';
+    case 'schema_contract':
+      return 'schemaContract';
     case 'write_disposition':
       return 'writeDisposition';
     case 'auth':
