@@ -464,6 +464,42 @@ describe('incremental loading through the pipeline', () => {
     expect(api.requests[1]?.url.searchParams.get('since')).toBe(at(3));
   });
 
+  it('should take a bigint initial_value in a code config and send it exactly', async () => {
+    const requests: URL[] = [];
+    const fetch = async (input: string | URL | Request) => {
+      requests.push(new URL(input instanceof Request ? input.url : input));
+      return new Response('[{"id":1,"sequence":9007199254740993},{"id":2,"sequence":9007199254740995}]', {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const destination = memoryDestination();
+    const result = await pipeline({ name: 'big_initial', destination }).run(
+      restApiSource(
+        {
+          client: { baseUrl: 'https://api.example.com' },
+          resources: [
+            {
+              name: 'ledger',
+              primaryKey: 'id',
+              endpoint: {
+                path: 'ledger',
+                params: { from: '{incremental.start_value}' },
+                incremental: { cursorPath: 'sequence', initialValue: 9_007_199_254_740_995n },
+              },
+            },
+          ],
+        },
+        { fetch: fetch as typeof globalThis.fetch },
+      ),
+    );
+    expect(requests[0]?.searchParams.get('from')).toBe('9007199254740995');
+    // 9007199254740993 is before the start; as JS numbers the two would be equal.
+    expect(result.resources.ledger?.rows).toBe(1);
+    expect(destination.store.states.get('ledger')?.incremental?.cursors['']?.lastValue).toEqual({
+      bigint: '9007199254740995',
+    });
+  });
+
   it('should refuse end_param at param level and an end_value before initial_value', () => {
     const api = fakeApi();
     const messages = (build: () => unknown) => {
