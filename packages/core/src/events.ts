@@ -65,7 +65,14 @@ export type RestsyncEvent =
       message: string;
     }
   | { type: 'schema_changed'; table: string; version: number; added: string[] }
-  | { type: 'batch_loaded'; resource: string; rows: number; tables: Record<string, number> }
+  | {
+      type: 'batch_loaded';
+      resource: string;
+      rows: number;
+      tables: Record<string, number>;
+      /** How long the destination took to write the batch (its transaction), in ms. */
+      durationMs?: number;
+    }
   | { type: 'resource_done'; resource: string; rows: number; pages: number }
   | { type: 'log'; level: LogLevel; message: string };
 

@@ -161,7 +161,9 @@ function buildBatch(context: RunContext, buffer: BatchBuffer): LoadBatch {
 }
 
 async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> {
+  const startedAt = Date.now();
   await context.session.write(batch);
+  const durationMs = Date.now() - startedAt;
   context.committed.batches += 1;
   const perResource = new Map<string, Record<string, number>>();
   for (const entry of batch.tables) {
@@ -175,6 +177,6 @@ async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> 
   }
   for (const [resource, tables] of perResource) {
     const rows = Object.values(tables).reduce((sum, count) => sum + count, 0);
-    context.events.emit({ type: 'batch_loaded', resource, rows, tables });
+    context.events.emit({ type: 'batch_loaded', resource, rows, tables, durationMs });
   }
 }

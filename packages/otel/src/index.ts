@@ -1,0 +1,2 @@
+export type { OtelOptions, RestsyncTelemetry } from './otel';
+export { extractTraceContext, otel } from './otel';

@@ -1,0 +1,3 @@
+import { packageBuildConfig } from '../../scripts/tsup-config.ts';
+
+export default packageBuildConfig();
