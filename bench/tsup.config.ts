@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // The benchmark runs compiled code against the packages' built dist, as users run it.
 export default defineConfig({
-  entry: ['src/run.ts', 'src/scenario.ts'],
+  entry: ['src/run.ts', 'src/scenario.ts', 'src/measure-exit.ts'],
   format: ['esm'],
   target: 'node20',
   clean: true,

@@ -8,6 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 export interface BenchDatabase {
   exec(sql: string): Promise<void>;
   queryCount(sql: string): Promise<number>;
+  queryRows<Result>(sql: string): Promise<Result[]>;
   /** Runs `COPY … FROM STDIN` with the given text-format data. */
   copy(copySql: string, data: string): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +23,7 @@ export async function openDatabase(url: string): Promise<BenchDatabase> {
         await database.exec(sql);
       },
       queryCount: async (sql) => Number((await database.query<{ count: string }>(sql)).rows[0]?.count),
+      queryRows: async <Result>(sql: string) => (await database.query<Result>(sql)).rows,
       copy: async (copySql, data) => {
         await database.query(copySql.replace('FROM STDIN', "FROM '/dev/blob'"), [], {
           blob: new Blob([data]),
@@ -37,6 +39,8 @@ export async function openDatabase(url: string): Promise<BenchDatabase> {
       await client.query(sql);
     },
     queryCount: async (sql) => Number((await client.query<{ count: string }>(sql)).rows[0]?.count),
+    queryRows: async <Result>(sql: string) =>
+      (await client.query<Result & pg.QueryResultRow>(sql)).rows as Result[],
     copy: async (copySql, data) => {
       await pipeline(Readable.from([data]), client.query(copyFrom(copySql)));
     },

@@ -1,114 +1,371 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startReferenceApi } from '@restsync/test-server';
 import { openDatabase } from './database';
-import { cores, machineBusySeconds } from './machine-cpu';
-import type { ScenarioResult } from './scenario-io';
+import { cores } from './machine-cpu';
+import { watchPostgresBackends } from './postgres-cpu';
+import { verifyTable } from './verify';
 
 /**
- * `pnpm bench`: the reference workload (DESIGN §7). Each scenario runs in its own process (so its
- * peak RSS is its own) against the same reference API server and database, in one run:
- * the HTTP-only ceiling, the load-only ceiling, restsync's first load and its update run at N,
- * then restsync again at the large N for memory.
+ * `pnpm bench`: the reference workload (DESIGN §7), restsync against a hand-written ideal pipeline
+ * in the same run. restsync runs as its built CLI (`restsync run sync.json`), as a user runs it;
+ * the ideal is `scenario.js ideal`. Both run in their own process, measured the same way (wall
+ * time, CPU and peak RSS of the whole process, start-up included; the API server's CPU; the CPU of
+ * the Postgres backends serving the process), and every run is checked: count = distinct = N and
+ * every row holds the API's current values.
+ *
+ * Environment: DATABASE_URL (a Postgres server; else PGlite), BENCH_RECORDS (N, default 100 000),
+ * BENCH_RECORDS_LARGE (default 500 000; 0 skips), BENCH_PGLITE_RECORDS (the PGlite demo, default N;
+ * 0 skips), BENCH_REPEATS (default 1: medians over the repeats).
  */
-const run = promisify(execFile);
 const records = Number(process.env.BENCH_RECORDS ?? 100_000);
 const largeRecords = Number(process.env.BENCH_RECORDS_LARGE ?? 500_000);
+const pgliteRecords = Number(process.env.BENCH_PGLITE_RECORDS ?? records);
+const repeats = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
 const apiKey = 'bench-key-not-a-secret';
 const temporary = mkdtempSync(join(tmpdir(), 'restsync-bench-'));
 const databaseUrl = process.env.DATABASE_URL ?? `pglite:${join(temporary, 'pglite')}`;
 const engine = process.env.DATABASE_URL
   ? 'Postgres server (DATABASE_URL)'
   : 'embedded PGlite (set DATABASE_URL for a server)';
+const distDirectory = import.meta.dirname;
+const cliBin = join(distDirectory, '..', '..', 'packages', 'cli', 'bin', 'restsync.js');
 
-async function scenario(
-  name: string,
-  apiUrl: string,
-  count: number,
-  dataset: string,
-): Promise<ScenarioResult> {
+/** One measured process. */
+interface Measurement {
+  rows: number;
+  wallSeconds: number;
+  /** When the process first wrote to stdout or stderr, from its spawn. */
+  firstOutputSeconds: number | undefined;
+  clientCpuSeconds: number;
+  apiCpuSeconds: number;
+  postgresCpuSeconds: number | undefined;
+  peakRssMb: number;
+}
+
+async function measure(
+  label: string,
+  argv: string[],
+  options: { rows: number; databaseUrl: string; env?: Record<string, string> },
+): Promise<Measurement> {
+  const measureFile = join(temporary, `${label}.measure.json`);
+  const applicationName = `bench-${label}-${process.pid}`;
+  const watch = await watchPostgresBackends(options.databaseUrl, applicationName);
   const apiCpu = process.cpuUsage();
-  const machineBefore = machineBusySeconds();
-  const { stdout } = await run(process.execPath, [join(import.meta.dirname, 'scenario.js'), name], {
+  const started = performance.now();
+  let firstOutput: number | undefined;
+  const child = spawn(process.execPath, ['--import', join(distDirectory, 'measure-exit.js'), ...argv], {
     env: {
       ...process.env,
-      API_KEY: apiKey,
-      BENCH_API_URL: apiUrl,
-      BENCH_API_KEY: apiKey,
-      BENCH_N: String(count),
-      BENCH_DATABASE_URL: databaseUrl,
-      BENCH_DATASET: dataset,
+      ...options.env,
+      BENCH_MEASURE_FILE: measureFile,
+      PGAPPNAME: applicationName,
     },
-    maxBuffer: 16 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const last = stdout.trim().split('\n').at(-1) ?? '';
-  const result = JSON.parse(last) as ScenarioResult;
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    firstOutput ??= performance.now();
+    output += chunk.toString();
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const wallSeconds = (performance.now() - started) / 1000;
   const apiUsed = process.cpuUsage(apiCpu);
-  const apiSeconds = (apiUsed.user + apiUsed.system) / 1e6;
-  const machineAfter = machineBusySeconds();
-  const machine =
-    machineBefore === undefined || machineAfter === undefined
-      ? ''
-      : `, machine ${(machineAfter - machineBefore).toFixed(2)} s busy on ${cores} cores`;
+  const postgresCpuSeconds = await watch.stop();
+  if (code !== 0) throw new Error(`${label} exited with ${code}:\n${output.slice(-4000)}`);
+  const usage = JSON.parse(readFileSync(measureFile, 'utf8')) as { cpuSeconds: number; peakRssMb: number };
+  const result: Measurement = {
+    rows: options.rows,
+    wallSeconds,
+    firstOutputSeconds: firstOutput === undefined ? undefined : (firstOutput - started) / 1000,
+    clientCpuSeconds: usage.cpuSeconds,
+    apiCpuSeconds: (apiUsed.user + apiUsed.system) / 1e6,
+    postgresCpuSeconds,
+    peakRssMb: usage.peakRssMb,
+  };
   process.stderr.write(
-    `  ${name}: ${Math.round(result.rowsPerSecond).toLocaleString('en-US')} rows/s, ` +
-      `${result.seconds.toFixed(2)} s wall; CPU: client ${result.cpuSeconds.toFixed(2)} s, ` +
-      `API server ${apiSeconds.toFixed(2)} s${machine} (whole scenario process, start-up included); ` +
-      `peak RSS ${result.peakRssMb.toFixed(0)} MB\n`,
+    `  ${label}: ${Math.round(options.rows / wallSeconds).toLocaleString('en-US')} rows/s, ${wallSeconds.toFixed(2)} s wall; ` +
+      `CPU: client ${result.clientCpuSeconds.toFixed(2)} s, API ${result.apiCpuSeconds.toFixed(2)} s, ` +
+      `Postgres ${postgresCpuSeconds === undefined ? 'n/a' : `${postgresCpuSeconds.toFixed(2)} s`}; peak RSS ${result.peakRssMb.toFixed(0)} MB; ` +
+      `load average ${loadavg()[0]?.toFixed(2)}\n`,
   );
   return result;
 }
 
-async function dropDataset(name: string): Promise<void> {
-  const database = await openDatabase(databaseUrl);
+function writeConfig(apiUrl: string): string {
+  const path = join(temporary, `sync-${apiUrl.split(':').at(-1)}.json`);
+  const config = {
+    pipeline: { name: 'bench' },
+    source: {
+      client: {
+        base_url: apiUrl,
+        auth: { type: 'api_key', name: 'api_key', api_key: { secret: 'api_key' }, location: 'query' },
+      },
+      resource_defaults: { primary_key: 'id', write_disposition: 'merge' },
+      resources: [
+        {
+          name: 'resource_name',
+          endpoint: {
+            path: '/v1/resource',
+            data_selector: 'data',
+            paginator: { type: 'offset', limit: 100 },
+          },
+        },
+      ],
+    },
+  };
+  writeFileSync(path, JSON.stringify(config));
+  return path;
+}
+
+/** `restsync run` through the built CLI, then the table checked against the API's generation. */
+async function restsync(
+  label: string,
+  apiUrl: string,
+  rows: number,
+  target: { databaseUrl: string; dataset: string; generation: number },
+): Promise<Measurement> {
+  const argv = [
+    cliBin,
+    'run',
+    writeConfig(apiUrl),
+    '--destination',
+    target.databaseUrl,
+    '--dataset',
+    target.dataset,
+  ];
+  const result = await measure(label, argv, {
+    rows,
+    databaseUrl: target.databaseUrl,
+    env: { API_KEY: apiKey },
+  });
+  await verifyTable(target.databaseUrl, `"${target.dataset}".resource_name`, rows, target.generation);
+  return result;
+}
+
+/** The hand-written ideal pipeline (`scenario.js ideal`), then its table checked the same way. */
+async function ideal(
+  label: string,
+  apiUrl: string,
+  rows: number,
+  target: { dataset: string; generation: number },
+): Promise<Measurement> {
+  const result = await measure(label, [join(distDirectory, 'scenario.js'), 'ideal'], {
+    rows,
+    databaseUrl,
+    env: {
+      BENCH_API_URL: apiUrl,
+      BENCH_API_KEY: apiKey,
+      BENCH_N: String(rows),
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_DATASET: target.dataset,
+    },
+  });
+  await verifyTable(databaseUrl, `"${target.dataset}".resource_name`, rows, target.generation);
+  return result;
+}
+
+async function dropDataset(url: string, name: string): Promise<void> {
+  const database = await openDatabase(url);
   await database.exec(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
   await database.close();
 }
 
-const suffix = `${process.pid}`;
+function median(values: number[]): number {
+  const sorted = [...values].sort((left, right) => left - right);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+/** Medians of each field over the repeats of one step. */
+function summarize(runs: Measurement[]): Measurement {
+  const pick = (field: keyof Measurement) => median(runs.map((run) => Number(run[field] ?? Number.NaN)));
+  const postgres = pick('postgresCpuSeconds');
+  return {
+    rows: runs[0]?.rows ?? 0,
+    wallSeconds: pick('wallSeconds'),
+    firstOutputSeconds: pick('firstOutputSeconds'),
+    clientCpuSeconds: pick('clientCpuSeconds'),
+    apiCpuSeconds: pick('apiCpuSeconds'),
+    postgresCpuSeconds: Number.isNaN(postgres) ? undefined : postgres,
+    peakRssMb: pick('peakRssMb'),
+  };
+}
+
+async function timeVersion(): Promise<number> {
+  const runs: number[] = [];
+  for (let index = 0; index < 3; index++) {
+    const result = await measure(`version-${index}`, [cliBin, '--version'], {
+      rows: 0,
+      databaseUrl: 'pglite:none',
+    });
+    runs.push(result.wallSeconds);
+  }
+  return median(runs);
+}
+
+const steps = new Map<string, Measurement[]>();
+const record = (step: string, result: Measurement) => steps.set(step, [...(steps.get(step) ?? []), result]);
+
 process.stderr.write(
-  `restsync bench: N = ${records.toLocaleString('en-US')}, limit 100, merge on id, into ${engine}\n`,
+  `restsync bench: N = ${records.toLocaleString('en-US')} (large ${largeRecords.toLocaleString('en-US')}), limit 100, merge on id, ` +
+    `into ${engine}; ${repeats} repeat(s); ${cores} cores, load average ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}\n`,
 );
 const api = await startReferenceApi({ records, apiKey });
-const large = await startReferenceApi({ records: largeRecords, apiKey });
+const large = largeRecords > 0 ? await startReferenceApi({ records: largeRecords, apiKey }) : undefined;
+const pgliteApi = pgliteRecords > 0 ? await startReferenceApi({ records: pgliteRecords, apiKey }) : undefined;
 try {
-  const http = await scenario('http-ceiling', api.url, records, `bench_http_${suffix}`);
-  const load = await scenario('load-ceiling', api.url, records, `bench_ceiling_${suffix}`);
-  const dataset = `bench_restsync_${suffix}`;
-  const first = await scenario('restsync-first', api.url, records, dataset);
-  api.setGeneration(2);
-  const update = await scenario('restsync-update', api.url, records, dataset);
-  await dropDataset(dataset);
-  const largeDataset = `bench_large_${suffix}`;
-  const big = await scenario('restsync-large', large.url, largeRecords, largeDataset);
-  await dropDataset(largeDataset);
+  const versionSeconds = await timeVersion();
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const suffix = `${process.pid}_${repeat}`;
+    const idealDataset = `bench_ideal_${suffix}`;
+    const restsyncDataset = `bench_restsync_${suffix}`;
+    api.setGeneration(1);
+    record(
+      'ideal first',
+      await ideal(`ideal-first-${repeat}`, api.url, records, { dataset: idealDataset, generation: 1 }),
+    );
+    record(
+      'restsync first',
+      await restsync(`restsync-first-${repeat}`, api.url, records, {
+        databaseUrl,
+        dataset: restsyncDataset,
+        generation: 1,
+      }),
+    );
+    api.setGeneration(2);
+    record(
+      'ideal update',
+      await ideal(`ideal-update-${repeat}`, api.url, records, { dataset: idealDataset, generation: 2 }),
+    );
+    record(
+      'restsync update',
+      await restsync(`restsync-update-${repeat}`, api.url, records, {
+        databaseUrl,
+        dataset: restsyncDataset,
+        generation: 2,
+      }),
+    );
+    await dropDataset(databaseUrl, idealDataset);
+    await dropDataset(databaseUrl, restsyncDataset);
+    if (large) {
+      const idealLarge = `bench_ideal_large_${suffix}`;
+      const restsyncLarge = `bench_restsync_large_${suffix}`;
+      record(
+        'ideal large',
+        await ideal(`ideal-large-${repeat}`, large.url, largeRecords, { dataset: idealLarge, generation: 1 }),
+      );
+      record(
+        'restsync large',
+        await restsync(`restsync-large-${repeat}`, large.url, largeRecords, {
+          databaseUrl,
+          dataset: restsyncLarge,
+          generation: 1,
+        }),
+      );
+      await dropDataset(databaseUrl, idealLarge);
+      await dropDataset(databaseUrl, restsyncLarge);
+    }
+    if (pgliteApi) {
+      const directory = `pglite:${join(temporary, `demo-${repeat}`)}`;
+      pgliteApi.setGeneration(1);
+      const target = { databaseUrl: directory, dataset: 'bench_demo' };
+      record(
+        'PGlite demo, fresh dir',
+        await restsync(`pglite-fresh-${repeat}`, pgliteApi.url, pgliteRecords, { ...target, generation: 1 }),
+      );
+      pgliteApi.setGeneration(2);
+      record(
+        'PGlite demo, warm dir',
+        await restsync(`pglite-warm-${repeat}`, pgliteApi.url, pgliteRecords, { ...target, generation: 2 }),
+      );
+      rmSync(directory.slice('pglite:'.length), { recursive: true, force: true });
+    }
+  }
+  const open = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [join(distDirectory, 'scenario.js'), 'pglite-open'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`pglite-open exited with ${code}`)),
+    );
+  });
+  const pgliteOpenTimes = JSON.parse(open.trim().split('\n').at(-1) ?? '{}') as {
+    freshSeconds: number;
+    warmSeconds: number;
+  };
 
-  const loadFirst = load.parts?.first?.rowsPerSecond ?? load.rowsPerSecond;
-  const loadUpdate = load.parts?.update?.rowsPerSecond ?? load.rowsPerSecond;
-  const slowerFirst = Math.min(http.rowsPerSecond, loadFirst);
-  const slowerUpdate = Math.min(http.rowsPerSecond, loadUpdate);
-  const format = (value: number) => Math.round(value).toLocaleString('en-US').padStart(9);
+  const rows = [...steps.entries()].map(([step, runs]) => [step, summarize(runs)] as const);
+  const summary = new Map(rows);
+  const perHundredThousand = (result: Measurement) => (result.clientCpuSeconds * 100_000) / result.rows;
+  const rate = (result: Measurement) => result.rows / result.wallSeconds;
+  const number = (value: number) => Math.round(value).toLocaleString('en-US');
   const lines = [
     '',
-    `| measurement (N = ${records.toLocaleString('en-US')}) | rows/s | ratio | peak RSS |`,
-    '| --- | ---: | ---: | ---: |',
-    `| HTTP-only ceiling | ${format(http.rowsPerSecond)} | | ${http.peakRssMb.toFixed(0)} MB |`,
-    `| load-only ceiling, first load | ${format(loadFirst)} | | ${load.peakRssMb.toFixed(0)} MB |`,
-    `| load-only ceiling, update | ${format(loadUpdate)} | | |`,
-    `| restsync, first load | ${format(first.rowsPerSecond)} | ${(first.rowsPerSecond / loadFirst).toFixed(2)} × load ceiling, ${(first.rowsPerSecond / slowerFirst).toFixed(2)} × slower ceiling | ${first.peakRssMb.toFixed(0)} MB |`,
-    `| restsync, update run | ${format(update.rowsPerSecond)} | ${(update.rowsPerSecond / loadUpdate).toFixed(2)} × load ceiling, ${(update.rowsPerSecond / slowerUpdate).toFixed(2)} × slower ceiling | ${update.peakRssMb.toFixed(0)} MB |`,
-    `| restsync, first load at N = ${largeRecords.toLocaleString('en-US')} | ${format(big.rowsPerSecond)} | | ${big.peakRssMb.toFixed(0)} MB (${(big.peakRssMb / first.peakRssMb).toFixed(2)} × N = ${records.toLocaleString('en-US')}) |`,
+    `| step (N = ${number(records)}, large = ${number(largeRecords)}) | rows/s | client CPU s / 100k rows | API CPU s | Postgres CPU s | peak RSS |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      ([step, result]) =>
+        `| ${step} | ${number(rate(result))} | ${perHundredThousand(result).toFixed(2)} | ${result.apiCpuSeconds.toFixed(2)} | ` +
+        `${result.postgresCpuSeconds === undefined ? 'n/a' : result.postgresCpuSeconds.toFixed(2)} | ${result.peakRssMb.toFixed(0)} MB |`,
+    ),
     '',
-    `targets: restsync ≥ 0.6 × load ceiling (first ${(first.rowsPerSecond / loadFirst).toFixed(2)}, update ${(update.rowsPerSecond / loadUpdate).toFixed(2)}); ` +
-      `peak RSS ≤ 200 MB at N = ${records.toLocaleString('en-US')} (${first.peakRssMb.toFixed(0)} MB, update ${update.peakRssMb.toFixed(0)} MB) ` +
-      `and ≤ 1.3 × that at N = ${largeRecords.toLocaleString('en-US')} (${(big.peakRssMb / Math.max(first.peakRssMb, update.peakRssMb)).toFixed(2)} ×)`,
+    'restsync ÷ ideal, same run:',
   ];
+  for (const step of ['first', 'update', 'large']) {
+    const ours = summary.get(`restsync ${step}`);
+    const theirs = summary.get(`ideal ${step}`);
+    if (!(ours && theirs)) continue;
+    const postgres =
+      ours.postgresCpuSeconds !== undefined && theirs.postgresCpuSeconds
+        ? `, Postgres CPU ${(ours.postgresCpuSeconds / theirs.postgresCpuSeconds).toFixed(2)} ×`
+        : '';
+    lines.push(
+      `  ${step}: rows/s ${(rate(ours) / rate(theirs)).toFixed(2)} × (target ≥ 0.8), ` +
+        `client CPU per row ${(perHundredThousand(ours) / perHundredThousand(theirs)).toFixed(2)} × (target ≤ 1.5)${postgres}, ` +
+        `peak RSS ${ours.peakRssMb.toFixed(0)} MB vs ${theirs.peakRssMb.toFixed(0)} MB`,
+    );
+  }
+  const first = summary.get('restsync first');
+  const big = summary.get('restsync large');
+  if (first && big) {
+    lines.push(
+      `  peak RSS at the large N ÷ at N: ${(big.peakRssMb / first.peakRssMb).toFixed(2)} × (target ≤ 1.3)`,
+    );
+  }
+  lines.push(
+    `start-up: restsync --version ${versionSeconds.toFixed(2)} s wall (target < 0.5); a run's first output after ` +
+      `${first?.firstOutputSeconds?.toFixed(2) ?? 'n/a'} s (target < 0.5)`,
+  );
+  const fresh = summary.get('PGlite demo, fresh dir');
+  const warm = summary.get('PGlite demo, warm dir');
+  lines.push(
+    `PGlite: first open of a fresh directory ${pgliteOpenTimes.freshSeconds.toFixed(2)} s, warm ${pgliteOpenTimes.warmSeconds.toFixed(2)} s (target ≤ 2)` +
+      (fresh && first
+        ? `; demo rows/s ÷ server path: fresh ${(rate(fresh) / rate(first)).toFixed(2)} ×${warm ? `, warm (update) ${(rate(warm) / (summary.get('restsync update') ? rate(summary.get('restsync update') as Measurement) : rate(first))).toFixed(2)} ×` : ''} (target ≥ 0.7)`
+        : ''),
+  );
+  lines.push(
+    `load average at the end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')} on ${cores} cores (other work shares the machine)`,
+  );
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   await api.close();
-  await large.close();
+  await large?.close();
+  await pgliteApi?.close();
   rmSync(temporary, { recursive: true, force: true });
 }

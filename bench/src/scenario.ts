@@ -1,12 +1,17 @@
-import { httpCeiling } from './http-ceiling';
-import { loadCeiling } from './load-ceiling';
-import { restsyncSync } from './restsync-sync';
-import { readSettings, report } from './scenario-io';
+import { idealPipeline } from './ideal-pipeline';
+import { pgliteOpen } from './pglite-open';
+import { readSettings } from './scenario-io';
 
-/** One benchmark scenario in its own process, so each peak RSS is its own. */
+/**
+ * One benchmark scenario in its own process (restsync itself runs as its built CLI), so each
+ * process's CPU time and peak RSS are its own. Prints one JSON line.
+ */
 const name = process.argv[2] ?? '';
-const settings = readSettings(process.env);
-if (name === 'http-ceiling') report(await httpCeiling(settings));
-else if (name === 'load-ceiling') report(await loadCeiling(settings));
-else if (name.startsWith('restsync')) report(await restsyncSync(settings, name));
-else throw new Error(`unknown scenario "${name}"`);
+if (name === 'ideal') {
+  const rows = await idealPipeline(readSettings(process.env));
+  process.stdout.write(`${JSON.stringify({ rows })}\n`);
+} else if (name === 'pglite-open') {
+  process.stdout.write(`${JSON.stringify(await pgliteOpen())}\n`);
+} else {
+  throw new Error(`unknown scenario "${name}"`);
+}

@@ -23,6 +23,7 @@ import {
   type RetryOptions,
   resolveRetryOptions,
 } from './retry-policy';
+import { chooseTransport, type WireResponse } from './transport';
 import { classifyTransportError, timeoutFailure } from './transport-error';
 
 export type { ResponseAction } from './response-actions';
@@ -52,7 +53,12 @@ export interface RestClientOptions {
   events?: EventBus;
   /** Removes secrets from messages, events and URLs; `auth.secrets()` are added to it. @default createRedactor() */
   redactor?: Redactor;
-  /** The fetch implementation; the client follows redirects itself (`redirect: 'manual'`). @default globalThis.fetch */
+  /**
+   * A `fetch` implementation to send every request with (the client follows redirects itself,
+   * `redirect: 'manual'`). Without it, requests go out through undici's `request` on a keep-alive
+   * connection pool, unless `globalThis.fetch` was replaced after restsync loaded (msw or another
+   * interceptor): then through that. @default undici
+   */
   fetch?: typeof globalThis.fetch;
   /**
    * Rate limits and circuit breakers per API origin. Pass the same `createApiLimits()` to every
@@ -216,7 +222,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const baseUrl = options.baseUrl;
   const baseOrigin = new URL(baseUrl).origin;
   const events = options.events ?? createEventBus({ redactor });
-  const fetchImplementation = options.fetch ?? globalThis.fetch;
+  const transportFor = chooseTransport(options.fetch);
   resolveRetryOptions(options.retry);
   const clientTimeoutMs = validateTimeout(options.timeoutMs ?? defaultTimeoutMs, 'client.timeoutMs');
   const maxRedirects = validateMaxRedirects(options.maxRedirects ?? defaultMaxRedirects);
@@ -349,17 +355,16 @@ export function createRestClient(options: RestClientOptions): RestClient {
     target: Target,
     settings: AttemptSettings,
     context: AttemptContext,
-  ): Promise<{ response: Response; text: string }> {
+  ): Promise<WireResponse> {
     const { attempt } = context;
     try {
-      const response = await fetchImplementation(request.url, {
+      return await transportFor()({
         method: request.method,
+        url: request.url,
         headers: request.headers,
         body: wireBody(request),
-        redirect: 'manual',
         signal: context.signal,
       });
-      return { response, text: await response.text() };
     } catch (error) {
       if (settings.signal?.aborted) throw settings.signal.reason;
       const failure = context.signal.aborted
@@ -391,20 +396,18 @@ export function createRestClient(options: RestClientOptions): RestClient {
     let hop = first;
     let followed = 0;
     let exchanged = await exchange(hop.request, target, settings, context);
-    let location = exchanged.response.headers.get('location');
-    while (isRedirect(exchanged.response.status, location)) {
+    let location = exchanged.headers.get('location');
+    while (isRedirect(exchanged.status, location)) {
       const redirect = { scope, target, attempt };
-      hop = await followRedirect(original, hop, exchanged.response.status, location, followed, redirect);
+      hop = await followRedirect(original, hop, exchanged.status, location, followed, redirect);
       followed += 1;
       exchanged = await exchange(hop.request, target, settings, context);
-      location = exchanged.response.headers.get('location');
+      location = exchanged.headers.get('location');
     }
-    const { response, text } = exchanged;
-
-    const { status, headers } = response;
+    const { status, headers, text } = exchanged;
     const ignored = matchResponseAction(settings.responseActions, status, text);
     if (ignored) return { status, headers, body: parseBodyLoosely(text), ignored };
-    if (response.ok) {
+    if (status >= 200 && status < 300) {
       const source = { ...target, status, contentType: headers.get('content-type') };
       return { status, headers, body: parseJsonBody(text, source, redactor) };
     }

@@ -118,7 +118,9 @@ function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
     maxAttempts: maxRetries,
     backoff: new ConstantBackoff(0),
   });
-  const timeoutPolicy = timeout(timeoutMs, TimeoutStrategy.Cooperative);
+  // abortOnReturn off: aborting every finished attempt's signal costs an AbortSignal event and a
+  // DOMException per request, and nothing is left running once an attempt has read its body.
+  const timeoutPolicy = timeout(timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false });
   return {
     async execute(attempt, signal, gate) {
       let delayMs = 0;
