@@ -11,8 +11,23 @@ export interface VerboseLogOptions {
 
 interface PendingRequest {
   method: string;
+  /** As sent (the auth's query parameters shown redacted). */
+  url: string;
   attempt: number;
   startedAt: number;
+}
+
+/** The URL without query parameters whose value is redacted: a page's URL lacks the auth's own. */
+function withoutRedactedParameters(url: string): string {
+  try {
+    const parsed = new URL(url);
+    for (const [name, value] of [...parsed.searchParams]) {
+      if (value.includes('***')) parsed.searchParams.delete(name, value);
+    }
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 /**
@@ -24,20 +39,28 @@ interface PendingRequest {
 export function createVerboseLog(options: VerboseLogOptions): (event: RestsyncEvent) => void {
   const now = options.now ?? Date.now;
   const pending = new Map<string, PendingRequest[]>();
-  const keyOf = (resource: string, url: string) => `${resource}\u0000${url}`;
+  const keyOf = (resource: string, url: string) => `${resource}\u0000${withoutRedactedParameters(url)}`;
   const take = (resource: string, url: string): PendingRequest | undefined => {
     const queue = pending.get(keyOf(resource, url));
     const request = queue?.shift();
     if (queue?.length === 0) pending.delete(keyOf(resource, url));
     return request;
   };
-  const line = (resource: string, url: string, outcome: string, request: PendingRequest | undefined) => {
+  const line = (
+    resource: string,
+    url: string,
+    outcome: string,
+    request: PendingRequest | undefined,
+    after = '',
+  ) => {
     const method = request?.method ?? 'GET';
     const elapsed = request ? now() - request.startedAt : Number.NaN;
     const duration = Number.isFinite(elapsed) ? ` in ${Math.max(0, Math.round(elapsed))} ms` : '';
     const attempt = request ? `, attempt ${request.attempt}` : '';
     options.write(
-      options.redact(`restsync: ${method} ${url} → ${outcome}${duration} (${resource}${attempt})\n`),
+      options.redact(
+        `restsync: ${method} ${request?.url ?? url} → ${outcome}${duration}${after} (${resource}${attempt})\n`,
+      ),
     );
   };
   return (event) => {
@@ -45,7 +68,7 @@ export function createVerboseLog(options: VerboseLogOptions): (event: RestsyncEv
       case 'request': {
         const key = keyOf(event.resource, event.url);
         const queue = pending.get(key) ?? [];
-        queue.push({ method: event.method, attempt: event.attempt, startedAt: now() });
+        queue.push({ method: event.method, url: event.url, attempt: event.attempt, startedAt: now() });
         pending.set(key, queue);
         return;
       }
@@ -62,12 +85,13 @@ export function createVerboseLog(options: VerboseLogOptions): (event: RestsyncEv
         return;
       case 'retry': {
         const request = take(event.resource, event.url);
-        const wait = `retrying in ${Math.round(event.delayMs)} ms${event.retryAfter ? ' (Retry-After)' : ''}`;
+        const wait = `, retrying in ${Math.round(event.delayMs)} ms${event.retryAfter ? ' (Retry-After)' : ''}`;
         line(
           event.resource,
           event.url,
-          `${event.reason}, ${wait}`,
-          request ?? { method: event.method, attempt: event.attempt, startedAt: Number.NaN },
+          event.reason,
+          request ?? { method: event.method, url: event.url, attempt: event.attempt, startedAt: Number.NaN },
+          wait,
         );
         return;
       }
