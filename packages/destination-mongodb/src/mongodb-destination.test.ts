@@ -152,7 +152,12 @@ describe(`mongodb (${target})`, () => {
   it('should record which write mode ran on the load record', async () => {
     const name = dataset();
     const destination = mongodb({ url });
-    expect(destination.capabilities).toEqual({ transactions: false, merge: true, nesting: 'documents' });
+    expect(destination.capabilities).toEqual({
+      transactions: false,
+      merge: true,
+      mergeStrategies: ['upsert', 'delete-insert'],
+      nesting: 'documents',
+    });
     await withSession(destination, name, async (session) => {
       await session.startLoad({
         loadId: 'load-1',

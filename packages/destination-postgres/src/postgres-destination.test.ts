@@ -282,6 +282,7 @@ describe('postgres', () => {
     expect(postgres().capabilities).toEqual({
       transactions: true,
       merge: true,
+      mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
       nesting: 'flatten',
       maxIdentifierLength: 63,
     });
