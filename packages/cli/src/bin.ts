@@ -1,8 +1,15 @@
 import { createInterface } from 'node:readline/promises';
-import { runCli } from './cli';
+import packageJson from '../package.json' with { type: 'json' };
 import { createInterruptHandler } from './interrupt';
 import { watchUnexpectedFailures } from './unexpected-failure';
 import { callerDirectory } from './working-directory';
+
+const argv = process.argv.slice(2);
+// `restsync --version` answers before the CLI's modules (core, zod, the adapters) load.
+if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+  process.stdout.write(`${packageJson.version}\n`);
+  process.exit(0);
+}
 
 const controller = new AbortController();
 const interrupt = createInterruptHandler({
@@ -22,7 +29,8 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
-const code = await runCli(process.argv.slice(2), {
+const { runCli } = await import('./cli');
+const code = await runCli(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   cwd: callerDirectory(process.env, process.cwd()),

@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { RestsyncEvent } from '@restsync/core';
-import cliProgress from 'cli-progress';
+import type CliProgress from 'cli-progress';
 import { formatProgressLine } from './progress-line';
 import { createRunTracker, type RunTracker } from './run-tracker';
 
@@ -51,12 +52,18 @@ function nameWidth(tracker: RunTracker): number {
   return Math.max(0, ...tracker.resources().map((progress) => progress.name.length));
 }
 
+/** cli-progress, loaded only when a terminal shows live lines (logs and pipes never need it). */
+function loadCliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+}
+
 /** Live lines on a TTY, through cli-progress (one line per resource, redrawn in place). */
 function createLiveProgress(
   options: ProgressOptions,
   tracker: RunTracker,
   now: () => number,
 ): ProgressDisplay {
+  const cliProgress = loadCliProgress();
   const multibar = new cliProgress.MultiBar({
     stream: options.stream as NodeJS.WriteStream,
     format: ' {line}',
@@ -66,7 +73,7 @@ function createLiveProgress(
     fps: 1000 / (options.redrawMs ?? 100),
     emptyOnZero: true,
   });
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, CliProgress.SingleBar>();
   const refresh = () => {
     const width = nameWidth(tracker);
     for (const progress of tracker.resources()) {

@@ -184,8 +184,13 @@ export function testPaginatorConformance(options: PaginatorConformanceOptions): 
           'function',
         );
         // Checkpoints are stored as JSON: resume from a round-tripped copy.
-        const stored = JSON.parse(JSON.stringify(original.checkpoint?.() ?? null));
-        expect(stored).toEqual(expect.any(Object));
+        const checkpoint = original.checkpoint?.();
+        // Regression: an undefined checkpoint surfaced as a TypeError inside the paginator's own resume().
+        expect(
+          checkpoint,
+          'checkpoint() returned undefined after the first page: return a JSON object that says where to continue (e.g. { offset: 100 }), which resume() receives',
+        ).toEqual(expect.any(Object));
+        const stored = JSON.parse(JSON.stringify(checkpoint));
 
         const resumed = paginator.create();
         expect(resumed.resume, 'supportsCheckpoint is set but resume() is missing').toBeTypeOf('function');
