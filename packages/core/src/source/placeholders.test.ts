@@ -71,7 +71,7 @@ describe('parseTemplate and expandTemplate (strings: path, params, headers, data
     [
       'a misspelled root',
       '{resource.posts.id}',
-      'placeholder "{resource.posts.id}" is not valid; did you mean "{resources.posts.id}"?',
+      'placeholder "{resource.posts.id}" is not valid (did you mean "{resources.posts.id}"?)',
     ],
     [
       'an unknown incremental value',

@@ -1,5 +1,5 @@
 import { ResponseError } from '../errors';
-import type { IncrementalPlaceholders } from '../incremental/incremental';
+import { type IncrementalPlaceholders, incrementalPlaceholderNames } from '../incremental/incremental';
 import { didYouMean } from './config-issues';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
@@ -20,12 +20,11 @@ export interface IncrementalReference {
   usedIn: string;
 }
 
-const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = [
-  'start_value',
-  'initial_value',
-  'last_value',
-  'end_value',
-];
+/** The incremental's values, named in every placeholder message. */
+const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = incrementalPlaceholderNames.slice(0, 4);
+
+/** The incremental's settings, placeholders too (dlt allows any attribute of the incremental). */
+const incrementalSettingNames: readonly (keyof IncrementalPlaceholders)[] = incrementalPlaceholderNames.slice(4);
 
 /** The roots a placeholder starts with (dlt's "valid expressions must start with one of"). */
 const placeholderRoots = ['resources', 'incremental'] as const;
@@ -48,7 +47,7 @@ export interface TemplateValues {
 function suggestion(expression: string): string {
   const [root, ...rest] = expression.split('.');
   const meant = root === undefined ? undefined : didYouMean(root, placeholderRoots);
-  return meant && rest.length > 0 ? `; did you mean "{${[meant, ...rest].join('.')}}"?` : '';
+  return meant && rest.length > 0 ? ` (did you mean "{${[meant, ...rest].join('.')}}"?)` : '';
 }
 
 /** Parses `resources.<parent>.<field>` or `incremental.<name>`; returns a problem message when it is malformed. */
@@ -58,9 +57,12 @@ export function parseResourceExpression(
 ): ParentReference | IncrementalReference | string {
   const [context, resource, ...field] = expression.trim().split('.');
   if (context === 'incremental') {
-    const name = incrementalNames.find((known) => known === resource);
+    const name = incrementalPlaceholderNames.find((known) => known === resource);
     if (name === undefined || field.length > 0) {
-      return `placeholder "{${expression}}" is not an incremental value; ${validPlaceholders}`;
+      const meant = resource === undefined ? undefined : didYouMean(resource, incrementalPlaceholderNames);
+      const hint = meant === undefined || meant === resource ? '' : ` (did you mean "{incremental.${meant}}"?)`;
+      const settings = incrementalSettingNames.map((setting) => `{incremental.${setting}}`).join(', ');
+      return `placeholder "{${expression}}" is not an incremental value${hint}; ${validPlaceholders}, and the incremental's settings ${settings}`;
     }
     return { incremental: name, usedIn };
   }

@@ -180,7 +180,7 @@ describe('compileRequestTemplate and buildRequest', () => {
 
     expect(issues).toEqual([
       expect.stringContaining(
-        'resources[0].endpoint.path: placeholder "{resource.posts.id}" is not valid; did you mean "{resources.posts.id}"?',
+        'resources[0].endpoint.path: placeholder "{resource.posts.id}" is not valid (did you mean "{resources.posts.id}"?)',
       ),
       expect.stringContaining(
         `resources[0].endpoint.params.q: placeholder "{unknown.x}" is not valid; ${roots}`,
