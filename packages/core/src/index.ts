@@ -58,12 +58,15 @@ export { paginatorDetectionOrder } from './contracts/paginator-detection';
 export type { Page, RequestSpec, ResponseInfo } from './contracts/request';
 export { withHeaders, withQuery } from './contracts/request';
 export type {
+  ColumnHint,
   ColumnSchema,
   ColumnType,
+  ContractMode,
   MergeStrategy,
   Row,
   Scd2Settings,
   Schema,
+  SchemaContract,
   TableSchema,
   WriteDisposition,
 } from './contracts/schema';
@@ -81,6 +84,12 @@ export {
   specificationVersion,
   specificationVersionProblem,
 } from './contracts/specification-version';
+export type { Engine, EngineRun, UnitJob, UnitResult, WorkUnit } from './engine/engine';
+export { unitPipelineName } from './engine/engine';
+export type { PlanOptions } from './engine/plan';
+export { defaultPagesPerUnit, planWorkUnits, unitDefinition } from './engine/plan';
+export type { UnitEnvironment } from './engine/run-unit';
+export { runUnit } from './engine/run-unit';
 export type { ConfigIssue, HttpErrorDetails, RestsyncErrorCode, RestsyncErrorOptions } from './errors';
 export {
   AuthError,
@@ -123,12 +132,6 @@ export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/no
 export { createNormalizer } from './normalize/normalizer';
 export { migrateSchema } from './normalize/schema-migration';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
-export type { Engine, EngineRun, UnitJob, UnitResult, WorkUnit } from './engine/engine';
-export { unitPipelineName } from './engine/engine';
-export type { PlanOptions } from './engine/plan';
-export { defaultPagesPerUnit, planWorkUnits, unitDefinition } from './engine/plan';
-export type { UnitEnvironment } from './engine/run-unit';
-export { runUnit } from './engine/run-unit';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';
 export { migrateResourceState } from './pipeline/resource-state';

@@ -466,21 +466,28 @@ export const writeDispositionSchema = z
   })
   .describe('The dict form of write_disposition (dlt): { disposition: "merge", strategy: "scd2", ... }.');
 
-/** One processing step, applied in order to every record of a resource (code form only). */
-const processingStep = custom<
-  | { filter: (record: Record<string, unknown>) => boolean }
-  | { map: (record: Record<string, unknown>) => Record<string, unknown> }
->(
-  'expected { filter: (record) => boolean } or { map: (record) => record }; processing steps are ' +
+type RecordFilter = (record: Record<string, unknown>) => boolean;
+type RecordMap = (record: Record<string, unknown>) => Record<string, unknown>;
+
+/**
+ * One processing step, applied in order to every record of a resource (code form only). A step
+ * may hold both functions, as in dlt: its `filter` runs first, then its `map`.
+ */
+const processingStep = custom<{ filter: RecordFilter; map?: RecordMap } | { filter?: RecordFilter; map: RecordMap }>(
+  'expected { filter: (record) => boolean }, { map: (record) => record } or both in one step; processing steps are ' +
     'functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
-  (value) =>
-    isPlainObject(value) &&
-    Object.keys(value).length === 1 &&
-    (typeof value.filter === 'function' || typeof value.map === 'function'),
+  (value) => {
+    if (!isPlainObject(value)) return false;
+    const keys = Object.keys(value);
+    return (
+      keys.length > 0 &&
+      keys.every((key) => (key === 'filter' || key === 'map') && typeof value[key] === 'function')
+    );
+  },
 );
 
 /** Column types a `columns` hint may name: dlt's, plus its aliases `complex` (json) and `wei` (decimal). */
-export const hintedColumnTypes = [
+const hintedColumnTypes = [
   'text',
   'bigint',
   'double',

@@ -83,6 +83,29 @@ describe('restApiSource with resource hints', () => {
     });
   });
 
+  it('should read the hints of a camelCase (TypeScript) config alike', () => {
+    const [resource] = resourcesOf({
+      client: { baseUrl: 'https://api.example.com' },
+      resources: [
+        {
+          name: 'a',
+          tableName: 'things',
+          columns: { total: { dataType: 'decimal', precision: 5, scale: 2, hardDelete: false } },
+          schemaContract: { dataType: 'freeze' },
+          maxTableNesting: 2,
+          mergeKey: ['tenant', 'region'],
+        },
+      ],
+    });
+    expect(resource).toMatchObject({
+      tableName: 'things',
+      columns: [{ name: 'total', dataType: 'decimal', precision: 5, scale: 2, hardDelete: false }],
+      schemaContract: { tables: 'evolve', columns: 'evolve', dataType: 'freeze' },
+      maxTableNesting: 2,
+      mergeKey: ['tenant', 'region'],
+    });
+  });
+
   it('should fill the modes a contract dict leaves out with evolve', () => {
     const [resource] = resourcesOf({
       client,
