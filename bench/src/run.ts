@@ -45,13 +45,18 @@ interface Measurement {
   peakRssMb: number;
 }
 
+/** The Postgres application name of one measured process's connections. */
+function applicationNameOf(label: string): string {
+  return `bench-${label}-${process.pid}`;
+}
+
 async function measure(
   label: string,
   argv: string[],
   options: { rows: number; databaseUrl: string; env?: Record<string, string> },
 ): Promise<Measurement> {
   const measureFile = join(temporary, `${label}.measure.json`);
-  const applicationName = `bench-${label}-${process.pid}`;
+  const applicationName = applicationNameOf(label);
   const watch = await watchPostgresBackends(options.databaseUrl, applicationName);
   const apiCpu = process.cpuUsage();
   const started = performance.now();
@@ -129,12 +134,16 @@ async function restsync(
   rows: number,
   target: { databaseUrl: string; dataset: string; generation: number },
 ): Promise<Measurement> {
+  // restsync names its connections "restsync"; a URL parameter wins, so the watcher finds this run's backends.
+  const destination = target.databaseUrl.startsWith('pglite:')
+    ? target.databaseUrl
+    : `${target.databaseUrl}${target.databaseUrl.includes('?') ? '&' : '?'}application_name=${applicationNameOf(label)}`;
   const argv = [
     cliBin,
     'run',
     writeConfig(apiUrl),
     '--destination',
-    target.databaseUrl,
+    destination,
     '--dataset',
     target.dataset,
   ];

@@ -132,12 +132,16 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       if (prefetched.size >= concurrency) return;
       const key = requestKey(candidate);
       if (prefetched.has(key) || seen.has(key)) continue;
+      // The sequence's abort is forwarded by hand: `AbortSignal.any` per page costs more than the page's request.
       const cancel = new AbortController();
-      const sending = client.send(candidate, {
-        ...sendOptions,
-        signal: AbortSignal.any([signal, cancel.signal]),
-      });
-      sending.catch(() => undefined);
+      const forward = () => cancel.abort(signal.reason);
+      if (signal.aborted) forward();
+      else signal.addEventListener('abort', forward, { once: true });
+      const sending = client.send(candidate, { ...sendOptions, signal: cancel.signal });
+      sending.then(
+        () => signal.removeEventListener('abort', forward),
+        () => signal.removeEventListener('abort', forward),
+      );
       prefetched.set(key, { sending, cancel });
     }
   };
