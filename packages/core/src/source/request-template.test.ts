@@ -193,4 +193,18 @@ describe('compileRequestTemplate and buildRequest', () => {
       ),
     ]);
   });
+
+  it('should not quote a secret-like literal whose braces are not a placeholder', () => {
+    const { issues } = compile({
+      path: 'items',
+      params: { api_key: 'sk-{live}-0123' },
+      headers: { Authorization: 'Bearer tok}en-42' },
+    });
+
+    expect(issues).toHaveLength(2);
+    for (const issue of issues) {
+      expect(issue).toContain('not shown: it looks like a secret');
+      expect(issue).not.toMatch(/live|tok|en-42|0123/);
+    }
+  });
 });

@@ -93,6 +93,19 @@ function textTemplate(text: string, path: ConfigPath, report: Reporter): StringT
   return parseTemplate(text, { usedIn: formatPath(path), inPath: false, report: report(path) });
 }
 
+/** A secret-like literal (under `api_key`, `Authorization`, ...) read as a template: a problem never quotes it. */
+function sensitiveTemplate(text: string, path: ConfigPath, report: Reporter): StringTemplate {
+  return textTemplate(
+    text,
+    path,
+    (where) => () =>
+      report(where)(
+        'the value holds braces that are not a valid placeholder (not shown: it looks like a secret); ' +
+          'write "{{" and "}}" for literal braces, or read it with { "secret": "<name>" }, which is sent as it is',
+      ),
+  );
+}
+
 /**
  * The values of a query parameter or form field: a secret is sent as it is; a string is a
  * template; a list repeats the field; `null` leaves it out.
@@ -109,8 +122,9 @@ function fieldValues(
     return typeof resolved === 'string' ? [literal(resolved)] : [];
   }
   if (typeof value === 'string') {
-    if (isSecretKey(name)) secrets.redactor.add(value);
-    return [textTemplate(value, path, report)];
+    if (!isSecretKey(name)) return [textTemplate(value, path, report)];
+    secrets.redactor.add(value);
+    return [sensitiveTemplate(value, path, report)];
   }
   if (Array.isArray(value)) {
     return value.flatMap((item, index) =>
@@ -219,7 +233,11 @@ export function compileRequestTemplate(
     if (typeof resolved !== 'string') continue;
     headers.push([
       textTemplate(name, located.path, report),
-      secretReference ? literal(resolved) : textTemplate(resolved, located.path, report),
+      secretReference
+        ? literal(resolved)
+        : isSecretHeader(name)
+          ? sensitiveTemplate(resolved, located.path, report)
+          : textTemplate(resolved, located.path, report),
     ]);
   }
 
