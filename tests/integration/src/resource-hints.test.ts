@@ -72,6 +72,16 @@ async function run(
   }).run(await source(server, resources, options.defaults));
 }
 
+/** Rows of a query, with numbers as text: the pg driver reads bigint as text, PGlite as numbers. */
+async function rowsOf(sql: string): Promise<Record<string, unknown>[]> {
+  const rows = await target.query<Record<string, unknown>>(sql);
+  return rows.map((row) =>
+    Object.fromEntries(
+      Object.entries(row).map(([key, value]) => [key, typeof value === 'number' ? String(value) : value]),
+    ),
+  );
+}
+
 async function tablesOf(dataset: string): Promise<string[]> {
   const rows = await target.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT LIKE '\\_restsync\\_%' ORDER BY table_name`,
@@ -106,16 +116,16 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
     const result = await run(dataset, server, [{ name: 'users', table_name: 'people', primary_key: 'id' }]);
     expect(result.status).toBe('succeeded');
     expect(await tablesOf(dataset)).toEqual(['people', 'people__tags']);
-    expect(await target.query(`SELECT id FROM "${dataset}".people ORDER BY id`)).toEqual([
+    expect(await rowsOf(`SELECT id FROM "${dataset}".people ORDER BY id`)).toEqual([
       { id: '1' },
       { id: '2' },
       { id: '3' },
     ]);
-    expect(await target.query(`SELECT value FROM "${dataset}".people__tags ORDER BY value`)).toEqual([
+    expect(await rowsOf(`SELECT value FROM "${dataset}".people__tags ORDER BY value`)).toEqual([
       { value: 'a' },
       { value: 'b' },
     ]);
-    expect(await target.query(`SELECT resource FROM "${dataset}"._restsync_state`)).toEqual([
+    expect(await rowsOf(`SELECT resource FROM "${dataset}"._restsync_state`)).toEqual([
       { resource: 'users' },
     ]);
   });
@@ -161,7 +171,7 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
     expect(columns.shipped_on?.type).toBe('date');
     expect(columns.qty?.type).toBe('bigint');
     expect(columns.qty__v_text?.type).toBe('text');
-    const rows = await target.query(
+    const rows = await rowsOf(
       `SELECT id, total::text, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.MS') AS placed_at, code, qty, qty__v_text
        FROM "${dataset}".orders ORDER BY id`,
     );
@@ -223,13 +233,13 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
       'one',
       'one__orders',
     ]);
-    expect(await target.query(`SELECT address, orders FROM "${dataset}".flat`)).toEqual([
+    expect(await rowsOf(`SELECT address, orders FROM "${dataset}".flat`)).toEqual([
       { address: record.address, orders: record.orders },
     ]);
-    expect(await target.query(`SELECT address__city, address__geo FROM "${dataset}".one`)).toEqual([
+    expect(await rowsOf(`SELECT address__city, address__geo FROM "${dataset}".one`)).toEqual([
       { address__city: 'Oslo', address__geo: { lat: 59.9 } },
     ]);
-    expect(await target.query(`SELECT sku, parts FROM "${dataset}".one__orders`)).toEqual([
+    expect(await rowsOf(`SELECT sku, parts FROM "${dataset}".one__orders`)).toEqual([
       { sku: 'a', parts: [1, 2] },
     ]);
   });
@@ -254,7 +264,7 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
     await expect(frozen).rejects.toThrow(
       /columns is freeze, and the record at index 0 needs a new column: table "items__lines", column "qty", field "lines\[1\]\.qty".*page 2/,
     );
-    expect(await target.query(`SELECT id, name FROM "${dataset}".items ORDER BY id`)).toEqual([
+    expect(await rowsOf(`SELECT id, name FROM "${dataset}".items ORDER BY id`)).toEqual([
       { id: '1', name: 'a' },
       { id: '2', name: 'b' },
     ]);
@@ -284,11 +294,11 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
       { id: 4, name: 'd', score: 'high' },
     ];
     expect((await run(dataset, server, resources)).status).toBe('succeeded');
-    expect(await target.query(`SELECT id, name, score FROM "${dataset}".rows ORDER BY id`)).toEqual([
+    expect(await rowsOf(`SELECT id, name, score FROM "${dataset}".rows ORDER BY id`)).toEqual([
       { id: '1', name: 'a', score: '1' },
       { id: '2', name: 'b', score: '2' },
     ]);
-    expect(await target.query(`SELECT id, name, score FROM "${dataset}".values ORDER BY id`)).toEqual([
+    expect(await rowsOf(`SELECT id, name, score FROM "${dataset}".values ORDER BY id`)).toEqual([
       { id: '1', name: 'a', score: '1' },
       { id: '2', name: 'b', score: '2' },
       { id: '3', name: 'c', score: '3' },
@@ -323,14 +333,48 @@ describe(`resource hints from a dlt config into Postgres (${target.label})`, () 
     ];
     expect((await run(dataset, server, resources)).status).toBe('succeeded');
     for (const table of ['listed', 'hinted']) {
-      expect(
-        await target.query(`SELECT shop, id, total FROM "${dataset}"."${table}" ORDER BY shop, id`),
-      ).toEqual([
+      expect(await rowsOf(`SELECT shop, id, total FROM "${dataset}"."${table}" ORDER BY shop, id`)).toEqual([
         { shop: 'a', id: '1', total: '11' },
         { shop: 'a', id: '2', total: '30' },
         { shop: 'b', id: '1', total: '20' },
       ]);
     }
+  });
+
+  it('merge_key and hard_delete - delete-insert should replace the stored rows of each merge key value, and a flagged row should be deleted', async () => {
+    let events: ApiRecord[] = [
+      { day: '2024-01-01', n: 1 },
+      { day: '2024-01-01', n: 2 },
+      { day: '2024-01-02', n: 3 },
+    ];
+    let users: ApiRecord[] = [
+      { id: 1, gone: false },
+      { id: 2, gone: false },
+    ];
+    const server = await serve({ events: () => events, users: () => users });
+    const dataset = target.dataset('hint_merge_key');
+    const resources = [
+      {
+        name: 'events',
+        merge_key: 'day',
+        write_disposition: { disposition: 'merge', strategy: 'delete-insert' },
+      },
+      {
+        name: 'users',
+        primary_key: 'id',
+        write_disposition: 'merge',
+        columns: { gone: { data_type: 'bool', hard_delete: true } },
+      },
+    ];
+    expect((await run(dataset, server, resources)).status).toBe('succeeded');
+    events = [{ day: '2024-01-01', n: 4 }];
+    users = [{ id: 2, gone: true }];
+    expect((await run(dataset, server, resources)).status).toBe('succeeded');
+    expect(await rowsOf(`SELECT day, n FROM "${dataset}".events ORDER BY n`)).toEqual([
+      { day: '2024-01-02', n: '3' },
+      { day: '2024-01-01', n: '4' },
+    ]);
+    expect(await rowsOf(`SELECT id FROM "${dataset}".users ORDER BY id`)).toEqual([{ id: '1' }]);
   });
 
   it('merge_key - a record without its merge key should fail the run before anything is written', async () => {
