@@ -1,5 +1,5 @@
 import { ResponseError } from '../errors';
-import { type IncrementalPlaceholders, incrementalPlaceholderNames } from '../incremental/incremental';
+import type { IncrementalPlaceholders } from '../incremental/incremental';
 import { didYouMean } from './config-issues';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
@@ -20,11 +20,12 @@ export interface IncrementalReference {
   usedIn: string;
 }
 
-/** The incremental's values, named in every placeholder message. */
-const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = incrementalPlaceholderNames.slice(0, 4);
-
-/** The incremental's settings, placeholders too (dlt allows any attribute of the incremental). */
-const incrementalSettingNames: readonly (keyof IncrementalPlaceholders)[] = incrementalPlaceholderNames.slice(4);
+const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = [
+  'start_value',
+  'initial_value',
+  'last_value',
+  'end_value',
+];
 
 /** The roots a placeholder starts with (dlt's "valid expressions must start with one of"). */
 const placeholderRoots = ['resources', 'incremental'] as const;
@@ -57,12 +58,9 @@ export function parseResourceExpression(
 ): ParentReference | IncrementalReference | string {
   const [context, resource, ...field] = expression.trim().split('.');
   if (context === 'incremental') {
-    const name = incrementalPlaceholderNames.find((known) => known === resource);
+    const name = incrementalNames.find((known) => known === resource);
     if (name === undefined || field.length > 0) {
-      const meant = resource === undefined ? undefined : didYouMean(resource, incrementalPlaceholderNames);
-      const hint = meant === undefined || meant === resource ? '' : ` (did you mean "{incremental.${meant}}"?)`;
-      const settings = incrementalSettingNames.map((setting) => `{incremental.${setting}}`).join(', ');
-      return `placeholder "{${expression}}" is not an incremental value${hint}; ${validPlaceholders}, and the incremental's settings ${settings}`;
+      return `placeholder "{${expression}}" is not an incremental value; ${validPlaceholders}`;
     }
     return { incremental: name, usedIn };
   }
