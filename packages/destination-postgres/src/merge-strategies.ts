@@ -198,10 +198,13 @@ function stableText(value: unknown): string {
   );
 }
 
-/** The data of a row (no `_restsync_` system columns), keys sorted, as text. */
+/**
+ * The data of a row as text: keys sorted, without `_restsync_` system columns and without null
+ * values (so a column added later, null in older records, does not make every record a new version).
+ */
 function dataText(row: Row): string {
   const keys = Object.keys(row)
-    .filter((key) => !key.startsWith('_restsync_'))
+    .filter((key) => !key.startsWith('_restsync_') && row[key] !== null && row[key] !== undefined)
     .sort();
   let text = '';
   for (const key of keys) text += `${JSON.stringify(key)}:${stableText(row[key])},`;

@@ -392,7 +392,9 @@ describe('merge strategies from a dlt config into MongoDB', () => {
       { _id: 5, id: 5, day: 'mon', total: 50, deleted: false },
     ]);
     expect(await documents(upsert, 'orders')).toEqual(await documents(byKey, 'orders'));
-    const merged = (await documents(byMergeKey, 'orders')).map(({ _id, ...fields }) => fields);
+    const merged = (await documents(byMergeKey, 'orders')).map(
+      ({ _id, ...fields }) => fields as Record<string, unknown>,
+    );
     // Every "mon" order of the first run is replaced by the second run's (from two batches); "tue" stays.
     expect(merged.sort((left, right) => Number(left.id) - Number(right.id))).toEqual([
       { id: 2, day: 'mon', total: 21, deleted: true },

@@ -322,6 +322,49 @@ export function testDestinationMergeStrategies(options: DestinationConformanceOp
       ]);
     });
 
+    it('scd2 - should not version unchanged records again when a column is added', async (context) => {
+      await requires(context, 'the scd2 strategy', supports('scd2'));
+      const dataset = newDataset();
+      const columns: ColumnSpec[] = [
+        ['id', 'bigint'],
+        ['name', 'text'],
+      ];
+      const options = {
+        writeDisposition: 'merge' as const,
+        mergeStrategy: 'scd2' as const,
+        primaryKey: ['id'],
+      };
+      const before = rootTable('people', columns, { ...options, scd2: scd2Defaults });
+      const after = rootTable('people', [...columns, ['email', 'text']], { ...options, scd2: scd2Defaults });
+      const first = testLoadId();
+      await load(dataset, first, [
+        [
+          {
+            table: atBoundary(before, runTimes[0] as string),
+            rows: [rootRow(first, { id: 1, name: 'Ada' }), rootRow(first, { id: 2, name: 'Brian' })],
+          },
+        ],
+      ]);
+      const second = testLoadId();
+      await load(dataset, second, [
+        [
+          {
+            table: atBoundary(after, runTimes[1] as string),
+            rows: [
+              rootRow(second, { id: 1, name: 'Ada', email: null }),
+              rootRow(second, { id: 2, name: 'Brian', email: 'b@example.com' }),
+            ],
+          },
+        ],
+      ]);
+      const rows = await read(dataset, 'people', ['id', 'email', '_restsync_valid_to']);
+      expect(rows.map((row) => ({ ...row, _restsync_valid_to: iso(row._restsync_valid_to) }))).toEqual([
+        { id: 1, email: null, _restsync_valid_to: null },
+        { id: 2, email: null, _restsync_valid_to: runTimes[1] },
+        { id: 2, email: 'b@example.com', _restsync_valid_to: null },
+      ]);
+    });
+
     it('scd2 - should write child rows with each new version only, and version a change inside a nested list', async (context) => {
       await requires(
         context,
