@@ -473,7 +473,9 @@ type RecordMap = (record: Record<string, unknown>) => Record<string, unknown>;
  * One processing step, applied in order to every record of a resource (code form only). A step
  * may hold both functions, as in dlt: its `filter` runs first, then its `map`.
  */
-const processingStep = custom<{ filter: RecordFilter; map?: RecordMap } | { filter?: RecordFilter; map: RecordMap }>(
+const processingStep = custom<
+  { filter: RecordFilter; map?: RecordMap } | { filter?: RecordFilter; map: RecordMap }
+>(
   'expected { filter: (record) => boolean }, { map: (record) => record } or both in one step; processing steps are ' +
     'functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
   (value) => {

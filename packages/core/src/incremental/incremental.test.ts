@@ -253,7 +253,7 @@ describe('startIncremental', () => {
     expect(ids(records)).toEqual([2]);
   });
 
-  it('should convert the values placed into requests', () => {
+  it('should convert the values placed into requests, and offer the settings unconverted', () => {
     const incremental = run({
       initialValue: '2024-01-01T00:00:00Z',
       convert: (value) => `at:${String(value)}`,
@@ -263,6 +263,14 @@ describe('startIncremental', () => {
       initial_value: 'at:2024-01-01T00:00:00Z',
       last_value: 'at:2024-01-01T00:00:00Z',
       end_value: 'at:undefined',
+      cursor_path: 'updated_at',
+      last_value_func: 'max',
+      row_order: undefined,
+      lag: undefined,
+      on_cursor_value_missing: 'raise',
+      range_start: 'closed',
+      range_end: 'open',
+      primary_key: 'id',
     });
   });
 

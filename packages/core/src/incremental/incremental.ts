@@ -45,11 +45,27 @@ export interface IncrementalScope {
   resourcePrimaryKey: string[];
 }
 
-/** The values `{incremental.<name>}` placeholders take (converted). */
-export type IncrementalPlaceholders = Record<
-  'start_value' | 'initial_value' | 'last_value' | 'end_value',
-  unknown
->;
+/** The values an `{incremental.<name>}` placeholder takes, converted by `convert`. */
+export const incrementalValueNames = ['start_value', 'initial_value', 'last_value', 'end_value'] as const;
+
+/**
+ * The settings an `{incremental.<name>}` placeholder may name too, as configured: as in dlt, where
+ * any attribute of the incremental works.
+ */
+export const incrementalSettingNames = [
+  'cursor_path',
+  'last_value_func',
+  'row_order',
+  'lag',
+  'on_cursor_value_missing',
+  'range_start',
+  'range_end',
+  'primary_key',
+] as const;
+
+/** The values `{incremental.<name>}` placeholders take (a setting that is not set is undefined). */
+export type IncrementalPlaceholders = Record<(typeof incrementalValueNames)[number], unknown> &
+  Partial<Record<(typeof incrementalSettingNames)[number], unknown>>;
 
 /** The incremental state of one request sequence while it runs. */
 export interface IncrementalRun {
@@ -189,6 +205,15 @@ export function startIncremental(settings: IncrementalSettings, scope: Increment
     initial_value: convert(settings.initialValue),
     last_value: convert(lagged(lastValue)),
     end_value: convert(settings.endValue),
+    cursor_path: settings.cursorPath,
+    last_value_func: settings.lastValueFunc,
+    row_order: settings.rowOrder,
+    lag: settings.lag,
+    on_cursor_value_missing: settings.onCursorValueMissing,
+    range_start: settings.rangeStart,
+    range_end: settings.rangeEnd,
+    // The key boundary rows are told apart by: one field as its name, several as a list.
+    primary_key: primaryKey.length === 1 ? primaryKey[0] : primaryKey,
   };
 
   return {

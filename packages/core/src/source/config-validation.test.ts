@@ -98,7 +98,7 @@ describe('restApiSource', () => {
     expect(found).toEqual([
       'client.paginator.limit: unknown key: the paginator "auto" takes no options',
       'resources[0].endpoint.data: a GET request cannot carry a body (fetch refuses to send one); set "method" to POST, PUT, PATCH or DELETE',
-      'resources[0].processing_steps[0]: expected { filter: (record) => boolean } or { map: (record) => record }; processing steps are functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
+      'resources[0].processing_steps[0]: expected { filter: (record) => boolean }, { map: (record) => record } or both in one step; processing steps are functions, so they only exist in a TypeScript/JavaScript config, not in JSON or YAML',
       'resources[1].endpoint.path: placeholder "{unbound}" is neither "{resources.<parent>.<field>}" nor the name of a param in the endpoint\'s params (write "{{" and "}}" for literal braces)',
     ]);
   });

@@ -1,5 +1,9 @@
 import { ResponseError } from '../errors';
-import type { IncrementalPlaceholders } from '../incremental/incremental';
+import {
+  type IncrementalPlaceholders,
+  incrementalSettingNames,
+  incrementalValueNames,
+} from '../incremental/incremental';
 import { didYouMean } from './config-issues';
 import { type ConfigPath, formatPath, isPlainObject } from './config-keys';
 
@@ -20,18 +24,17 @@ export interface IncrementalReference {
   usedIn: string;
 }
 
+/** Every name an `{incremental.<name>}` placeholder may take: the values, then the settings (as in dlt). */
 const incrementalNames: readonly (keyof IncrementalPlaceholders)[] = [
-  'start_value',
-  'initial_value',
-  'last_value',
-  'end_value',
+  ...incrementalValueNames,
+  ...incrementalSettingNames,
 ];
 
 /** The roots a placeholder starts with (dlt's "valid expressions must start with one of"). */
 const placeholderRoots = ['resources', 'incremental'] as const;
 
 /** Every valid placeholder form, for messages. */
-const validPlaceholders = `valid placeholders start with ${placeholderRoots.map((root) => `"${root}."`).join(' or ')}: {resources.<parent>.<field>}, ${incrementalNames.map((name) => `{incremental.${name}}`).join(', ')}`;
+const validPlaceholders = `valid placeholders start with ${placeholderRoots.map((root) => `"${root}."`).join(' or ')}: {resources.<parent>.<field>}, ${incrementalValueNames.map((name) => `{incremental.${name}}`).join(', ')}`;
 
 const escapeAdvice = 'write "{{" and "}}" for literal braces';
 
@@ -60,7 +63,11 @@ export function parseResourceExpression(
   if (context === 'incremental') {
     const name = incrementalNames.find((known) => known === resource);
     if (name === undefined || field.length > 0) {
-      return `placeholder "{${expression}}" is not an incremental value; ${validPlaceholders}`;
+      const meant = resource === undefined ? undefined : didYouMean(resource, incrementalNames);
+      const hint =
+        meant === undefined || meant === resource ? '' : ` (did you mean "{incremental.${meant}}"?)`;
+      const settings = incrementalSettingNames.map((setting) => `{incremental.${setting}}`).join(', ');
+      return `placeholder "{${expression}}" is not an incremental value${hint}; ${validPlaceholders}, and the incremental's settings ${settings}`;
     }
     return { incremental: name, usedIn };
   }

@@ -35,11 +35,10 @@ type SourceRecord = Record<string, unknown>;
 
 function applySteps(records: SourceRecord[], steps: ProcessingStep[]): SourceRecord[] {
   let result = records;
-  for (const step of steps) {
-    result =
-      'filter' in step
-        ? result.filter((record) => step.filter(record))
-        : result.map((record) => step.map(record));
+  for (const { filter, map } of steps) {
+    // A step holding both runs its filter first, then its map, as dlt does.
+    if (filter) result = result.filter((record) => filter(record));
+    if (map) result = result.map((record) => map(record));
   }
   return result;
 }
