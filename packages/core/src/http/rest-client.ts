@@ -539,6 +539,17 @@ export function createRestClient(options: RestClientOptions): RestClient {
         rateLimiter: sendOptions.rateLimiter,
       };
       const { resource } = sendOptions;
+      if (request.body !== undefined && request.json !== undefined) {
+        // A paginator's *_body_path writes JSON; with a form or raw body it would never be sent.
+        throw new ConfigError([
+          {
+            path: 'endpoint.data',
+            message:
+              `resource "${resource}": the request has a form or raw body (data) and a JSON body (json, or a ` +
+              "paginator's *_body_path); a request has one body: use json, or the paginator's query parameters",
+          },
+        ]);
+      }
       const original = prepare(request);
       const context = auth ? createAuthContext(resource, settings) : undefined;
       const scope: CredentialScope = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ConfigIssue } from '../errors';
+import { ConfigError, type ConfigIssue } from '../errors';
+import { createRestClient } from '../http/rest-client';
 import { createRedactor } from '../redact';
 import { secret } from '../secrets';
 import { readConfig } from './read-config';
@@ -206,5 +207,18 @@ describe('compileRequestTemplate and buildRequest', () => {
       expect(issue).toContain('not shown: it looks like a secret');
       expect(issue).not.toMatch(/live|tok|en-42|0123/);
     }
+  });
+
+  // A paginator's offset_body_path on a form request: the JSON it wrote was silently not sent.
+  it('should refuse to send a request holding a form body and a JSON body a paginator added', async () => {
+    const { request } = compile({ path: 'search', method: 'POST', data: { q: 'x' } });
+    const client = createRestClient({ baseUrl: 'https://api.example.com' });
+
+    const sending = client.send({ ...request(), json: { offset: 100 } }, { resource: 'child' });
+
+    await expect(sending).rejects.toThrow(ConfigError);
+    await expect(sending).rejects.toThrow(
+      'resource "child": the request has a form or raw body (data) and a JSON body',
+    );
   });
 });
