@@ -11,6 +11,12 @@ Commands:
 
 <config> is a .json, .yaml/.yml, .js/.mjs or .ts file with
   { pipeline?: { name, dataset }, destination?: <url or object>, source: <rest_api config> }
+  worker --engine <redis url> [--concurrency n] [--destination url]
+                      Run units of work of distributed runs until SIGTERM, then drain (docs/scale-out.md)
+  schedule <config> --every <duration> | --cron "<pattern>" --engine <redis url>
+                      Run the pipeline on a schedule; a worker runs each tick
+  schedule list|remove <id> --engine <redis url>
+                      List the schedules, or remove one (its id is the pipeline name)
 The source accepts dlt's rest_api form (snake_case keys, "type" strings,
 { "secret": "api_key" } read from the API_KEY environment variable or ./.env) and the camelCase form.
 
@@ -24,6 +30,9 @@ Options:
                        run blocks the next one for at most this long
   --concurrency <n>    Request sequences run at once for parallelized resources (default 4)
   --full-refresh       Ignore stored incremental cursors and checkpoints for this run
+  --engine <redis url> run: plan the run and run its units on workers (restsync worker), same output;
+                       redis://host:6379[?prefix=name]
+  --every, --cron      schedule: every <duration> (15m, 1h) or on a cron pattern ("0 * * * *")
   -h, --help           Show this help
   -v, --version        Show the version
 

@@ -50,6 +50,7 @@ export async function workerCommand(
     concurrency: command.concurrency ?? 1,
     ...(command.leaseTtlMs === undefined ? {} : { lockDurationMs: command.leaseTtlMs }),
     async prepare(job) {
+      log(`unit ${job.unit.id} of pipeline "${job.pipeline}" started`);
       const source = await buildSource(unitDefinition(job.definition, job.unit), {
         cwd: io.cwd,
         env: io.env,

@@ -179,7 +179,10 @@ async function loadUnit(
       }
     }
   }
-  const outcome = await loadPages(context, source, checkpoints, job.batchSize);
+  // A page range whose last page was committed is done: resuming would read the next range's first page.
+  const outcome = rangeCommitted(job, checkpoints)
+    ? 'loaded'
+    : await loadPages(context, source, checkpoints, job.batchSize);
   progress.resources = Object.fromEntries(stats);
   progress.tables = Object.fromEntries(tableRows);
   progress.batches = committed.batches;
@@ -233,4 +236,18 @@ function committedProgress(job: UnitJob, states: Map<string, UnitState>): UnitPr
     if (stored?.loadId === job.loadId && stored.batches > best.batches) best = stored;
   }
   return { ...best, tables: { ...best.tables }, resources: { ...best.resources } };
+}
+
+/** Whether a page-range unit's checkpoint already reached the end of its range. */
+function rangeCommitted(job: UnitJob, checkpoints: Record<string, PaginatorCheckpoint>): boolean {
+  const { unit } = job;
+  if (unit.kind !== 'pages' || unit.paginator === undefined) return false;
+  const checkpoint = checkpoints[unit.resource];
+  if (checkpoint === undefined) return false;
+  const paginator = unit.paginator;
+  const [position, bound] =
+    paginator.type === 'offset'
+      ? [checkpoint.offset, paginator.maximum_offset ?? paginator.maximumOffset]
+      : [checkpoint.page, paginator.maximum_page ?? paginator.maximumPage];
+  return typeof position === 'number' && typeof bound === 'number' && position >= bound;
 }
