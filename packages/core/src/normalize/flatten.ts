@@ -198,6 +198,14 @@ export function flattenRecord(
   } finally {
     table.ensureSystemColumns();
   }
+  for (const column of table.requiredColumns) {
+    if (row[column.name] === undefined || row[column.name] === null) {
+      throw new SchemaError(
+        `Resource "${resource.name}": the record at index ${index} has no ${column.type} value for column "${column.name}" of table "${table.name}", ` +
+          'which its hint makes NOT NULL (nullable: false). Send the field, or drop nullable: false.',
+      );
+    }
+  }
   commitPending(context);
 }
 

@@ -77,10 +77,23 @@ describe('normalize with column hints', () => {
 
   it('should create a hinted column no record has, and honour nullable: false', () => {
     const { normalizer } = normalizerOf({
-      columns: [{ name: 'deletedAt', dataType: 'date', nullable: false }],
+      columns: [
+        { name: 'deletedAt', dataType: 'date' },
+        { name: 'name', dataType: 'text', nullable: false },
+      ],
     });
-    const [users] = normalizer.normalize('users', [{ id: 1 }], 'l');
-    expect(column(users!, 'deleted_at')).toMatchObject({ type: 'date', nullable: false, hinted: true });
+    const [users] = normalizer.normalize('users', [{ id: 1, name: 'a' }], 'l');
+    expect(column(users!, 'deleted_at')).toMatchObject({ type: 'date', nullable: true, hinted: true });
+    expect(column(users!, 'name')).toMatchObject({ type: 'text', nullable: false, hinted: true });
+  });
+
+  // dlt fails in normalize on a null in a column that is not nullable; the database would only fail at load.
+  it('should refuse a record without a value, or with one that does not fit, for a hinted NOT NULL column', () => {
+    const { normalizer } = normalizerOf({ columns: [{ name: 'day', dataType: 'date', nullable: false }] });
+    expect(() => normalizer.normalize('users', [{ id: 1, day: '2024-01-01' }, { id: 2 }], 'l')).toThrow(
+      /record at index 1 has no date value for column "day" of table "users"/,
+    );
+    expect(() => normalizer.normalize('users', [{ id: 3, day: 'soon' }], 'l')).toThrow(SchemaError);
   });
 
   it('should match a hint to a field by its normalized name, and a nested column by parent__child', () => {
@@ -94,6 +107,28 @@ describe('normalize with column hints', () => {
     expect(users!.rows[0]).toMatchObject({ user_id: '7', address__zip_code: '1234' });
     expect(users!.table.columns.filter((entry) => entry.name.startsWith('user_id'))).toHaveLength(1);
     expect(column(users!, 'user_id')?.originalName).toBe('userId');
+  });
+
+  it('should find a hinted column again in the next run, whether a record had its field or not', () => {
+    const hints: Partial<ResourceInfo> = {
+      columns: [
+        { name: 'user_id', dataType: 'text' },
+        { name: 'deleted_at', dataType: 'timestamp' },
+      ],
+    };
+    const stored = storedAfter(hints, [{ id: 1, userId: 5 }]);
+    const { normalizer } = normalizerOf(hints, stored);
+    const [users] = normalizer.normalize(
+      'users',
+      [{ id: 2, userId: 6, deletedAt: '2024-01-01T00:00:00Z' }],
+      'l',
+    );
+    expect(users!.table.columns.map((entry) => entry.name).filter((name) => !name.startsWith('_'))).toEqual([
+      'user_id',
+      'deleted_at',
+      'id',
+    ]);
+    expect(users!.rows[0]).toMatchObject({ user_id: '6', deleted_at: '2024-01-01T00:00:00Z' });
   });
 
   it('should keep a value that does not fit its hinted type in a variant column and warn once, naming the column', () => {
@@ -303,6 +338,38 @@ describe('normalize with schema_contract', () => {
     normalizer.normalize('users', [{ id: 1 }], 'l');
     const [users] = normalizer.normalize('users', [{ id: 2, name: 'b' }], 'l');
     expect(users!.rows[0]).toMatchObject({ name: 'b' });
+  });
+});
+
+describe('normalize (documents) with schema_contract', () => {
+  it('should refuse a new top-level field of a stored collection under columns: freeze, and drop the record under discard_row', () => {
+    const first = createNormalizer({ resources: [resource()], nesting: 'documents' });
+    first.normalize('users', [{ id: 1, name: 'a' }], 'l');
+    const stored = first.schema();
+    const frozen = createNormalizer({
+      resources: [resource({ schemaContract: { tables: 'evolve', columns: 'freeze', dataType: 'evolve' } })],
+      nesting: 'documents',
+      schema: stored,
+    });
+    expect(() => frozen.normalize('users', [{ id: 2, name: 'b', email: 'e' }], 'l')).toThrow(
+      /columns is freeze, and the record at index 0 needs a new column: table "users", column "email"/,
+    );
+    const discarding = createNormalizer({
+      resources: [
+        resource({ schemaContract: { tables: 'evolve', columns: 'discard_row', dataType: 'evolve' } }),
+      ],
+      nesting: 'documents',
+      schema: stored,
+    });
+    const [users] = discarding.normalize(
+      'users',
+      [
+        { id: 2, name: 'b' },
+        { id: 3, email: 'e' },
+      ],
+      'l',
+    );
+    expect(users!.rows.map((row) => row.id)).toEqual([2]);
   });
 });
 

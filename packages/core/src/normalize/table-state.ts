@@ -60,6 +60,8 @@ export class TableState {
   hints: Map<string, ColumnHint> | undefined;
   /** Nesting level of the table's rows (`max_table_nesting`): 0 for a root table, deeper for child tables. */
   nestingLevel = 0;
+  /** Hinted columns that are not nullable: a row without a value in one of them is a `SchemaError`. */
+  requiredColumns: ColumnSchema[] = [];
   private readonly used = new Set<string>(reservedNames);
   private readonly stored = new Map<string, StoredColumns>();
   /** Hinted columns no field has claimed yet, by name: a field whose normalized name matches takes it. */
@@ -156,6 +158,7 @@ export class TableState {
       this.describeHinted(column, hint);
       this.hintedByName.set(column.name, column);
     }
+    this.requiredColumns = this.schema.columns.filter((column) => column.hinted === true && !column.nullable);
   }
 
   /** Marks a column as typed by its hint (precision, scale, nullability). */
