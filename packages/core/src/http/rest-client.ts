@@ -5,7 +5,7 @@ import { type AuthError, ConfigError, HttpError, type HttpErrorDetails, type Res
 import { createEventBus, type EventBus } from '../events';
 import { createRedactor, type Redactor } from '../redact';
 import { type ApiLimits, createApiLimits } from './api-limits';
-import { withoutCredentials } from './credentials';
+import { urlWithoutSecrets, withoutCredentials } from './credentials';
 import { exhaustedStatusError, retryAfterTooLongError, statusError, transportError } from './http-failures';
 import { isSameOrigin, type QueryParams, resolveUrl, validateBaseUrl } from './origin';
 import type { RateLimiter } from './rate-limit';
@@ -248,23 +248,29 @@ export function createRestClient(options: RestClientOptions): RestClient {
     return { ...request, method: (request.method || 'GET').toUpperCase(), url, headers };
   }
 
-  /** Leaves out every credential for a request to `origin`'s outsiders, with one warning per header and origin. */
+  /**
+   * Leaves out every credential for a request to `origin`'s outsiders (headers, and query params
+   * holding a secret), with one warning per header or param and origin.
+   */
   function stripCredentials(request: Outgoing, scope: CredentialScope, resource: string): Hop {
     const { headers, dropped } = withoutCredentials(request.headers, redactor);
+    const stripped = urlWithoutSecrets(request.url, redactor);
     const destination = new URL(request.url).origin;
-    const fresh = dropped.filter((name) => !warnedDrops.has(`${destination} ${name}`));
-    if (fresh.length > 0) {
-      for (const name of fresh) warnedDrops.add(`${destination} ${name}`);
+    const warn = (kind: string, names: string[], what: string) => {
+      const fresh = names.filter((name) => !warnedDrops.has(`${destination} ${kind} ${name}`));
+      if (fresh.length === 0) return;
+      for (const name of fresh) warnedDrops.add(`${destination} ${kind} ${name}`);
       events.emit({
         type: 'log',
         level: 'warn',
         message:
-          `resource "${resource}": not sending the header${fresh.length === 1 ? '' : 's'} ` +
-          `${fresh.map((name) => `"${name}"`).join(', ')} to ${destination}: credentials and headers ` +
-          `holding a secret go only to ${scope.origin}`,
+          `resource "${resource}": not sending the ${kind}${fresh.length === 1 ? '' : 's'} ` +
+          `${fresh.map((name) => `"${name}"`).join(', ')} to ${destination}: ${what} go only to ${scope.origin}`,
       });
-    }
-    return { request: { ...request, headers }, credentials: undefined };
+    };
+    warn('header', dropped, 'credentials and headers holding a secret');
+    warn('query param', stripped.dropped, 'query params holding a secret');
+    return { request: { ...request, url: stripped.url, headers }, credentials: undefined };
   }
 
   /** The first hop of a request: credentials on the scope's origin, none elsewhere. */
