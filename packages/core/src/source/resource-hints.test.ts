@@ -72,7 +72,12 @@ describe('restApiSource with resource hints', () => {
       client,
       resource_defaults: { schema_contract: 'freeze', max_table_nesting: 1, table_format: 'iceberg' },
       resources: [
-        { name: 'a', table_name: 'things', merge_key: 'tenant', columns: { region: { merge_key: true } } },
+        {
+          name: 'a',
+          table_name: 'things',
+          merge_key: 'tenant',
+          columns: { region: { merge_key: true }, balance: { data_type: 'wei' } },
+        },
       ],
     });
     expect(resource).toMatchObject({
@@ -80,6 +85,12 @@ describe('restApiSource with resource hints', () => {
       maxTableNesting: 1,
       schemaContract: { tables: 'freeze', columns: 'freeze', dataType: 'freeze' },
       mergeKey: ['tenant', 'region'],
+    });
+    expect(resource!.columns).toContainEqual({
+      name: 'balance',
+      dataType: 'decimal',
+      precision: 156,
+      scale: 78,
     });
   });
 

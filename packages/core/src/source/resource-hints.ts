@@ -84,8 +84,9 @@ function columnHints(located: Located, spelling: Spelling, issues: ConfigIssue[]
     if (typeof hint.precision === 'number') column.precision = hint.precision;
     if (typeof hint.scale === 'number') column.scale = hint.scale;
     if (written === 'wei' && column.precision === undefined) {
-      column.precision = 76;
-      column.scale ??= 0;
+      // dlt's wei on Postgres: numeric(156,78).
+      column.precision = 156;
+      column.scale ??= 78;
     }
     const at = (key: string) =>
       formatPath(
