@@ -5,7 +5,7 @@ import { escapeFieldName } from './field-names';
 import { insertDocuments, upsertDocuments, type WriteTarget } from './write-documents';
 
 /** The merge strategies this destination implements. */
-export const mongodbMergeStrategies = ['upsert', 'delete-insert'] as const;
+export const mongodbMergeStrategies = ['upsert', 'delete-insert', 'scd2'] as const;
 
 /** How one table's part of a batch is merged. */
 export interface MergePlan {
@@ -16,10 +16,12 @@ export interface MergePlan {
   deleteIds: unknown[];
   /** delete-insert by merge key: one filter per distinct merge key value of the batch. */
   mergeKeyFilters: Document[];
+  /** scd2: the table and its rows (in the order of `documents`), written by `writeScd2Documents`. */
+  scd2?: { table: TableSchema; rows: Row[] };
 }
 
 /** Whether a row's `hard_delete` field asks for its deletion: true for a bool column, any value otherwise. */
-function isFlagged(table: TableSchema, row: Row): boolean {
+export function isFlagged(table: TableSchema, row: Row): boolean {
   if (table.hardDelete === undefined) return false;
   const value = row[table.hardDelete];
   const column = table.columns.find((candidate) => candidate.name === table.hardDelete);
@@ -43,9 +45,12 @@ export function planMerge(
   if (!(mongodbMergeStrategies as readonly string[]).includes(strategy)) {
     throw new DestinationError(
       `Table "${table.name}" asks for the "${strategy}" merge strategy, which the MongoDB destination does not support ` +
-        `(it supports: ${mongodbMergeStrategies.join(', ')}). Use upsert or delete-insert, or a Postgres destination for scd2.`,
+        `(it supports: ${mongodbMergeStrategies.join(', ')}).`,
       { table: table.name },
     );
+  }
+  if (strategy === 'scd2') {
+    return { strategy, documents, deleteIds: [], mergeKeyFilters: [], scd2: { table, rows } };
   }
   const mergeKey = table.mergeKey ?? [];
   const keyed = table.primaryKey.length > 0;

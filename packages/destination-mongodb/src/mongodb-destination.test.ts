@@ -155,7 +155,7 @@ describe(`mongodb (${target})`, () => {
     expect(destination.capabilities).toEqual({
       transactions: false,
       merge: true,
-      mergeStrategies: ['upsert', 'delete-insert'],
+      mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
       nesting: 'documents',
     });
     await withSession(destination, name, async (session) => {

@@ -8,6 +8,7 @@ import {
   migrateSchema,
   type Redactor,
   type ResourceState,
+  type Scd2Settings,
   type Schema,
   type TableBatch,
   type TableSchema,
@@ -18,7 +19,13 @@ import { type FailureContext, toDestinationError } from './destination-errors';
 import { type DateMode, type IdentitySource, toDocument } from './documents';
 import { escapeFieldName, renameKeysDeep, unescapeFieldName } from './field-names';
 import { mongodbLeases } from './lease';
-import { type MergePlan, planMerge, writeMerge } from './merge-writes';
+import { isFlagged, type MergePlan, planMerge, writeMerge } from './merge-writes';
+import {
+  retireUnseenDocuments,
+  scd2Boundary,
+  seenCollectionName,
+  writeScd2Documents,
+} from './scd2-documents';
 import { insertDocuments, upsertDocuments } from './write-documents';
 
 /** How batches are made durable, recorded on each load as `mode`. */
@@ -59,6 +66,8 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
   const collectionName = (table: string) => `${layout.prefix}${table}`;
   const namespace = (collection: string) => `${layout.database}.${collection}`;
   const indexed = new Set<string>();
+  /** scd2: the time of each load's changes (its first scd2 write), by load id. */
+  const boundaries = new Map<string, Date>();
   let step: FailureContext = { action: 'opening the dataset' };
   const leasesCollection = collectionName(systemCollections.leases);
   const leases = mongodbLeases(db.collection(leasesCollection), { pipeline, dataset: context.dataset });
@@ -163,7 +172,19 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
         chunkSize: context.chunkSize,
         ignoreReplayedIds: mode === 'acknowledged-batches',
       };
-      if (plan.merge) await writeMerge(target, plan.merge, batch.loadId);
+      if (plan.merge?.scd2) {
+        const { table, rows } = plan.merge.scd2;
+        const scd2Target = {
+          collection: target.collection,
+          seen: db.collection(seenCollectionName(plan.collection)),
+          session,
+          dates: context.dates,
+        };
+        const boundary = scd2Boundary(table.scd2 as Scd2Settings, batch.loadId, boundaries);
+        await writeScd2Documents(scd2Target, table, rows, plan.documents, batch.loadId, boundary, (row) =>
+          isFlagged(table, row),
+        );
+      } else if (plan.merge) await writeMerge(target, plan.merge, batch.loadId);
       else if (plan.upsert) await upsertDocuments(target, plan.documents);
       else await insertDocuments(target, plan.documents);
     }
@@ -295,6 +316,17 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
             indexed.delete(staging);
             await dropStaleStaging(db, target);
           }
+        }
+        for (const table of completion.tables) {
+          if (table.writeDisposition !== 'merge' || table.mergeStrategy !== 'scd2' || !table.scd2) continue;
+          const target = collectionName(table.name);
+          step = {
+            action: `retiring the versions this run did not see (scd2) in table "${table.name}"`,
+            namespace: namespace(target),
+            table: table.name,
+          };
+          const boundary = scd2Boundary(table.scd2, completion.loadId, boundaries);
+          await retireUnseenDocuments(db, target, table, boundary, context.chunkSize);
         }
         await storeStates(stateDocuments([completion.state]), undefined);
       });

@@ -192,10 +192,18 @@ export function boundaryOf(context: SessionContext, settings: Scd2Settings, load
   return boundary;
 }
 
+/** JSON text of a value with object keys sorted and null fields left out, so key order does not matter. */
 function stableText(value: unknown): string {
-  return JSON.stringify(value ?? null, (_key, item: unknown) =>
-    typeof item === 'bigint' ? `${String(item)}n` : item instanceof Date ? item.toISOString() : item,
-  );
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'bigint') return `${String(value)}n`;
+  if (Array.isArray(value)) return `[${value.map(stableText).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== null && item !== undefined)
+      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableText(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
 }
 
 /**

@@ -405,25 +405,60 @@ describe('merge strategies from a dlt config into MongoDB', () => {
     await server.close();
   });
 
-  it('scd2 - should be a config error naming the strategy before the first request', async () => {
+  it('scd2 - should keep every version as documents over three runs: a change, a deletion and a re-insert', async () => {
     target ??= await openMongodbTarget();
-    const server = await startApi({ orders: () => [{ id: 1 }] });
-    const run = pipeline({
-      name: 'orders',
-      destination: mongodb({ url: target.url }),
-      dataset: target.dataset('scd2'),
-    }).run(
-      await source(server, {
-        name: 'orders',
-        primary_key: 'id',
-        write_disposition: { disposition: 'merge', strategy: 'scd2' },
-      }),
-    );
-    await expect(run).rejects.toThrow(ConfigError);
-    await expect(run).rejects.toThrow(
-      /"scd2" merge strategy, which destination "mongodb" does not support \(it supports: upsert, delete-insert\)/,
-    );
-    expect(server.requests).toHaveLength(0);
+    let customers: ApiRecord[] = [
+      { id: 1, name: 'Ada', address: { city: 'London' } },
+      { id: 2, name: 'Brian', address: { city: 'Paris' } },
+    ];
+    const server = await startApi({ customers: () => customers });
+    const dataset = target.dataset('scd2');
+    const run = async (boundary: string) => {
+      const result = await pipeline({
+        name: 'customers',
+        destination: mongodb({ url: target.url }),
+        dataset,
+        batchSize: 1,
+      }).run(
+        await source(server, {
+          name: 'customers',
+          primary_key: 'id',
+          write_disposition: { disposition: 'merge', strategy: 'scd2', boundary_timestamp: boundary },
+        }),
+      );
+      expect(result.status).toBe('succeeded');
+    };
+    await run('2024-01-01T00:00:00Z');
+    // A change inside a nested object.
+    customers = [
+      { id: 1, name: 'Ada', address: { city: 'Cambridge' } },
+      { id: 2, name: 'Brian', address: { city: 'Paris' } },
+    ];
+    await run('2024-02-01T00:00:00Z');
+    // A deletion.
+    customers = customers.filter((customer) => customer.id !== 2);
+    await run('2024-03-01T00:00:00Z');
+    // A re-insert.
+    customers = [...customers, { id: 2, name: 'Brian', address: { city: 'Paris' } }];
+    await run('2024-04-01T00:00:00Z');
+    const day = (value: unknown) => (value instanceof Date ? value.toISOString().slice(0, 10) : value);
+    const versions = (await target.client.db(dataset).collection('customers').find().toArray())
+      .map((document) => ({
+        id: document.id,
+        city: document.address?.city,
+        from: day(document._restsync_valid_from),
+        to: day(document._restsync_valid_to),
+      }))
+      .sort((left, right) => left.id - right.id || String(left.from).localeCompare(String(right.from)));
+    expect(versions).toEqual([
+      { id: 1, city: 'London', from: '2024-01-01', to: '2024-02-01' },
+      { id: 1, city: 'Cambridge', from: '2024-02-01', to: null },
+      { id: 2, city: 'Paris', from: '2024-01-01', to: '2024-03-01' },
+      { id: 2, city: 'Paris', from: '2024-04-01', to: null },
+    ]);
+    // The run's seen-versions collection is gone once each run completed.
+    const collections = await target.client.db(dataset).listCollections({}, { nameOnly: true }).toArray();
+    expect(collections.map((collection) => collection.name)).not.toContain('customers__restsync_seen');
     await server.close();
   });
 });

@@ -14,8 +14,15 @@ function copyTable(table: TableSchema): TableSchema {
   };
 }
 
-/** A resource's merge strategy and `scd2` settings, with the column names normalized (a merge table only). */
-function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], TableSchema['scd2']] {
+/**
+ * A resource's merge strategy and `scd2` settings (a merge table only), with the column names
+ * normalized (kept as written in documents mode, where fields keep their names).
+ */
+function mergeSettings(
+  resource: ResourceInfo,
+  documents: boolean,
+): [TableSchema['mergeStrategy'], TableSchema['scd2']] {
+  const name = documents ? (field: string) => field : normalizeSegment;
   if (resource.writeDisposition !== 'merge') return [undefined, undefined];
   const { scd2 } = resource;
   // upsert is the default: left out, so tables stored before strategies existed do not change.
@@ -27,9 +34,9 @@ function mergeSettings(resource: ResourceInfo): [TableSchema['mergeStrategy'], T
     'scd2',
     {
       ...rest,
-      validFrom: normalizeSegment(scd2.validFrom),
-      validTo: normalizeSegment(scd2.validTo),
-      ...(rowVersionColumn === undefined ? {} : { rowVersionColumn: normalizeSegment(rowVersionColumn) }),
+      validFrom: name(scd2.validFrom),
+      validTo: name(scd2.validTo),
+      ...(rowVersionColumn === undefined ? {} : { rowVersionColumn: name(rowVersionColumn) }),
     },
   ];
 }
@@ -111,7 +118,7 @@ export class SchemaRegistry {
   private resolveRoot(resource: ResourceInfo): TableState {
     const existing = this.roots.get(resource.name);
     if (existing !== undefined) {
-      existing.configureMerge(...mergeSettings(resource));
+      existing.configureMerge(...mergeSettings(resource, this.documents));
       return existing;
     }
     const name = this.allocate(normalizeSegment(resource.tableName ?? resource.name), () => false);
@@ -122,7 +129,7 @@ export class SchemaRegistry {
       primaryKey: [],
       writeDisposition: resource.writeDisposition,
     });
-    state.configureMerge(...mergeSettings(resource));
+    state.configureMerge(...mergeSettings(resource, this.documents));
     this.roots.set(resource.name, state);
     return state;
   }

@@ -365,6 +365,43 @@ export function testDestinationMergeStrategies(options: DestinationConformanceOp
       ]);
     });
 
+    it('scd2 - should open a new version for a change inside a nested value kept as JSON', async (context) => {
+      await requires(context, 'the scd2 strategy', supports('scd2'));
+      const dataset = newDataset();
+      const base = rootTable(
+        'settings',
+        [
+          ['id', 'bigint'],
+          ['options', 'json'],
+        ],
+        { writeDisposition: 'merge', mergeStrategy: 'scd2', primaryKey: ['id'], scd2: scd2Defaults },
+      );
+      for (const [runIndex, options] of [
+        [0, { theme: 'dark', tags: ['a'] }],
+        [1, { tags: ['a'], theme: 'dark' }],
+        [2, { theme: 'dark', tags: ['a', 'b'] }],
+      ] as const) {
+        const loadId = testLoadId();
+        await load(dataset, loadId, [
+          [
+            {
+              table: atBoundary(base, runTimes[runIndex] as string),
+              rows: [rootRow(loadId, { id: 1, options })],
+            },
+          ],
+        ]);
+      }
+      const rows = await read(dataset, 'settings', ['id', '_restsync_valid_from', '_restsync_valid_to']);
+      const versions = rows.map((row) => ({
+        from: iso(row._restsync_valid_from),
+        to: iso(row._restsync_valid_to),
+      }));
+      expect(versions.sort((left, right) => String(left.from).localeCompare(String(right.from)))).toEqual([
+        { from: runTimes[0], to: runTimes[2] },
+        { from: runTimes[2], to: null },
+      ]);
+    });
+
     it('scd2 - should write child rows with each new version only, and version a change inside a nested list', async (context) => {
       await requires(
         context,
