@@ -1,4 +1,5 @@
-import { pipeline, type Redactor, type RunResult, unitDefinition } from '@restsync/core';
+import { loadRestApiSource, pipeline, type Redactor, type RunResult, unitDefinition } from '@restsync/core';
+import { bundledAdapters } from './bundled-adapters';
 import type { CliIo } from './cli';
 import type { EngineCommand } from './engine-args';
 import { destinationCache, loadEngineModule } from './engine-run';
@@ -36,7 +37,10 @@ export async function workerCommand(
   io: CliIo,
   redactor: Redactor,
 ): Promise<ExitCode> {
-  const { startBullmqWorker, bullmqEngine, connectionSecrets, describeConnection } = await loadEngineModule();
+  const { startBullmqWorker, bullmqEngine, connectionSecrets, describeConnection, sharedRateLimit } =
+    await loadEngineModule();
+  // The API's requests_per_second holds across every worker: a token bucket in Redis.
+  const rateLimits = sharedRateLimit({ connection: command.engine });
   for (const value of connectionSecrets(command.engine)) redactor.add(value);
   const redact = (text: string) => redactor.redactUrl(redactor.redact(text));
   const log = (text: string) => io.stderr.write(`restsync worker: ${redact(text)}\n`);
@@ -51,9 +55,12 @@ export async function workerCommand(
     ...(command.leaseTtlMs === undefined ? {} : { lockDurationMs: command.leaseTtlMs }),
     async prepare(job) {
       log(`unit ${job.unit.id} of pipeline "${job.pipeline}" started`);
-      const source = await buildSource(unitDefinition(job.definition, job.unit), {
+      const client = (job.definition.client ?? {}) as Record<string, unknown>;
+      const source = await loadRestApiSource(unitDefinition(job.definition, job.unit), {
         cwd: io.cwd,
         env: io.env,
+        registry: bundledAdapters,
+        fetch: rateLimits.fetchFor(client.rate_limit ?? client.rateLimit),
       });
       return { source, destination: await destinationFor(job.destination) };
     },
@@ -100,6 +107,7 @@ export async function workerCommand(
   });
   log('draining: finishing the running units');
   await worker.close();
+  await rateLimits.close();
   log('stopped');
   return exitCodes.success;
 }

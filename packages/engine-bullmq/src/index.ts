@@ -4,3 +4,5 @@ export type { BullmqWorker, BullmqWorkerOptions, PreparedUnit } from './bullmq-w
 export { startBullmqWorker } from './bullmq-worker';
 export type { BullmqConnection, BullmqSharedOptions } from './connection';
 export { connectionSecrets, describeConnection } from './connection';
+export type { SharedRateLimit } from './shared-rate-limit';
+export { sharedRateLimit } from './shared-rate-limit';
