@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ReferenceApi, startReferenceApi } from '@restsync/test-server';
+import { type ReferenceApi, startReferenceApi, startTestServer } from '@restsync/test-server';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CliIo, runCli } from './cli';
@@ -111,6 +111,95 @@ describe('restsync state', () => {
     expect(reset.code).toBe(0);
     expect(reset.stdout).toContain('cleared the stored state of resource "items"');
     expect(rowsOf((await cli(['run', config, '--json'])).stdout)).toBe(30);
+  });
+
+  // The redaction check above could not fail: the state it showed held no secret.
+  it('should redact a secret that the stored checkpoint holds, and still resume from the real one', {
+    timeout: 120_000,
+  }, async () => {
+    // A Graph-API-style next link echoes the access token, so a resumable paginator's checkpoint holds it.
+    const token = 'graph-token-5f1e9a77c2';
+    const pageSize = 2_500;
+    let failThirdPage = true;
+    const events = await startTestServer({
+      fallback: (request) => {
+        if (request.path !== '/v1/events') return undefined;
+        if (request.query.get('access_token') !== token) return { status: 401, body: { error: 'bad token' } };
+        const after = Number(request.query.get('after') ?? 0);
+        if (after >= 2 * pageSize && failThirdPage) return { status: 400, body: { error: 'try later' } };
+        const data = Array.from({ length: pageSize }, (_, index) => ({ id: after + index + 1 }));
+        const next =
+          after + pageSize < 3 * pageSize
+            ? `${events.url}/v1/events?after=${after + pageSize}&access_token=${token}`
+            : undefined;
+        return { body: { data, paging: next === undefined ? {} : { next } } };
+      },
+    });
+    try {
+      dataset = `state_unit_checkpoint_${process.pid}_${Date.now()}`;
+      const config = `
+const graphPaging = {
+  kind: 'paginator',
+  specificationVersion: 'v1',
+  type: 'graph_paging',
+  create: () => {
+    let next;
+    return {
+      resume: (checkpoint) => { next = checkpoint.next; },
+      first: (request) => (next === undefined ? request : { ...request, url: next }),
+      next: (page) => {
+        next = page.response.body.paging.next;
+        return next === undefined ? { done: true, reason: 'no next link' } : { done: false, request: { ...page.request, url: next } };
+      },
+      checkpoint: () => (next === undefined ? undefined : { next }),
+    };
+  },
+};
+export default {
+  pipeline: { name: 'state_unit', dataset: ${JSON.stringify(dataset)} },
+  destination: ${JSON.stringify(databaseUrl)},
+  source: {
+    client: {
+      base_url: ${JSON.stringify(`${events.url}/v1`)},
+      auth: { type: 'api_key', name: 'access_token', api_key: { secret: 'access_token' }, location: 'query' },
+      paginator: graphPaging,
+    },
+    resources: [{ name: 'events', primary_key: 'id', write_disposition: 'merge', endpoint: { path: 'events', data_selector: 'data' } }],
+  },
+};
+`;
+      await writeFile(join(directory, 'sync.mjs'), config);
+      const withToken = { env: { ACCESS_TOKEN: token } };
+
+      const failed = await cli(['run', 'sync.mjs', '--json'], withToken);
+      expect(failed.code).not.toBe(0);
+
+      const shown = await cli(['state', 'show', 'sync.mjs', '--json'], withToken);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).not.toContain(token);
+      const states = (JSON.parse(shown.stdout) as JsonResult).states as Record<
+        string,
+        { checkpoint?: unknown }
+      >;
+      expect(states.events?.checkpoint).toEqual({
+        next: `${events.url}/v1/events?after=${2 * pageSize}&access_token=***`,
+      });
+      const plain = await cli(['state', 'show', 'sync.mjs'], withToken);
+      expect(plain.stdout).toContain('access_token=***');
+      expect(plain.stdout).not.toContain(token);
+
+      // The stored checkpoint itself still works: the rerun resumes at the third page.
+      failThirdPage = false;
+      const before = events.requests.length;
+      const resumed = await cli(['run', 'sync.mjs', '--json'], withToken);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(events.requests.slice(before).map((request) => request.query.get('after'))).toEqual([
+        String(2 * pageSize),
+      ]);
+      expect(resumed.stdout).not.toContain(token);
+    } finally {
+      await events.close();
+    }
   });
 
   it('should refuse state reset without --resource and an unknown resource', async () => {
