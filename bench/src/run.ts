@@ -43,6 +43,8 @@ interface Measurement {
   apiCpuSeconds: number;
   postgresCpuSeconds: number | undefined;
   peakRssMb: number;
+  /** What the process wrote to stdout and stderr. */
+  output: string;
 }
 
 /** The Postgres application name of one measured process's connections. */
@@ -91,6 +93,7 @@ async function measure(
     apiCpuSeconds: (apiUsed.user + apiUsed.system) / 1e6,
     postgresCpuSeconds,
     peakRssMb: usage.peakRssMb,
+    output,
   };
   process.stderr.write(
     `  ${label}: ${Math.round(options.rows / wallSeconds).toLocaleString('en-US')} rows/s, ${wallSeconds.toFixed(2)} s wall; ` +
@@ -152,7 +155,13 @@ async function restsync(
     databaseUrl: target.databaseUrl,
     env: { API_KEY: apiKey },
   });
-  await verifyTable(target.databaseUrl, `"${target.dataset}".resource_name`, rows, target.generation);
+  try {
+    await verifyTable(target.databaseUrl, `"${target.dataset}".resource_name`, rows, target.generation);
+  } catch (error) {
+    throw new Error(
+      `${label}: ${(error as Error).message}\nrestsync printed:\n${result.output.slice(-4000)}`,
+    );
+  }
   return result;
 }
 
@@ -204,6 +213,7 @@ function summarize(runs: Measurement[]): Measurement {
     apiCpuSeconds: pick('apiCpuSeconds'),
     postgresCpuSeconds: Number.isNaN(postgres) ? undefined : postgres,
     peakRssMb: pick('peakRssMb'),
+    output: '',
   };
 }
 
