@@ -2,6 +2,7 @@ import { createRedactor, RunCancelledError, type Source } from '@restsync/core';
 import packageJson from '../package.json' with { type: 'json' };
 import { type Command, parseCommand, wantsJson } from './args';
 import { checkConnections, formatCheckOutcome } from './check-command';
+import { type CliTelemetry, startCliTelemetry } from './cli-otel';
 import { completionScript } from './completion-script';
 import { dryRun, formatDryRun } from './dry-run';
 import { reportError } from './error-report';
@@ -67,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   let jsonOutput = wantsJson(argv);
   let command: Command | undefined;
   let tracker: RunTracker | undefined;
+  let telemetry: CliTelemetry | undefined;
   try {
     command = parseCommand(argv);
     if (command.kind === 'help') {
@@ -161,7 +163,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     if (command.kind === 'state-show' || command.kind === 'state-reset') {
       return await stateCommand(command, prepared, { io, report, redact, names, json });
     }
-    if (command.kind === 'schedule-add') return await scheduleAddCommand(command, prepared, { io, redactor, json });
+    if (command.kind === 'schedule-add')
+      return await scheduleAddCommand(command, prepared, { io, redactor, json });
     if (command.dryRun) {
       const result = await dryRun(prepared, {
         pagesPerResource: command.limitPages ?? 1,
@@ -177,6 +180,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       return exitCodes.success;
     }
     tracker = createRunTracker({ resources: names });
+    if (command.otel) {
+      telemetry = await startCliTelemetry({
+        env: io.env,
+        pipeline: prepared.pipelineName,
+        dataset: prepared.dataset,
+      });
+      verboseLog.push(telemetry.onEvent);
+    }
     if (command.engine !== undefined) assertDistributable(prepared, command.configPath);
     const engine = command.engine === undefined ? undefined : await openEngine(command.engine, redactor);
     const run = runSync(prepared, {
@@ -198,8 +209,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     json.resources = result.resources;
     json.retries = result.retries;
     if (!quiet) report.write(`${redact(formatSummaryTable(result))}\n`);
+    await telemetry?.end();
     return exitCodes.success;
   } catch (error) {
+    await telemetry?.end(error);
     if (RunCancelledError.isInstance(error)) {
       json.status = 'cancelled';
       if (command?.kind === 'run') {
