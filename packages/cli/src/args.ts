@@ -21,6 +21,8 @@ export type Command =
       dataset?: string;
       /** `--json`: one JSON object on stdout, everything else on stderr. */
       json: boolean;
+      /** `--json-events`: one redacted event per line on stdout while the run goes on, then the `--json` object. */
+      jsonEvents?: boolean;
       /** `--wait <duration>`: how long to wait for another run of the pipeline to finish, in ms. */
       waitMs?: number;
       /** `--lease-ttl <duration>`: how long the run's lease lasts unless renewed, in ms. */
@@ -120,6 +122,7 @@ const options = {
   destination: { type: 'string' },
   dataset: { type: 'string' },
   json: { type: 'boolean' },
+  'json-events': { type: 'boolean' },
   wait: { type: 'string' },
   'lease-ttl': { type: 'string' },
   concurrency: { type: 'string' },
@@ -144,10 +147,11 @@ const options = {
 /** Every long option (`--json`, ...), for did-you-mean hints and shell completion. */
 export const optionNames = Object.keys(options).map((name) => `--${name}`);
 
-/** Whether `--json` is on the command line, even when the rest of it cannot be parsed. */
+/** Whether `--json` (or `--json-events`) is on the command line, even when the rest of it cannot be parsed. */
 export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+  const options = end === -1 ? argv : argv.slice(0, end);
+  return options.includes('--json') || options.includes('--json-events');
 }
 
 const valueExamples: Record<string, string> = {
@@ -297,7 +301,8 @@ export function parseCommand(argv: readonly string[]): Command {
   return {
     kind: name,
     configPath,
-    json: values.json ?? false,
+    json: (values.json || values['json-events']) ?? false,
+    ...(values['json-events'] ? { jsonEvents: true } : {}),
     ...parsedDurations,
     ...parseConcurrency(values.concurrency),
     ...(values.destination === undefined ? {} : { destination: values.destination }),

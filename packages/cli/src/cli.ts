@@ -9,7 +9,7 @@ import { reportError } from './error-report';
 import { type ExitCode, exitCodes } from './exit-codes';
 import { helpText } from './help-text';
 import { initProject } from './init-command';
-import { emptyJsonResult, type JsonResult } from './json-result';
+import { createJsonEventWriter, emptyJsonResult, type JsonResult, runJsonFields } from './json-result';
 import { prepareRun } from './prepare-run';
 import type { ProgressStream } from './progress';
 import { runSync } from './run-sync';
@@ -106,6 +106,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       'verbose' in command && command.verbose
         ? [createVerboseLog({ write: (text) => io.stderr.write(text), redact })]
         : [];
+    if ('jsonEvents' in command && command.jsonEvents)
+      verboseLog.push(createJsonEventWriter(io.stdout, redact));
     const prepared = await prepareRun({
       ...command,
       ...('limitPages' in command || ('dryRun' in command && command.dryRun)
@@ -206,8 +208,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     run.finally(() => engine?.close()).catch(() => undefined);
     const result = await (io.unexpectedFailure ? Promise.race([run, io.unexpectedFailure]) : run);
     json.status = 'succeeded';
-    json.resources = result.resources;
-    json.retries = result.retries;
+    Object.assign(json, runJsonFields(tracker, result));
     if (!quiet) report.write(`${redact(formatSummaryTable(result))}\n`);
     await telemetry?.end();
     return exitCodes.success;
@@ -220,10 +221,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       }
     }
     if (tracker) {
-      for (const progress of tracker.resources()) {
-        json.resources[progress.name] = { rows: progress.rows, pages: progress.pages };
-      }
-      json.retries = tracker.retries();
+      Object.assign(
+        json,
+        runJsonFields(tracker, RunCancelledError.isInstance(error) ? error.result : undefined),
+      );
     }
     const failure = reportError(error, {
       redact,
@@ -235,6 +236,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
         ? { command: command.kind }
         : {}),
       fetchedPages: tracker?.resources().some((progress) => progress.pages > 0) ?? false,
+      ...(tracker ? { committed: tracker.committed() } : {}),
     });
     json.error = failure.json;
     io.stderr.write(failure.text);
@@ -242,6 +244,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } finally {
     if (jsonOutput) {
       json.durationMs = Date.now() - startedAt;
+      json.finishedAt = new Date().toISOString();
       io.stdout.write(`${JSON.stringify(json)}\n`);
     }
   }

@@ -104,4 +104,35 @@ describe('reportError', () => {
       },
     });
   });
+
+  // Regression: a failure or Ctrl-C said batches were kept when the run had committed none.
+  it('should state exactly what a failed or cancelled run committed and what a rerun does', () => {
+    const failure = new DestinationError('connection lost');
+    expect(
+      reportError(failure, { redact, fetchedPages: true, committed: { rows: 0, batches: 0 } }).text,
+    ).toBe(
+      'restsync: sync failed (destination): connection lost\n' +
+        'Nothing was committed in this run. Run the same command again to start over from the last stored state.\n',
+    );
+    expect(
+      reportError(failure, { redact, fetchedPages: true, committed: { rows: 10_000, batches: 2 } }).text,
+    ).toContain('This run committed 2 batches (10,000 rows) before it stopped; they are kept.');
+    const result = {
+      loadId: '1700000000000-abc123',
+      status: 'cancelled' as const,
+      pipeline: 'example',
+      dataset: 'example_dataset',
+      destination: 'memory',
+      resources: { users: { rows: 100, pages: 1 } },
+      tables: {},
+      batches: 0,
+      pages: 1,
+      retries: 0,
+      durationMs: 1_000,
+      summary: () => '',
+    };
+    const cancelled = reportError(new RunCancelledError(result, 'interrupted by SIGINT'), { redact });
+    expect(cancelled.text).toContain('0 batches (0 rows) committed in this run. Nothing was committed:');
+    expect(cancelled.text).not.toContain('resume from the last commit');
+  });
 });

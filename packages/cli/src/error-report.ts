@@ -20,9 +20,27 @@ export interface ErrorReportOptions {
   command?: 'run' | 'validate' | 'state-show' | 'state-reset';
   /** Whether pages were fetched before the failure (then a rerun continues from the committed batches). */
   fetchedPages?: boolean;
+  /** What this run committed before it failed; with it the hint states exact numbers. */
+  committed?: { rows: number; batches: number };
 }
 
 const rerunHint = 'Batches already committed are kept: run the same command again to continue.';
+const numberFormat = new Intl.NumberFormat('en-US');
+
+function plural(count: number, singular: string, pluralForm: string): string {
+  return `${numberFormat.format(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** What the run kept and what a rerun does, in exact numbers (never "kept" when nothing was). */
+function committedHint(committed: { rows: number; batches: number }): string {
+  if (committed.batches === 0) {
+    return 'Nothing was committed in this run. Run the same command again to start over from the last stored state.';
+  }
+  return (
+    `This run committed ${plural(committed.batches, 'batch', 'batches')} (${plural(committed.rows, 'row', 'rows')}) ` +
+    'before it stopped; they are kept. Run the same command again: it resumes after them.'
+  );
+}
 
 /** Classifies a failure (2: config or command line, 1: the sync failed, 130: cancelled by Ctrl-C) and words it. */
 export function reportError(error: unknown, options: ErrorReportOptions): ErrorReport {
@@ -53,9 +71,14 @@ export function reportError(error: unknown, options: ErrorReportOptions): ErrorR
   if (RunCancelledError.isInstance(error)) {
     // The message says exactly how many batches and rows this run committed.
     const message = redact(error.message);
+    // Regression: Ctrl-C said "committed batches are kept" when none were.
+    const next =
+      error.result.batches === 0
+        ? 'Nothing was committed: run the same command again to start over from the last stored state.'
+        : 'Run the same command again to resume from the last commit.';
     return {
       exitCode: exitCodes.interrupted,
-      text: `restsync: ${message} Run the same command again to resume from the last commit.\n`,
+      text: `restsync: ${message} ${next}\n`,
       json: { code: 'cancelled', message },
     };
   }
@@ -64,7 +87,12 @@ export function reportError(error: unknown, options: ErrorReportOptions): ErrorR
     if (error.code === 'secret') {
       return { exitCode: exitCodes.usage, text: `restsync: ${message}\n`, json: { code: 'secret', message } };
     }
-    const hint = options.fetchedPages ? `\n${rerunHint}` : '';
+    const hint =
+      options.committed !== undefined && (options.fetchedPages ?? true)
+        ? `\n${committedHint(options.committed)}`
+        : options.fetchedPages
+          ? `\n${rerunHint}`
+          : '';
     return {
       exitCode: exitCodes.syncFailed,
       text: `restsync: sync failed (${error.code}): ${message}${hint}\n`,

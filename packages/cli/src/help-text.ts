@@ -32,6 +32,7 @@ Options:
   --destination <url>  postgres://…, postgresql://…, pglite:<directory>, mongodb://… (overrides the file)
   --dataset <name>     Postgres schema or MongoDB database to load into (overrides the file)
   --json               Print exactly one JSON result object on stdout; everything else goes to stderr
+  --json-events        Stream one redacted JSON event per line on stdout, then the --json result object
   --wait <duration>    When another run of the same pipeline and dataset is active, wait up to this
                        long (30s, 5m) for it to finish; without it the run fails at once (exit 1)
   --lease-ttl <duration>  How long this run's lease lasts unless renewed (default 30s): a killed

@@ -1,7 +1,28 @@
-import type { ConfigIssue } from '@restsync/core';
+import { type ConfigIssue, normalizeIdentifier, type RestsyncEvent, type RunResult } from '@restsync/core';
 import type { CheckResult } from './check-command';
 import type { DryRunResult } from './dry-run';
+import type { RunTracker, SchemaGrowth } from './run-tracker';
 import type { RunEntry } from './runs-command';
+
+/** One resource in the `--json` result of a run. */
+export interface JsonResourceResult {
+  /** Records fetched (on failure: up to the failure). */
+  rows: number;
+  pages: number;
+  retries?: number;
+  /** From its first request to its end (or to the failure). */
+  durationMs?: number;
+  /** Why its last request sequence stopped (`no next page`, ...), `failed`/`cancelled`, or null when it never ran. */
+  stopReason?: string | null;
+  /** Rows committed in this run, root and child tables. */
+  committedRows?: number;
+  /** Time spent waiting before retries (HTTP 429, 503, ...). */
+  waitedMs?: number;
+  /** Rows committed per table: the resource's root table and its child tables. */
+  tables?: Record<string, number>;
+  /** The child tables (nested lists) it wrote. */
+  childTables?: string[];
+}
 
 /** The one JSON object `--json` prints on stdout, on success and on failure. */
 export interface JsonResult {
@@ -12,9 +33,20 @@ export interface JsonResult {
   dataset: string | null;
   /** The destination, password redacted. */
   destination: string | null;
-  /** Records fetched and pages per resource (on failure: up to the failure). */
-  resources: Record<string, { rows: number; pages: number }>;
+  /** The load's id (`_restsync_load_id` of its rows); null when the run did not start or failed before its end. */
+  loadId?: string | null;
+  /** When the command started and ended (ISO 8601). */
+  startedAt?: string;
+  finishedAt?: string;
+  /** Per resource: records fetched, pages, retries, time, why it stopped, tables written. */
+  resources: Record<string, JsonResourceResult>;
   retries: number;
+  /** Rows committed per table in this run (root and child tables). */
+  tables?: Record<string, number>;
+  /** Batches committed in this run (each one transaction). */
+  batches?: number;
+  /** Tables this run created and columns it added. */
+  schemaChanges?: SchemaGrowth[];
   /** Wall time of the whole command. */
   durationMs: number;
   /** `state show`: each resource's stored state document (null: none), secrets redacted. */
@@ -44,5 +76,51 @@ export function emptyJsonResult(): JsonResult {
     resources: {},
     retries: 0,
     durationMs: 0,
+    startedAt: new Date().toISOString(),
+  };
+}
+
+/** The run's part of the `--json` result, from the tracker (and the run's result when it got one). */
+export function runJsonFields(
+  tracker: RunTracker,
+  result?: Omit<RunResult, 'summary'>,
+  now: number = Date.now(),
+): Pick<JsonResult, 'loadId' | 'resources' | 'retries' | 'tables' | 'batches' | 'schemaChanges'> {
+  const resources: Record<string, JsonResourceResult> = {};
+  const tables: Record<string, number> = {};
+  for (const progress of tracker.resources()) {
+    const root = normalizeIdentifier(progress.name);
+    const end = progress.doneAt ?? progress.failedAt ?? now;
+    for (const [table, rows] of Object.entries(progress.tables)) tables[table] = (tables[table] ?? 0) + rows;
+    resources[progress.name] = {
+      rows: result?.resources[progress.name]?.rows ?? progress.rows,
+      pages: result?.resources[progress.name]?.pages ?? progress.pages,
+      retries: progress.retries,
+      durationMs: progress.startedAt === undefined ? 0 : Math.max(0, end - progress.startedAt),
+      stopReason: progress.stopReason ?? (progress.doneAt === undefined ? null : 'done'),
+      committedRows: progress.committedRows,
+      waitedMs: progress.waitedMs,
+      tables: { ...progress.tables },
+      childTables: Object.keys(progress.tables).filter((table) => table !== root),
+    };
+  }
+  const committed = tracker.committed();
+  return {
+    loadId: result?.loadId ?? null,
+    resources,
+    retries: result?.retries ?? tracker.retries(),
+    tables: result?.tables ?? tables,
+    batches: result?.batches ?? committed.batches,
+    schemaChanges: tracker.schemaGrowth(),
+  };
+}
+
+/** `--json-events`: writes each event as one JSON line, redacted again with the run's secrets. */
+export function createJsonEventWriter(
+  stream: { write(text: string): unknown },
+  redact: (text: string) => string,
+): (event: RestsyncEvent) => void {
+  return (event) => {
+    stream.write(`${redact(JSON.stringify(event))}\n`);
   };
 }

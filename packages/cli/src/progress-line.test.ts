@@ -8,12 +8,16 @@ function progress(overrides: Partial<ResourceProgress>): ResourceProgress {
     pages: 0,
     rows: 0,
     committedRows: 0,
+    committedBatches: 0,
+    tables: {},
+    stopReason: undefined,
     retries: 0,
     waitedMs: 0,
     waitingUntil: 0,
     waitReason: undefined,
     startedAt: 0,
     doneAt: undefined,
+    failedAt: undefined,
     ...overrides,
   };
 }
@@ -47,7 +51,13 @@ describe('formatProgressLine', () => {
 
   it('should mark a finished resource and measure its rate until it finished', () => {
     expect(formatProgressLine(progress({ pages: 2, rows: 200, doneAt: 2_000 }), 60_000, 8)).toBe(
-      'users     done  2 pages  200 rows  100 rows/s  0 retries',
+      'users     ✔ done  2 pages  200 rows  100 rows/s  0 retries',
     );
+  });
+
+  // Regression: a finished resource's rows/s kept falling while the others ran on.
+  it('should freeze the rate of a stopped resource and mark it failed', () => {
+    const line = formatProgressLine(progress({ rows: 300, failedAt: 3_000, stopReason: 'failed' }), 60_000);
+    expect(line).toBe('users  ✖ failed  0 pages  300 rows  100 rows/s  0 retries');
   });
 });

@@ -15,12 +15,17 @@ function seconds(milliseconds: number): string {
  * `resource_name  12 pages  1,200 rows  240 rows/s  3 retries  waited 2.1 s  (waiting 0.8 s: HTTP 429)`.
  */
 export function formatProgressLine(progress: ResourceProgress, now: number, nameWidth = 0): string {
-  const end = progress.doneAt ?? now;
+  // A finished (or stopped) resource keeps the rate it ended with.
+  const end = progress.doneAt ?? progress.failedAt ?? now;
   const elapsedSeconds = progress.startedAt === undefined ? 0 : (end - progress.startedAt) / 1000;
   const rate = elapsedSeconds > 0 ? Math.round(progress.rows / elapsedSeconds) : 0;
   const parts = [
     progress.name.padEnd(nameWidth),
-    progress.doneAt === undefined ? '' : 'done',
+    progress.doneAt !== undefined
+      ? '✔ done'
+      : progress.failedAt !== undefined
+        ? `✖ ${progress.stopReason ?? 'failed'}`
+        : '',
     plural(progress.pages, 'page'),
     plural(progress.rows, 'row'),
     `${numberFormat.format(rate)} rows/s`,

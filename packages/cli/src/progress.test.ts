@@ -55,7 +55,7 @@ describe('createProgress', () => {
     expect(lines).toEqual([
       'restsync: users  1 page  100 rows  100 rows/s  0 retries',
       'restsync: users  2 pages  150 rows  75 rows/s  0 retries',
-      'restsync: users  done  2 pages  150 rows  75 rows/s  0 retries',
+      'restsync: users  ✔ done  2 pages  150 rows  75 rows/s  0 retries',
     ]);
     expect(stream.text()).not.toContain('\u001b');
   });

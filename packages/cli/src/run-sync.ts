@@ -1,4 +1,4 @@
-import { type Engine, pipeline, type RestsyncEvent, type RunResult } from '@restsync/core';
+import { type Engine, pipeline, type RestsyncEvent, RunCancelledError, type RunResult } from '@restsync/core';
 import { createSpinner } from 'nanospinner';
 import { describeDestinationTarget } from './destination';
 import type { PreparedRun } from './prepare-run';
@@ -46,7 +46,10 @@ export function formatDetection(event: Extract<RestsyncEvent, { type: 'paginator
  * (PGlite's first open or a server that does not answer can take seconds). On a TTY a spinner runs
  * until the pipeline's first event; elsewhere it is one plain line.
  */
-function announceDestination(prepared: PreparedRun, options: RunSyncOptions): { done(): void } {
+function announceDestination(
+  prepared: PreparedRun,
+  options: RunSyncOptions,
+): { done(opened?: boolean): void } {
   const text = describeDestinationTarget(prepared.target);
   if (options.quiet) return { done() {} };
   if (options.progressStream.isTTY !== true) {
@@ -56,8 +59,10 @@ function announceDestination(prepared: PreparedRun, options: RunSyncOptions): { 
   // nanospinner: one small dependency (picocolors), draws on the stream it is given and clears its line.
   const spinner = createSpinner(text, { stream: options.progressStream as NodeJS.WriteStream }).start();
   return {
-    done() {
-      if (spinner.isSpinning()) spinner.success({ text });
+    done(opened = true) {
+      if (!spinner.isSpinning()) return;
+      if (opened) spinner.success({ text });
+      else spinner.error({ text });
     },
   };
 }
@@ -99,6 +104,10 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
       ...(options.fullRefresh ? { fullRefresh: true } : {}),
       ...(options.engine ? { engine: options.engine } : {}),
     });
+  } catch (error) {
+    tracker.markStopped(RunCancelledError.isInstance(error) ? 'cancelled' : 'failed');
+    opening.done(false);
+    throw error;
   } finally {
     options.signal?.removeEventListener('abort', stop);
     opening.done();

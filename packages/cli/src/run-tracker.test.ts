@@ -45,24 +45,32 @@ describe('createRunTracker', () => {
         pages: 2,
         rows: 140,
         committedRows: 0,
+        committedBatches: 0,
+        tables: {},
+        stopReason: undefined,
         retries: 1,
         waitedMs: 1_000,
         waitingUntil: 0,
         waitReason: undefined,
         startedAt: 1_000,
         doneAt: 3_000,
+        failedAt: undefined,
       },
       {
         name: 'orders',
         pages: 0,
         rows: 0,
         committedRows: 0,
+        committedBatches: 0,
+        tables: {},
+        stopReason: undefined,
         retries: 0,
         waitedMs: 0,
         waitingUntil: 0,
         waitReason: undefined,
         startedAt: undefined,
         doneAt: undefined,
+        failedAt: undefined,
       },
     ]);
     expect(tracker.retries()).toBe(1);
@@ -74,5 +82,43 @@ describe('createRunTracker', () => {
     tracker.onEvent({ type: 'page', resource: 'a', index: 0, url: 'u', status: 200, records: 1 });
     tracker.onEvent({ type: 'schema_changed', table: 'a', version: 1, added: ['id'] });
     expect(tracker.resources().map((progress) => progress.name)).toEqual(['b', 'a']);
+  });
+
+  it('should count committed batches per table, the stop reason, and the tables and columns the run added', () => {
+    let now = 1_000;
+    const tracker = createRunTracker({ resources: ['users', 'orders'], now: () => now });
+    tracker.onEvent({ type: 'page', resource: 'users', index: 0, url: 'u', status: 200, records: 2 });
+    tracker.onEvent({
+      type: 'schema_changed',
+      table: 'users',
+      version: 1,
+      added: ['id', 'name', '_restsync_load_id', '_restsync_id'],
+    });
+    tracker.onEvent({ type: 'schema_changed', table: 'orders', version: 2, added: ['coupon'] });
+    tracker.onEvent({
+      type: 'batch_loaded',
+      resource: 'users',
+      rows: 5,
+      tables: { users: 2, users__tags: 3 },
+    });
+    tracker.onEvent({ type: 'pagination_done', resource: 'users', pages: 1, reason: 'no next page' });
+    tracker.onEvent({ type: 'resource_done', resource: 'users', rows: 2, pages: 1 });
+    tracker.onEvent({ type: 'page', resource: 'orders', index: 0, url: 'u', status: 200, records: 1 });
+    now = 2_000;
+    tracker.markStopped('failed');
+    const [users, orders] = tracker.resources();
+    expect(users).toMatchObject({
+      committedRows: 5,
+      committedBatches: 1,
+      tables: { users: 2, users__tags: 3 },
+      stopReason: 'no next page',
+      failedAt: undefined,
+    });
+    expect(orders).toMatchObject({ stopReason: 'failed', failedAt: 2_000 });
+    expect(tracker.committed()).toEqual({ rows: 5, batches: 1 });
+    expect(tracker.schemaGrowth()).toEqual([
+      { table: 'users', created: true, columns: ['id', 'name'] },
+      { table: 'orders', created: false, columns: ['coupon'] },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import type { RestsyncEvent } from '@restsync/core';
+import { type RestsyncEvent, systemColumns } from '@restsync/core';
 
 /** What the CLI knows about one resource while a run goes on. */
 export interface ResourceProgress {
@@ -8,6 +8,12 @@ export interface ResourceProgress {
   rows: number;
   /** Rows committed to the destination so far in this run (root and child tables). */
   committedRows: number;
+  /** Batches with rows of this resource committed so far in this run. */
+  committedBatches: number;
+  /** Rows committed per table (the resource's root table and its child tables). */
+  tables: Record<string, number>;
+  /** Why its (last) request sequence stopped, e.g. `no next page`; `failed` or `cancelled` when the run ended first. */
+  stopReason: string | undefined;
   retries: number;
   /** Total time spent (or being spent) waiting before retries, in milliseconds. */
   waitedMs: number;
@@ -19,6 +25,17 @@ export interface ResourceProgress {
   startedAt: number | undefined;
   /** When the resource finished (epoch ms). */
   doneAt: number | undefined;
+  /** When the run failed or was cancelled while this resource was still going (epoch ms). */
+  failedAt: number | undefined;
+}
+
+/** A table this run created, or columns it added to an existing one (from `schema_changed` events). */
+export interface SchemaGrowth {
+  table: string;
+  /** The table did not exist before this run. */
+  created: boolean;
+  /** The columns added (for a created table: its data columns, without restsync's own). */
+  columns: string[];
 }
 
 /** Counts pages, rows, retries and waits per resource from the pipeline's events. */
@@ -28,6 +45,12 @@ export interface RunTracker {
   resources(): ResourceProgress[];
   /** Retries over all resources. */
   retries(): number;
+  /** Tables created and columns added in this run, in the order they happened. */
+  schemaGrowth(): SchemaGrowth[];
+  /** Rows and batches committed in this run over all resources. */
+  committed(): { rows: number; batches: number };
+  /** Marks every resource that started but did not finish as stopped by `reason` (`failed`, `cancelled`). */
+  markStopped(reason: 'failed' | 'cancelled'): void;
 }
 
 export interface RunTrackerOptions {
@@ -48,12 +71,16 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
         pages: 0,
         rows: 0,
         committedRows: 0,
+        committedBatches: 0,
+        tables: {},
+        stopReason: undefined,
         retries: 0,
         waitedMs: 0,
         waitingUntil: 0,
         waitReason: undefined,
         startedAt: undefined,
         doneAt: undefined,
+        failedAt: undefined,
       };
       entries.set(name, progress);
     }
@@ -65,6 +92,9 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
     return progress;
   };
   for (const name of options.resources ?? []) entry(name);
+  const growth = new Map<string, SchemaGrowth>();
+  let batches = 0;
+  const systemColumnNames = new Set<string>(Object.values(systemColumns));
 
   return {
     onEvent(event) {
@@ -90,7 +120,28 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
           break;
         }
         case 'batch_loaded': {
-          touch(event.resource).committedRows += event.rows;
+          const progress = touch(event.resource);
+          progress.committedRows += event.rows;
+          progress.committedBatches += 1;
+          batches += 1;
+          for (const [table, rows] of Object.entries(event.tables)) {
+            progress.tables[table] = (progress.tables[table] ?? 0) + rows;
+          }
+          break;
+        }
+        case 'pagination_done': {
+          touch(event.resource).stopReason = event.reason;
+          break;
+        }
+        case 'schema_changed': {
+          const known = growth.get(event.table);
+          const created = known?.created ?? event.added.includes(systemColumns.loadId);
+          const columns = event.added.filter((column) => !systemColumnNames.has(column));
+          growth.set(event.table, {
+            table: event.table,
+            created,
+            columns: [...new Set([...(known?.columns ?? []), ...columns])],
+          });
           break;
         }
         case 'resource_done': {
@@ -105,5 +156,17 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
     },
     resources: () => [...entries.values()],
     retries: () => [...entries.values()].reduce((sum, progress) => sum + progress.retries, 0),
+    schemaGrowth: () => [...growth.values()].filter((entry) => entry.created || entry.columns.length > 0),
+    committed: () => ({
+      rows: [...entries.values()].reduce((sum, progress) => sum + progress.committedRows, 0),
+      batches,
+    }),
+    markStopped(reason) {
+      for (const progress of entries.values()) {
+        if (progress.doneAt !== undefined) continue;
+        progress.stopReason = reason;
+        if (progress.startedAt !== undefined) progress.failedAt = now();
+      }
+    },
   };
 }

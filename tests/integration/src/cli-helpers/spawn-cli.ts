@@ -33,6 +33,9 @@ function cleanEnvironment(extra: Record<string, string | undefined>): NodeJS.Pro
       name === 'INIT_CWD' ||
       name.startsWith('npm_') ||
       name === 'API_KEY' ||
+      // The CLI reads its destination from these when no flag or config names one; a test passes its own.
+      name === 'DATABASE_URL' ||
+      name === 'RESTSYNC_DESTINATION' ||
       name.startsWith('VITEST') ||
       name === 'NODE_OPTIONS'
     )
