@@ -83,6 +83,25 @@ describe('secret query params on another origin', () => {
     ]);
   });
 
+  // A redirect whose Location echoed the API key took it to the other origin.
+  it('should not follow a redirect to another origin with a query param holding a secret', async () => {
+    const elsewhere = await serve((_request, response) => sendJson(response, 200, { ok: true }));
+    const api = await serve((_request, response) => {
+      response.writeHead(302, { location: elsewhere.url(`/moved?api_key=${key}&page=1`) });
+      response.end();
+    });
+    const client = createRestClient({ baseUrl: api.url('/v1'), auth: queryKey(key) });
+
+    const result = await client.send(
+      { method: 'GET', url: api.url('/v1/items'), headers: {} },
+      { resource: 'items' },
+    );
+
+    expect(result.body).toEqual({ ok: true });
+    expect(api.requests.map((request) => request.url)).toEqual([`/v1/items?key=${key}`]);
+    expect(elsewhere.requests.map((request) => request.url)).toEqual(['/moved?page=1']);
+  });
+
   // A next link echoing the API key (common in paged APIs) carried it to the other origin.
   it("should strip the auth's secret from a next link that points to another origin, through a source", async () => {
     const elsewhere = await serve((_request, response) => sendJson(response, 200, { data: [{ id: 3 }] }));
