@@ -20,7 +20,7 @@ interface NodeSdkModule {
 }
 
 /** The command that installs what `--otel` needs. */
-export const otelInstallCommand = 'npm install @restsync/otel @opentelemetry/sdk-node';
+const otelInstallCommand = 'npm install @restsync/otel @opentelemetry/sdk-node';
 
 async function load<Module>(specifier: string): Promise<Module> {
   try {

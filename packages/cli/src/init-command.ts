@@ -4,7 +4,7 @@ import { CommandLineError } from './args';
 import { schemaCommandOutput } from './schema-command';
 
 /** The starter config: a public API with a parent and a child resource, comments for the rest. */
-export const starterConfig = `# yaml-language-server: $schema=./sync.schema.json
+const starterConfig = `# yaml-language-server: $schema=./sync.schema.json
 # A starter restsync config. Check it offline:   restsync validate sync.yaml
 # Try the API without writing anything:           restsync run sync.yaml --dry-run
 # Load it:                                        restsync run sync.yaml
@@ -35,13 +35,13 @@ source:
 `;
 
 /** The secrets and settings the starter config reads, with empty values. */
-export const starterEnvironment = `# Copy to .env and fill in; .env stays out of git.
+const starterEnvironment = `# Copy to .env and fill in; .env stays out of git.
 # API_TOKEN=
 # DATABASE_URL=postgres://user@localhost:5432/db
 `;
 
 /** Lines `init` makes sure `.gitignore` has: local secrets and the embedded database. */
-export const gitignoreEntries = ['.env', '.restsync/'];
+const gitignoreEntries = ['.env', '.restsync/'];
 
 async function exists(path: string): Promise<boolean> {
   return access(path).then(

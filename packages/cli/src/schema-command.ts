@@ -6,7 +6,7 @@ import { configJsonSchema } from '@restsync/core';
  * config file points editors at it with `"$schema": "./sync.schema.json"` (YAML:
  * `# yaml-language-server: $schema=./sync.schema.json`).
  */
-export function syncFileJsonSchema(): Record<string, unknown> {
+function syncFileJsonSchema(): Record<string, unknown> {
   const { $schema: draft, ...source } = configJsonSchema();
   return {
     $schema: draft,
