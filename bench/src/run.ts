@@ -6,6 +6,7 @@ import { startReferenceApi } from '@restsync/test-server';
 import { openDatabase } from './database';
 import { cores } from './machine-cpu';
 import { watchPostgresBackends } from './postgres-cpu';
+import { scaleOutReport } from './scale-out';
 import { verifyTable } from './verify';
 
 /**
@@ -382,6 +383,7 @@ try {
       .join(' ')} on ${cores} cores (other work shares the machine)`,
   );
   process.stdout.write(`${lines.join('\n')}\n`);
+  process.stdout.write(`${(await scaleOutReport(cliBin)).join('\n')}\n`);
 } finally {
   await api.close();
   await large?.close();
