@@ -603,7 +603,10 @@ const resourceOptions = {
     .optional(),
   writeDisposition: z
     .union([z.enum(['append', 'replace', 'merge']), writeDispositionSchema], {
-      error: 'expected "append", "replace", "merge" or { disposition, strategy, ... }',
+      error: (issue) =>
+        typeof issue.input === 'string'
+          ? `expected one of "append", "replace", "merge", got "${issue.input}"`
+          : 'expected "append", "replace", "merge" or { disposition: "merge", strategy: "upsert" | "delete-insert" | "scd2", ... }',
     })
     .describe('append, replace or merge; or the dict form with a merge strategy. @default append')
     .optional(),

@@ -24,17 +24,18 @@ function problems(config: unknown): string[] {
 }
 
 describe('readWriteDisposition', () => {
-  it('should read the string form, "merge" meaning upsert', () => {
-    expect(resourceWith('merge', { primary_key: 'id' })).toMatchObject({
-      writeDisposition: 'merge',
-      mergeStrategy: 'upsert',
-    });
+  it('should read the string form, "merge" meaning upsert (no strategy)', () => {
+    expect(resourceWith('merge', { primary_key: 'id' })).toMatchObject({ writeDisposition: 'merge' });
+    expect(resourceWith('merge', { primary_key: 'id' })?.mergeStrategy).toBeUndefined();
     expect(resourceWith('append')).toMatchObject({ writeDisposition: 'append' });
     expect(resourceWith('append')?.mergeStrategy).toBeUndefined();
   });
 
   it('should read the dict form with each strategy', () => {
-    expect(resourceWith({ disposition: 'merge' }, { primary_key: 'id' })?.mergeStrategy).toBe('upsert');
+    expect(resourceWith({ disposition: 'merge' }, { primary_key: 'id' })?.mergeStrategy).toBeUndefined();
+    expect(
+      resourceWith({ disposition: 'merge', strategy: 'upsert' }, { primary_key: 'id' })?.mergeStrategy,
+    ).toBe('upsert');
     expect(
       resourceWith({ disposition: 'merge', strategy: 'delete-insert' }, { primary_key: 'id' }),
     ).toMatchObject({ writeDisposition: 'merge', mergeStrategy: 'delete-insert' });

@@ -10,6 +10,7 @@ export const defaultValidityColumns = ['_restsync_valid_from', '_restsync_valid_
 /** What a `write_disposition` (string or dict form) asks for. */
 export interface WriteDispositionSettings {
   writeDisposition: WriteDisposition;
+  /** Undefined: `upsert` for a merge. */
   mergeStrategy?: MergeStrategy;
   scd2?: Scd2Settings;
 }
@@ -46,11 +47,7 @@ export function readWriteDisposition(
   issues: ConfigIssue[],
 ): WriteDispositionSettings {
   const value = located?.value;
-  if (typeof value === 'string') {
-    return value === 'merge'
-      ? { writeDisposition: 'merge', mergeStrategy: 'upsert' }
-      : { writeDisposition: value as WriteDisposition };
-  }
+  if (typeof value === 'string') return { writeDisposition: value as WriteDisposition };
   if (!isPlainObject(value) || located === undefined) return { writeDisposition: 'append' };
   const at = (camelKey: string) => formatPath([...located.path, keyIn(camelKey, spelling)]);
   const writeDisposition = (read(value, 'disposition') as WriteDisposition | undefined) ?? 'append';
@@ -61,7 +58,8 @@ export function readWriteDisposition(
       message: `a strategy only applies to disposition "merge", not "${writeDisposition}"`,
     });
   }
-  const mergeStrategy = writeDisposition === 'merge' ? (strategy ?? 'upsert') : undefined;
+  // Without a strategy, a merge upserts (left out, as for the string form).
+  const mergeStrategy = writeDisposition === 'merge' ? strategy : undefined;
   for (const option of scd2Options) {
     if (read(value, option) !== undefined && mergeStrategy !== 'scd2') {
       issues.push({
