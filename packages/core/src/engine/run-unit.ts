@@ -17,6 +17,7 @@ import { loadPages, type RunContext } from '../pipeline/load-pages';
 import { migrateResourceState, nextResourceState } from '../pipeline/resource-state';
 import { currentLeaseOwner, holdRunLease } from '../pipeline/run-lease';
 import type { ResourceRunStats } from '../pipeline/run-result';
+import { secretFreeStateSession } from '../pipeline/state-secrets';
 import { type UnitJob, type UnitResult, unitPipelineName } from './engine';
 
 /** What a worker brings to a unit: the source and destination built in its own environment. */
@@ -63,11 +64,14 @@ export async function runUnit(job: UnitJob, environment: UnitEnvironment): Promi
       ...(environment.onEvent ? [environment.onEvent] : []),
     ],
   });
-  const session = retryingSession(await destination.open({ pipeline: unitPipeline, dataset: job.dataset }), {
-    events,
-    options: resolveDestinationRetryOptions(undefined),
-    signal,
-  });
+  const session = secretFreeStateSession(
+    retryingSession(await destination.open({ pipeline: unitPipeline, dataset: job.dataset }), {
+      events,
+      options: resolveDestinationRetryOptions(undefined),
+      signal,
+    }),
+    { redactor: source.redactor, events },
+  );
   try {
     const lease = await holdRunLease(session, {
       pipeline: unitPipeline,

@@ -30,6 +30,7 @@ import {
   resolveLeaseOptions,
 } from './run-lease';
 import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
+import { secretFreeStateSession } from './state-secrets';
 
 /**
  * `lockTimeoutMs` and `leaseTtlMs` (see `LeaseOptions`): one run at a time per pipeline and dataset,
@@ -191,9 +192,14 @@ async function runPipeline(
   const redact = (text: string) => source.redactor.redact(text);
 
   const destinationRetry = resolveDestinationRetryOptions(options.destinationRetry);
-  const session = retryingSession(
-    await options.destination.open({ pipeline: options.name, dataset: options.dataset }),
-    { events, options: destinationRetry, signal: runOptions.signal },
+  // No state document reaches the destination with a secret in it (a next link echoing a token).
+  const session = secretFreeStateSession(
+    retryingSession(await options.destination.open({ pipeline: options.name, dataset: options.dataset }), {
+      events,
+      options: destinationRetry,
+      signal: runOptions.signal,
+    }),
+    { redactor: source.redactor, events },
   );
   const stats = new Map<string, ResourceRunStats>(
     source.resources.map((resource) => [resource.name, { rows: 0, pages: 0 }]),
