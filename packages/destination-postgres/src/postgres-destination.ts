@@ -17,7 +17,8 @@ export interface PostgresDestinationOptions extends ConnectionTimeouts {
    * - left out (or empty): embedded PGlite on disk in `.restsync/pglite`, relative to the working directory.
    * @default PGlite on disk in `.restsync/pglite`
    */
-  url?: string;
+  // `| undefined`: `postgres({ url: process.env.DATABASE_URL })` compiles under exactOptionalPropertyTypes.
+  url?: string | undefined;
   /**
    * A client you built: a `pg` Pool or a PGlite instance. Takes precedence over `url`. The
    * destination borrows it and never closes it.
