@@ -198,8 +198,12 @@ describe('runCli', () => {
     const json = JSON.parse(result.stdout) as JsonResult;
     expect(json.status).toBe('failed');
     expect(json.error?.code).toBe('response');
-    expect(json.resources).toEqual({ resource_name: { rows: 100, pages: 1 } });
-    expect(result.stderr).toContain('run the same command again to continue');
+    expect(json.resources).toEqual({
+      resource_name: expect.objectContaining({ rows: 100, pages: 1, committedRows: 0, stopReason: 'failed' }),
+    });
+    expect(result.stderr).toContain(
+      'Nothing was committed in this run. Run the same command again to start over from the last stored state.',
+    );
     expect(result.stdout + result.stderr).not.toContain(apiKey);
   });
 });

@@ -52,7 +52,8 @@ function announceDestination(
 ): { done(opened?: boolean): void } {
   const text = describeDestinationTarget(prepared.target);
   if (options.quiet) return { done() {} };
-  if (options.progressStream.isTTY !== true) {
+  // A terminal of unknown width (a pseudo-terminal nobody sized) gets the plain line: a spinner measures its lines by it.
+  if (options.progressStream.isTTY !== true || !((options.progressStream.columns ?? 0) > 0)) {
     options.progressStream.write(`restsync: ${text}\n`);
     return { done() {} };
   }

@@ -19,14 +19,14 @@ function quote(text: string): string {
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** The text of every redraw of the line that starts with `name`, escape codes removed, in order. */
+/** Every drawing of the progress line of `name` (not the summary table's row), escape codes removed, in order. */
 function framesOf(output: string, name: string): string[] {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escape sequences are what is removed.
   const plain = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '\n');
   return plain
     .split(/[\r\n]+/)
     .map((line) => line.trim())
-    .filter((line) => line.startsWith(`${name} `));
+    .filter((line) => line.startsWith(`${name} `) && line.includes('rows/s'));
 }
 
 describe('restsync run on a terminal', () => {
@@ -39,9 +39,13 @@ describe('restsync run on a terminal', () => {
     const config = await writeConfig(directory, 'sync.json', {
       source: {
         ...source,
+        // Resources run in order: the one-page resource is done before the 20-page one starts.
         resources: [
+          {
+            name: 'first_page',
+            endpoint: { path: '/v1/resource', data_selector: 'data', paginator: 'single_page' },
+          },
           ...source.resources,
-          { name: 'first_page', endpoint: { path: '/v1/resource', data_selector: 'data', paginator: 'single_page' } },
         ],
       },
     });
@@ -57,11 +61,22 @@ describe('restsync run on a terminal', () => {
     ]
       .map(quote)
       .join(' ');
-    const terminal = startProcess('script', ['-qefc', command, '/dev/null'], {
-      cwd: directory,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, TERM: 'xterm', COLUMNS: '160', API_KEY: apiKey },
-      timeoutMs: 300_000,
-    });
+    // A sized terminal, as a user's is (a pseudo-terminal starts at 0 columns).
+    const terminal = startProcess(
+      'script',
+      ['-qefc', `stty cols 160 rows 40; exec ${command}`, '/dev/null'],
+      {
+        cwd: directory,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TERM: 'xterm',
+          COLUMNS: '160',
+          API_KEY: apiKey,
+        },
+        timeoutMs: 300_000,
+      },
+    );
     onTestFinished(() => terminal.kill('SIGKILL'));
 
     const result = await terminal.exited;
@@ -74,7 +89,10 @@ describe('restsync run on a terminal', () => {
     expect(firstDone, early.join('\n')).toBeGreaterThanOrEqual(0);
     // Regression: a finished resource's rows/s kept falling while the other resource ran on.
     const doneFrames = early.slice(firstDone);
-    expect(new Set(doneFrames.map((frame) => /([\d,]+) rows\/s/.exec(frame)?.[1])).size).toBe(1);
+    expect(
+      new Set(doneFrames.map((frame) => /([\d,]+) rows\/s/.exec(frame)?.[1])).size,
+      doneFrames.join('\n'),
+    ).toBe(1);
     expect(doneFrames.at(-1)).toMatch(/✔ done\s+1 page\s+100 rows/);
     // The slow resource was still going when the early one was done, then finished too.
     expect(late.some((frame) => !frame.includes('done'))).toBe(true);
