@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { repositoryRoot } from './cli-helpers/spawn-cli';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
 
@@ -60,6 +61,10 @@ describe.concurrent('restsync commands (child process)', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(Object.keys(schema.properties)).toEqual(['$schema', 'pipeline', 'destination', 'source']);
     expect(Object.keys(schema.properties.source.properties)).toContain('resources');
+    // The example config's $schema file is this output, so editors see the current schema.
+    expect(JSON.parse(await readFile(join(repositoryRoot, 'apps/example/sync.schema.json'), 'utf8'))).toEqual(
+      schema,
+    );
     await writeConfig(directory, 'sync.schema.json', result.stdout);
     const config = await writeConfig(directory, 'sync.json', {
       $schema: './sync.schema.json',
