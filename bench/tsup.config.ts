@@ -6,4 +6,6 @@ export default defineConfig({
   format: ['esm'],
   target: 'node20',
   clean: true,
+  // Inlined: the bench prints the version of the CLI it measures.
+  noExternal: ['@restsync/cli/package.json'],
 });

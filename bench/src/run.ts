@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import cliPackage from '@restsync/cli/package.json' with { type: 'json' };
 import { startReferenceApi } from '@restsync/test-server';
 import { openDatabase } from './database';
 import { cores } from './machine-cpu';
@@ -32,7 +33,8 @@ const engine = process.env.DATABASE_URL
   ? 'Postgres server (DATABASE_URL)'
   : 'embedded PGlite (set DATABASE_URL for a server)';
 const distDirectory = import.meta.dirname;
-const cliBin = join(distDirectory, '..', '..', 'packages', 'cli', 'bin', 'restsync.js');
+// The built CLI of the workspace package, run as `npx restsync` runs it.
+const cliBin = join(import.meta.dirname, '..', '..', 'packages', 'cli', 'bin', 'restsync.js');
 
 /** One measured process. */
 interface Measurement {
@@ -234,7 +236,7 @@ const steps = new Map<string, Measurement[]>();
 const record = (step: string, result: Measurement) => steps.set(step, [...(steps.get(step) ?? []), result]);
 
 process.stderr.write(
-  `restsync bench: N = ${records.toLocaleString('en-US')} (large ${largeRecords.toLocaleString('en-US')}), limit 100, merge on id, ` +
+  `restsync ${cliPackage.version} bench: N = ${records.toLocaleString('en-US')} (large ${largeRecords.toLocaleString('en-US')}), limit 100, merge on id, ` +
     `into ${engine}; ${repeats} repeat(s); ${cores} cores, load average ${loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')}\n`,
