@@ -28,6 +28,8 @@ const packages = [
   'auth-basic',
   'auth-bearer',
   'auth-oauth2',
+  // A hard dependency of the CLI for `--engine` (see its package.json).
+  'engine-bullmq',
 ];
 
 let project: string;
@@ -72,11 +74,15 @@ afterAll(async () => {
 
 function restsync(args: string[]) {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, API_KEY: apiKey };
-  return startProcess(process.execPath, [join(project, 'node_modules/@restsync/cli/bin/restsync.js'), ...args], {
-    cwd: project,
-    env,
-    timeoutMs: 300_000,
-  }).exited;
+  return startProcess(
+    process.execPath,
+    [join(project, 'node_modules/@restsync/cli/bin/restsync.js'), ...args],
+    {
+      cwd: project,
+      env,
+      timeoutMs: 300_000,
+    },
+  ).exited;
 }
 
 describe('npm install @restsync/cli, outside the repository', () => {
@@ -90,7 +96,9 @@ describe('npm install @restsync/cli, outside the repository', () => {
 
       const first = await restsync(['run', 'sync.json']);
       expect(first.code, first.stderr).toBe(0);
-      expect(first.stderr).toContain(`opening PGlite at ${join(project, '.restsync', 'pglite')} (the default`);
+      expect(first.stderr).toContain(
+        `opening PGlite at ${join(project, '.restsync', 'pglite')} (the default`,
+      );
       const second = await restsync(['run', 'sync.json']);
       expect(second.code, second.stderr).toBe(0);
 
