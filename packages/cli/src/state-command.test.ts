@@ -174,6 +174,23 @@ export default {
       const failed = await cli(['run', 'sync.mjs', '--json'], withToken);
       expect(failed.code).not.toBe(0);
 
+      // The run stores the checkpoint without the echoed token (the auth puts it back on resume).
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const table = `"${dataset}"._restsync_state`;
+        const stored = await client.query<{ row: string }>(`SELECT s::text AS row FROM ${table} s`);
+        expect(stored.rows.map((row) => row.row).join()).toContain(`after=${2 * pageSize}`);
+        expect(stored.rows.map((row) => row.row).join()).not.toContain(token);
+        // A row stored before restsync kept secrets out of state still holds the token: show must redact it.
+        await client.query(
+          `UPDATE ${table} SET state = jsonb_set(state, '{checkpoint,next}', to_jsonb($1::text))`,
+          [`${events.url}/v1/events?after=${2 * pageSize}&access_token=${token}`],
+        );
+      } finally {
+        await client.end();
+      }
+
       const shown = await cli(['state', 'show', 'sync.mjs', '--json'], withToken);
       expect(shown.code, shown.stderr).toBe(0);
       expect(shown.stdout).not.toContain(token);
