@@ -60,30 +60,79 @@ async function extend(target: LeaseTarget, version: number, ttlMs: number): Prom
   return rows[0] ? new Date(rows[0].expires_at).toISOString() : undefined;
 }
 
+/** How long a takeover waits for the lease row's lock before it looks at who holds it. */
+const takeoverLockWaitMs = 1000;
+
+/** SQLSTATE `lock_not_available`: `lock_timeout` ran out. */
+function isLockTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '55P03';
+}
+
 /**
  * One attempt at the lease, in one statement: insert the row, or take it over when it expired or
  * the same run holds it (the version grows by one), by the server's clock so hosts need not agree
  * on the time. A row locked by the holder's running batch (see `fenceLease`) makes it wait for that
- * batch's commit.
+ * batch's commit, for at most a second at a time. When the lease has expired and the lock is still
+ * held, the holder's transaction is a stale worker's (stopped, or cut off in the middle of a COPY,
+ * which no server timeout ends): its session is terminated, so its batch rolls back and the takeover
+ * goes on; its late commit is refused by the fencing check.
  */
 export async function acquireLease(target: LeaseTarget, request: LeaseRequest): Promise<LeaseAttempt> {
   const table = qualifiedName(target.dataset, systemTables.leases);
   for (;;) {
-    const rows = await target.client.query<LeaseRow>(
-      `INSERT INTO ${table} AS lease (pipeline, dataset, owner, version, acquired_at, expires_at)
-       VALUES ($1, $2, $3::jsonb, 1, clock_timestamp(),
-               clock_timestamp() + $4::double precision * interval '1 millisecond')
-       ON CONFLICT (pipeline) DO UPDATE SET owner = EXCLUDED.owner, version = lease.version + 1,
-         acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
-       WHERE lease.expires_at <= clock_timestamp() OR lease.owner ->> 'runId' = $5
-       RETURNING owner, version, expires_at`,
-      [target.pipeline, target.dataset, JSON.stringify(request.owner), request.ttlMs, request.owner.runId],
-    );
+    let rows: LeaseRow[];
+    try {
+      rows = await target.client.transaction(async (executor) => {
+        await executor.query(`SET LOCAL lock_timeout = ${takeoverLockWaitMs}`);
+        return executor.query<LeaseRow>(
+          `INSERT INTO ${table} AS lease (pipeline, dataset, owner, version, acquired_at, expires_at)
+           VALUES ($1, $2, $3::jsonb, 1, clock_timestamp(),
+                   clock_timestamp() + $4::double precision * interval '1 millisecond')
+           ON CONFLICT (pipeline) DO UPDATE SET owner = EXCLUDED.owner, version = lease.version + 1,
+             acquired_at = EXCLUDED.acquired_at, expires_at = EXCLUDED.expires_at
+           WHERE lease.expires_at <= clock_timestamp() OR lease.owner ->> 'runId' = $5
+           RETURNING owner, version, expires_at`,
+          [
+            target.pipeline,
+            target.dataset,
+            JSON.stringify(request.owner),
+            request.ttlMs,
+            request.owner.runId,
+          ],
+        );
+      });
+    } catch (error) {
+      if (!isLockTimeout(error)) throw error;
+      // A live holder's batch is still running: the lease is held. An expired holder's is ended.
+      if (await endStaleHolder(target)) continue;
+      const holder = await readHolder(target.client, target);
+      if (holder) return { acquired: false, holder };
+      continue;
+    }
     if (rows[0]) return { acquired: true, lease: heldLease(target, holderOf(rows[0]), request.ttlMs) };
     const holder = await readHolder(target.client, target);
     // The row was deleted between the two statements: try again.
     if (holder) return { acquired: false, holder };
   }
+}
+
+/**
+ * Terminates the session whose open transaction locks the lease row when the lease has expired (by
+ * the server's clock): the row's `xmax` names the locking transaction. Returns whether a session
+ * was terminated. Terminating a session of another role needs the `pg_signal_backend` role; without
+ * it the lease reads as held, and the caller tries again until that transaction ends.
+ */
+async function endStaleHolder(target: LeaseTarget): Promise<boolean> {
+  const rows = await target.client
+    .query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(activity.pid) AS terminated
+       FROM ${qualifiedName(target.dataset, systemTables.leases)} lease
+       JOIN pg_stat_activity activity ON activity.backend_xid = lease.xmax AND activity.pid <> pg_backend_pid()
+       WHERE lease.pipeline = $1 AND lease.expires_at <= clock_timestamp()`,
+      [target.pipeline],
+    )
+    .catch(() => []);
+  return rows.some((row) => row.terminated);
 }
 
 function heldLease(target: LeaseTarget, holder: LeaseHolder, ttlMs: number): Lease {
@@ -106,7 +155,7 @@ function heldLease(target: LeaseTarget, holder: LeaseHolder, ttlMs: number): Lea
 
 /**
  * The fencing check, first in a transaction that writes data or state: locks the lease row (a
- * takeover waits for this transaction) and throws a `LeaseError` when the stored version is no
+ * takeover waits for this transaction, or ends it once the lease expired) and throws a `LeaseError` when the stored version is no
  * longer `version`: another run took the lease over.
  */
 export async function fenceLease(executor: SqlExecutor, target: LeaseTarget, version: number): Promise<void> {
