@@ -130,8 +130,6 @@ const options = {
   engine: { type: 'string' },
   every: { type: 'string' },
   cron: { type: 'string' },
-  every: { type: 'string' },
-  cron: { type: 'string' },
   resource: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'limit-pages': { type: 'string' },

@@ -5,6 +5,7 @@ import { checkConnections, formatCheckOutcome } from './check-command';
 import { type CliTelemetry, startCliTelemetry } from './cli-otel';
 import { completionScript } from './completion-script';
 import { dryRun, formatDryRun } from './dry-run';
+import { assertDistributable, openEngine } from './engine-run';
 import { reportError } from './error-report';
 import { type ExitCode, exitCodes } from './exit-codes';
 import { helpText } from './help-text';
@@ -15,13 +16,12 @@ import type { ProgressStream } from './progress';
 import { runSync } from './run-sync';
 import { createRunTracker, type RunTracker } from './run-tracker';
 import { formatRuns, readRuns } from './runs-command';
+import { scheduleAddCommand, scheduleManageCommand } from './schedule-command';
 import { schemaCommandOutput } from './schema-command';
 import { stateCommand } from './state-command';
 import { formatSummaryTable } from './summary-table';
-import { assertDistributable, openEngine } from './engine-run';
-import { scheduleAddCommand, scheduleManageCommand } from './schedule-command';
-import { workerCommand } from './worker-command';
 import { createVerboseLog } from './verbose-log';
+import { workerCommand } from './worker-command';
 
 /** Where the CLI reads and writes; injectable for tests. */
 export interface CliIo {

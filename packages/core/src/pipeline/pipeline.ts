@@ -8,10 +8,10 @@ import type {
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { ResourceInfo, Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
-import { ConfigError, RunCancelledError } from '../errors';
-import { createEventBus, type EventListener } from '../events';
 import type { Engine } from '../engine/engine';
 import { loadWithEngine } from '../engine/load-with-engine';
+import { ConfigError, RunCancelledError } from '../errors';
+import { createEventBus, type EventListener } from '../events';
 import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
 import {
