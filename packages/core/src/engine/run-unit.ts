@@ -10,14 +10,14 @@ import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
 import { LeaseError, RunCancelledError } from '../errors';
-import { createEventBus, type EventListener } from '../events';
+import type { EventBus, EventListener } from '../events';
 import { createNormalizer } from '../normalize/normalizer';
-import { resolveDestinationRetryOptions, retryingSession } from '../pipeline/destination-retry';
+import { resolveDestinationRetryOptions } from '../pipeline/destination-retry';
 import { loadPages, type RunContext } from '../pipeline/load-pages';
 import { migrateResourceState, nextResourceState } from '../pipeline/resource-state';
 import { currentLeaseOwner, holdRunLease } from '../pipeline/run-lease';
 import type { ResourceRunStats } from '../pipeline/run-result';
-import { secretFreeStateSession } from '../pipeline/state-secrets';
+import { openRunSession } from '../pipeline/run-session';
 import { type UnitJob, type UnitResult, unitPipelineName } from './engine';
 
 /** What a worker brings to a unit: the source and destination built in its own environment. */
@@ -54,24 +54,15 @@ export async function runUnit(job: UnitJob, environment: UnitEnvironment): Promi
   assertSpecificationVersion('source', source, 'source');
   assertSpecificationVersion('destination', destination, 'destination');
   const unitPipeline = unitPipelineName(job.pipeline, job.unit.id);
-  let retries = 0;
-  const events = createEventBus({
+  const { events, retries, session } = await openRunSession({
+    destination,
+    pipeline: unitPipeline,
+    dataset: job.dataset,
     redactor: source.redactor,
-    listeners: [
-      (event) => {
-        if (event.type === 'retry') retries += 1;
-      },
-      ...(environment.onEvent ? [environment.onEvent] : []),
-    ],
+    listeners: environment.onEvent ? [environment.onEvent] : [],
+    retry: resolveDestinationRetryOptions(undefined),
+    signal,
   });
-  const session = secretFreeStateSession(
-    retryingSession(await destination.open({ pipeline: unitPipeline, dataset: job.dataset }), {
-      events,
-      options: resolveDestinationRetryOptions(undefined),
-      signal,
-    }),
-    { redactor: source.redactor, events },
-  );
   try {
     const lease = await holdRunLease(session, {
       pipeline: unitPipeline,
@@ -90,7 +81,7 @@ export async function runUnit(job: UnitJob, environment: UnitEnvironment): Promi
         dataset: job.dataset,
       });
     try {
-      return await loadUnit(job, environment, session, events, () => retries);
+      return await loadUnit(job, environment, session, events, retries);
     } finally {
       await lease.release();
     }
@@ -103,7 +94,7 @@ async function loadUnit(
   job: UnitJob,
   environment: UnitEnvironment,
   session: DestinationSession,
-  events: ReturnType<typeof createEventBus>,
+  events: EventBus,
   retries: () => number,
 ): Promise<UnitResult> {
   const { source, destination } = environment;

@@ -11,14 +11,10 @@ import { assertSpecificationVersion } from '../contracts/specification-version';
 import type { Engine } from '../engine/engine';
 import { loadWithEngine } from '../engine/load-with-engine';
 import { ConfigError, RunCancelledError } from '../errors';
-import { createEventBus, type EventListener } from '../events';
+import type { EventListener } from '../events';
 import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
-import {
-  type DestinationRetryOptions,
-  resolveDestinationRetryOptions,
-  retryingSession,
-} from './destination-retry';
+import { type DestinationRetryOptions, resolveDestinationRetryOptions } from './destination-retry';
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
@@ -30,7 +26,7 @@ import {
   resolveLeaseOptions,
 } from './run-lease';
 import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
-import { secretFreeStateSession } from './state-secrets';
+import { openRunSession } from './run-session';
 
 /**
  * `lockTimeoutMs` and `leaseTtlMs` (see `LeaseOptions`): one run at a time per pipeline and dataset,
@@ -179,28 +175,16 @@ async function runPipeline(
   validateResources(source.resources, options.destination);
   const startedAt = Date.now();
   const loadId = createLoadId(startedAt);
-  let retries = 0;
-  const events = createEventBus({
-    redactor: source.redactor,
-    listeners: [
-      (event) => {
-        if (event.type === 'retry') retries += 1;
-      },
-      ...listeners,
-    ],
-  });
   const redact = (text: string) => source.redactor.redact(text);
-
-  const destinationRetry = resolveDestinationRetryOptions(options.destinationRetry);
-  // No state document reaches the destination with a secret in it (a next link echoing a token).
-  const session = secretFreeStateSession(
-    retryingSession(await options.destination.open({ pipeline: options.name, dataset: options.dataset }), {
-      events,
-      options: destinationRetry,
-      signal: runOptions.signal,
-    }),
-    { redactor: source.redactor, events },
-  );
+  const { events, retries, session } = await openRunSession({
+    destination: options.destination,
+    pipeline: options.name,
+    dataset: options.dataset,
+    redactor: source.redactor,
+    listeners,
+    retry: resolveDestinationRetryOptions(options.destinationRetry),
+    signal: runOptions.signal,
+  });
   const stats = new Map<string, ResourceRunStats>(
     source.resources.map((resource) => [resource.name, { rows: 0, pages: 0 }]),
   );
@@ -217,7 +201,7 @@ async function runPipeline(
       tables: Object.fromEntries(tableRows),
       batches: committed.batches,
       pages: [...stats.values()].reduce((sum, entry) => sum + entry.pages, 0),
-      retries,
+      retries: retries(),
       durationMs: Date.now() - startedAt,
     };
     return { ...result, summary: () => summarize(result) };
