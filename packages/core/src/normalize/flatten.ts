@@ -320,19 +320,8 @@ function writeScalar(
   }
   const widened = widenedType(column.type, value);
   if (widened !== undefined) {
-    if (
-      context.contract !== undefined &&
-      !allowed(
-        context,
-        'dataType',
-        table.name,
-        column.name,
-        node.path,
-        `column type ${column.type} to widen to ${widened}`,
-      )
-    ) {
-      return;
-    }
+    const change = `column type ${column.type} to widen to ${widened}`;
+    if (!allowed(context, 'dataType', table.name, column.name, node.path, change)) return;
     table.widen(column, widened);
     row[column.name] = value;
     return;
@@ -355,19 +344,8 @@ function writeVariant(
   let variant = node.variants?.get(type);
   if (variant === undefined) {
     const name = `${column.name}__v_${variantSuffixes[type]}`;
-    if (
-      context.contract !== undefined &&
-      !allowed(
-        context,
-        'dataType',
-        table.name,
-        column.name,
-        node.path,
-        `a variant column "${name}" for a ${type} value`,
-      )
-    ) {
-      return;
-    }
+    const change = `a variant column "${name}" for a ${type} value`;
+    if (!allowed(context, 'dataType', table.name, column.name, node.path, change)) return;
     node.variants ??= new Map();
     variant = table.addColumn(name, type, node.path);
     node.variants.set(type, variant);
