@@ -26,6 +26,13 @@ export function readKey(record: Record<string, unknown>, key: PrimaryKeyField): 
   return value;
 }
 
+/** The value of a key field in a record; undefined when the record is not an object or has none. */
+function readRecordKey(record: unknown, key: PrimaryKeyField): unknown {
+  return typeof record === 'object' && record !== null
+    ? readKey(record as Record<string, unknown>, key)
+    : undefined;
+}
+
 function isScalarKey(value: unknown): boolean {
   const type = typeof value;
   return (
@@ -54,10 +61,7 @@ export function rootRowIds(
     const record = records[index];
     for (let position = 0; position < keys.length; position++) {
       const key = keys[position]!;
-      const value =
-        typeof record === 'object' && record !== null
-          ? readKey(record as Record<string, unknown>, key)
-          : undefined;
+      const value = readRecordKey(record, key);
       if (value === undefined || value === null) {
         throw new SchemaError(
           `Resource "${resource.name}": the record at index ${index} has no value for primary key field "${key.field}" (missing or null). ` +
@@ -89,10 +93,7 @@ export function checkMergeKeys(
   for (let index = 0; index < records.length; index++) {
     const record = records[index];
     for (const key of keys) {
-      const value =
-        typeof record === 'object' && record !== null
-          ? readKey(record as Record<string, unknown>, key)
-          : undefined;
+      const value = readRecordKey(record, key);
       if (value === undefined || value === null) {
         throw new SchemaError(
           `Resource "${resource.name}": the record at index ${index} has no value for merge key field "${key.field}" (missing or null). ` +
