@@ -12,7 +12,7 @@ const pagesPerUnit = 20;
  * Whether the page requests of two units interleave in the server's log (ignoring the first page,
  * which the run's plan also asks for): two workers were sending requests at the same time.
  */
-function unitsOverlapped(requests: { url: string; handler: string }[]): boolean {
+function unitsOverlapped(requests: readonly { url: string; handler: string }[]): boolean {
   const spans = new Map<number, { first: number; last: number }>();
   requests.forEach((request, index) => {
     if (request.handler !== 'items') return;
