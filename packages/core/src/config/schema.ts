@@ -173,17 +173,27 @@ const secretValue = dual(
   z.union([z.string(), secretReferenceSchema]),
 );
 
+/**
+ * Checks the values a query parameter and a form field share: a scalar, a list of scalars, a secret, or a
+ * `{ secret }` reference (its issues forwarded). Undefined for any other value.
+ */
+function checkScalarOrSecret(value: unknown, context: z.core.$RefinementCtx): boolean | undefined {
+  if (paramScalar.safeParse(value).success || isSecret(value)) return true;
+  if (Array.isArray(value)) return value.every((item) => paramScalar.safeParse(item).success);
+  if (isPlainObject(value) && 'secret' in value) {
+    forward(secretReferenceSchema, value, context);
+    return true;
+  }
+  return undefined;
+}
+
 /** A query parameter: a scalar (`null` leaves it out), a list (repeated), a parent field, or a secret. */
 const paramValue = dual(
   custom<ParamValueInput>(
     'expected a string, number, boolean, null, a list of those, { type: "resolve", resource, field } or a secret',
     (value, context) => {
-      if (paramScalar.safeParse(value).success || isSecret(value)) return true;
-      if (Array.isArray(value)) return value.every((item) => paramScalar.safeParse(item).success);
-      if (isPlainObject(value) && 'secret' in value) {
-        forward(secretReferenceSchema, value, context);
-        return true;
-      }
+      const scalarOrSecret = checkScalarOrSecret(value, context);
+      if (scalarOrSecret !== undefined) return scalarOrSecret;
       if (isPlainObject(value) && value.type === 'incremental') {
         const refused = ['end_value', 'endValue', 'end_param', 'endParam'].filter((key) => key in value);
         for (const key of refused) {
@@ -224,15 +234,7 @@ const paramValue = dual(
 const formValue = dual(
   custom<ParamScalarInput | ParamScalarInput[] | Secret | SecretReferenceInput>(
     'expected a string, number, boolean, null, a list of those, or a secret',
-    (value, context) => {
-      if (paramScalar.safeParse(value).success || isSecret(value)) return true;
-      if (Array.isArray(value)) return value.every((item) => paramScalar.safeParse(item).success);
-      if (isPlainObject(value) && 'secret' in value) {
-        forward(secretReferenceSchema, value, context);
-        return true;
-      }
-      return false;
-    },
+    (value, context) => checkScalarOrSecret(value, context) ?? false,
   ),
   z.union([paramScalar, z.array(paramScalar), secretReferenceSchema]),
 );
