@@ -1,23 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Auth, AuthContext } from '../contracts/auth';
 import { type RequestSpec, withHeaders } from '../contracts/request';
 import { AuthError, ConfigError, HttpError } from '../errors';
 import type { RestsyncEvent } from '../events';
-import { type Responder, sendJson, startTestServer, type TestServer } from './__fixtures__/test-server';
+import { type Responder, sendJson, serveForEachTest, type TestServer } from './__fixtures__/test-server';
 import { createRestClient, type RestClientOptions } from './rest-client';
 
 const clientSecret = 'client-secret-9f8e7d';
-const servers: TestServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(respond: Responder): Promise<TestServer> {
-  const server = await startTestServer(respond);
-  servers.push(server);
-  return server;
-}
+const serve = serveForEachTest();
 
 const get = (url: string): RequestSpec => ({ method: 'GET', url, headers: {} });
 

@@ -1,25 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Auth } from '../contracts/auth';
 import { type RequestSpec, withHeaders, withQuery } from '../contracts/request';
 import { HttpError } from '../errors';
 import { createEventBus, type RestsyncEvent } from '../events';
 import { createRedactor } from '../redact';
 import { restApiSource } from '../source/rest-api-source';
-import { type Responder, sendJson, startTestServer, type TestServer } from './__fixtures__/test-server';
+import { type Responder, sendJson, serveForEachTest, type TestServer } from './__fixtures__/test-server';
 import { createRestClient, type RestClientOptions } from './rest-client';
 
 const key = 'sk_live_hostile_redirect_42';
-const servers: TestServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(respond: Responder): Promise<TestServer> {
-  const server = await startTestServer(respond);
-  servers.push(server);
-  return server;
-}
+const serve = serveForEachTest();
 
 function auth(type: string, apply: (request: RequestSpec) => RequestSpec): Auth {
   return { kind: 'auth', specificationVersion: 'v1', type, apply, secrets: () => [key] };

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rangePaginator } from '../adapter-utils/range-paginator';
 import type { Auth } from '../contracts/auth';
 import { nextRequest, type Paginator, paginationDone } from '../contracts/paginator';
@@ -6,7 +6,7 @@ import { type RequestSpec, withQuery } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
 import type { RestsyncEvent } from '../events';
-import { type Responder, sendJson, startTestServer, type TestServer } from './__fixtures__/test-server';
+import { type Responder, sendJson, serveForEachTest, type TestServer } from './__fixtures__/test-server';
 import { type PaginateOptions, paginate } from './paginate';
 import { createRestClient } from './rest-client';
 
@@ -81,17 +81,7 @@ const fiveRecords: Responder = (request, response) => {
   );
 };
 
-const servers: TestServer[] = [];
-
-async function serve(responder: Responder): Promise<TestServer> {
-  const server = await startTestServer(responder);
-  servers.push(server);
-  return server;
-}
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serveForEachTest();
 
 function setup(server: TestServer) {
   const client = createRestClient({

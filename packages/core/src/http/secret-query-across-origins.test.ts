@@ -1,25 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { nextRequest, type Paginator, paginationDone } from '../contracts/paginator';
 import { createEventBus, type RestsyncEvent } from '../events';
 import { createRedactor } from '../redact';
 import { queryKey } from '../source/__fixtures__/test-adapters';
 import { restApiSource } from '../source/rest-api-source';
-import { type Responder, sendJson, startTestServer, type TestServer } from './__fixtures__/test-server';
+import { sendJson, serveForEachTest } from './__fixtures__/test-server';
 import { urlWithoutSecrets } from './credentials';
 import { createRestClient } from './rest-client';
 
 const key = 'sk_live_echoed_next_link_77';
-const servers: TestServer[] = [];
-
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
-
-async function serve(respond: Responder): Promise<TestServer> {
-  const server = await startTestServer(respond);
-  servers.push(server);
-  return server;
-}
+const serve = serveForEachTest();
 
 /** Follows the absolute `next` URL of each response body, as dlt's json_link does. */
 const nextLink: Paginator = {

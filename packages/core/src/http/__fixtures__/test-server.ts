@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A request as the test server received it. */
 export interface RecordedRequest {
@@ -65,6 +66,22 @@ export async function startTestServer(respond: Responder): Promise<TestServer> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Returns a `serve(respond)` that starts a test server; every server it started is closed after each
+ * test (it registers a vitest `afterEach`: call it once, at the top level of a test file).
+ */
+export function serveForEachTest(): (respond: Responder) => Promise<TestServer> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (respond) => {
+    const server = await startTestServer(respond);
+    servers.push(server);
+    return server;
   };
 }
 
