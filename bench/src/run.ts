@@ -8,6 +8,7 @@ import { openDatabase } from './database';
 import { cores } from './machine-cpu';
 import { watchPostgresBackends } from './postgres-cpu';
 import { scaleOutReport } from './scale-out';
+import { syncConfig } from './sync-config';
 import { verifyTable } from './verify';
 
 /**
@@ -109,27 +110,7 @@ async function measure(
 
 function writeConfig(apiUrl: string): string {
   const path = join(temporary, `sync-${apiUrl.split(':').at(-1)}.json`);
-  const config = {
-    pipeline: { name: 'bench' },
-    source: {
-      client: {
-        base_url: apiUrl,
-        auth: { type: 'api_key', name: 'api_key', api_key: { secret: 'api_key' }, location: 'query' },
-      },
-      resource_defaults: { primary_key: 'id', write_disposition: 'merge' },
-      resources: [
-        {
-          name: 'resource_name',
-          endpoint: {
-            path: '/v1/resource',
-            data_selector: 'data',
-            paginator: { type: 'offset', limit: 100 },
-          },
-        },
-      ],
-    },
-  };
-  writeFileSync(path, JSON.stringify(config));
+  writeFileSync(path, JSON.stringify(syncConfig(apiUrl, 'bench')));
   return path;
 }
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syncConfig } from './sync-config';
 
 /**
  * The scale-out scenario: a latency-bound workload (the reference API waits 100 ms per page), run
@@ -26,29 +27,7 @@ export async function scaleOutReport(cliBin: string): Promise<string[]> {
   const directory = mkdtempSync(join(tmpdir(), 'restsync-bench-scale-'));
   const api = await startLatencyApi(records, latencyMs);
   const config = join(directory, 'sync.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      pipeline: { name: 'bench_scale' },
-      source: {
-        client: {
-          base_url: api.url,
-          auth: { type: 'api_key', name: 'api_key', api_key: { secret: 'api_key' }, location: 'query' },
-        },
-        resource_defaults: { primary_key: 'id', write_disposition: 'merge' },
-        resources: [
-          {
-            name: 'resource_name',
-            endpoint: {
-              path: '/v1/resource',
-              data_selector: 'data',
-              paginator: { type: 'offset', limit: 100 },
-            },
-          },
-        ],
-      },
-    }),
-  );
+  writeFileSync(config, JSON.stringify(syncConfig(api.url, 'bench_scale')));
   const env = { ...process.env, API_KEY: apiKey };
   const lines = [
     '',
