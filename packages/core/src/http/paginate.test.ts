@@ -6,6 +6,7 @@ import { type RequestSpec, withQuery } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
 import type { RestsyncEvent } from '../events';
+import { nextLinkPaginator } from './__fixtures__/next-link-paginator';
 import { type Responder, sendJson, serveForEachTest, type TestServer } from './__fixtures__/test-server';
 import { type PaginateOptions, paginate } from './paginate';
 import { createRestClient } from './rest-client';
@@ -24,22 +25,6 @@ const queryKeyAuth: Auth = {
   apply: (request) => withQuery(request, { api_key: apiKey }),
   secrets: () => [apiKey],
 };
-
-/** Follows `body.next` (an absolute URL) until it is missing. */
-function nextLinkPaginator(): Paginator {
-  return {
-    kind: 'paginator',
-    specificationVersion: 'v1',
-    type: 'next_link',
-    create: () => ({
-      first: (request) => request,
-      next: (page) => {
-        const next = (page.response.body as { next?: string | null }).next;
-        return next ? nextRequest({ ...page.request, url: next }) : paginationDone('no next link');
-      },
-    }),
-  };
-}
 
 /** Offset paging with `limit` 2; the position lives in the instance; stops on a short page. */
 function offsetPaginator(): Paginator & { created: number } {

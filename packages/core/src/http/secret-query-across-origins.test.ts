@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { nextRequest, type Paginator, paginationDone } from '../contracts/paginator';
 import { createEventBus, type RestsyncEvent } from '../events';
 import { createRedactor } from '../redact';
 import { queryKey } from '../source/__fixtures__/test-adapters';
 import { restApiSource } from '../source/rest-api-source';
+import { nextLinkPaginator } from './__fixtures__/next-link-paginator';
 import { sendJson, serveForEachTest } from './__fixtures__/test-server';
 import { urlWithoutSecrets } from './credentials';
 import { createRestClient } from './rest-client';
 
 const key = 'sk_live_echoed_next_link_77';
 const serve = serveForEachTest();
-
-/** Follows the absolute `next` URL of each response body, as dlt's json_link does. */
-const nextLink: Paginator = {
-  kind: 'paginator',
-  specificationVersion: 'v1',
-  type: 'next_link',
-  create: () => ({
-    first: (request) => request,
-    next: (page) => {
-      const next = (page.response.body as { next?: string }).next;
-      return next ? nextRequest({ ...page.request, url: next }) : paginationDone('no next link');
-    },
-  }),
-};
 
 const warningsOf = (events: RestsyncEvent[]) =>
   events.flatMap((event) => (event.type === 'log' && event.level === 'warn' ? [event.message] : []));
@@ -103,7 +89,7 @@ describe('secret query params on another origin', () => {
     );
     const events: RestsyncEvent[] = [];
     const source = restApiSource({
-      client: { baseUrl: api.url('/v1'), auth: queryKey(key), paginator: nextLink },
+      client: { baseUrl: api.url('/v1'), auth: queryKey(key), paginator: nextLinkPaginator() },
       resources: [{ name: 'items', endpoint: { path: 'items', dataSelector: 'data' } }],
     });
 
