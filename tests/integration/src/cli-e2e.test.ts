@@ -316,7 +316,7 @@ export default { pipeline, source: ${JSON.stringify(seedSource(api.url))} };
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr.split('\n')).toContainEqual(
-      expect.stringMatching(/^restsync: resource_name {2}done {2}10 pages {2}1,000 rows/),
+      expect.stringMatching(/^restsync: resource_name {2}✔ done {2}10 pages {2}1,000 rows/),
     );
     expect(result.stderr).not.toContain('\u001b');
     expect(result.stdout).toMatch(/resource_name\s+1,000\s+10/);
