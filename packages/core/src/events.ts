@@ -72,6 +72,13 @@ export type RestsyncEvent =
       tables: Record<string, number>;
       /** How long the destination took to write the batch (its transaction), in ms. */
       durationMs?: number;
+      /**
+       * Records of the resource's root table this batch inserted, when the destination reports
+       * counts (`writeCounts`); see `TableWriteCounts`.
+       */
+      inserted?: number;
+      /** Records of the resource's root table this batch updated (`merge`), as `inserted`. */
+      updated?: number;
     }
   | { type: 'resource_done'; resource: string; rows: number; pages: number }
   | { type: 'log'; level: LogLevel; message: string };

@@ -39,6 +39,8 @@ export type {
   ResourceLease,
   ResourceState,
   TableBatch,
+  TableWriteCounts,
+  WriteResult,
 } from './contracts/destination';
 export { resourceStateFormatVersion } from './contracts/destination';
 export type {

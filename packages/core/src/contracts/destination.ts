@@ -19,6 +19,12 @@ export interface DestinationCapabilities {
   nesting: 'flatten' | 'documents';
   /** Longest identifier in bytes (Postgres: 63). */
   maxIdentifierLength?: number;
+  /**
+   * `write` resolves with a `WriteResult`: how many rows of each table it inserted and updated.
+   * Without it `write` may resolve with nothing, and runs report no inserted / updated counts.
+   * @default false
+   */
+  writeCounts?: boolean;
 }
 
 /** The format version of the `ResourceState` documents this version of restsync writes. */
@@ -117,6 +123,31 @@ export interface LoadBatch {
   tables: TableBatch[];
   /** State document of every resource with rows in this batch, stored whole in the same transaction. */
   states: ResourceState[];
+}
+
+/**
+ * What one `write` did to one table (its physical rows; a `replace` table's staging table):
+ * - `append`, `replace`: `inserted` is every row written, `updated` is 0.
+ * - `merge` / `upsert`: `inserted` counts rows whose primary key was not stored yet, `updated` the
+ *   rows that overwrote a stored row of their key, also when none of its values changed (the
+ *   destination does not compare values). Rows flagged by `hard_delete` count in neither.
+ * - `merge` / `delete-insert`: `updated` counts the stored rows the batch deleted and wrote again
+ *   (at most the rows written), `inserted` the other rows written.
+ * - `merge` / `scd2`: `inserted` counts new versions of keys without an active version, `updated`
+ *   the new versions that retired the active version of their key (a changed record). A record
+ *   whose version is already active counts in neither; neither does a version retired by
+ *   `hard_delete` or at `completeResource`.
+ * Rows dropped before writing (an earlier row of the same key in the batch) count in neither.
+ */
+export interface TableWriteCounts {
+  inserted: number;
+  updated: number;
+}
+
+/** What `DestinationSession.write` reports, by a destination declaring `writeCounts`. */
+export interface WriteResult {
+  /** Counts per table name (as in `TableBatch.table.name`) for the tables of the batch that got rows. */
+  tables: Record<string, TableWriteCounts>;
 }
 
 export interface LoadRecord {
@@ -245,8 +276,14 @@ export interface DestinationSession {
    * On failure nothing of the batch is visible. `replace` tables are written to staging until
    * `completeResource`. A cancelled run waits for the running `write`: it is never interrupted, so
    * a batch is either committed whole or not at all.
+   *
+   * A destination declaring the `writeCounts` capability resolves with a `WriteResult` (counts of
+   * the committed batch, see `TableWriteCounts`); the pipeline adds them up per resource
+   * (`ResourceRunStats.inserted` / `updated`) and in the `batch_loaded` event. Others resolve with
+   * nothing.
    */
-  write(batch: LoadBatch): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: a destination reporting no counts keeps its `Promise<void>` write.
+  write(batch: LoadBatch): Promise<WriteResult | void>;
   /**
    * Called once per resource after every batch was written, never for a failed or cancelled run.
    * Ends a resource for this run: `replace` swaps its staging tables in atomically; the state is stored.

@@ -3,6 +3,7 @@ import type {
   IncrementalCursor,
   LoadBatch,
   ResourceState,
+  TableWriteCounts,
 } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { Source, SourcePage } from '../contracts/source';
@@ -162,10 +163,11 @@ function buildBatch(context: RunContext, buffer: BatchBuffer): LoadBatch {
 
 async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> {
   const startedAt = Date.now();
-  await context.session.write(batch);
+  const written = await context.session.write(batch);
   const durationMs = Date.now() - startedAt;
   context.committed.batches += 1;
   const perResource = new Map<string, Record<string, number>>();
+  const rootCounts = new Map<string, TableWriteCounts>();
   for (const entry of batch.tables) {
     context.tableRows.set(
       entry.table.name,
@@ -174,9 +176,26 @@ async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> 
     const counts = perResource.get(entry.table.resource) ?? {};
     counts[entry.table.name] = entry.rows.length;
     perResource.set(entry.table.resource, counts);
+    const reported = written ? written.tables[entry.table.name] : undefined;
+    if (reported !== undefined && entry.table.parent === undefined) {
+      rootCounts.set(entry.table.resource, reported);
+      const stats = context.stats.get(entry.table.resource);
+      if (stats) {
+        stats.inserted = (stats.inserted ?? 0) + reported.inserted;
+        stats.updated = (stats.updated ?? 0) + reported.updated;
+      }
+    }
   }
   for (const [resource, tables] of perResource) {
     const rows = Object.values(tables).reduce((sum, count) => sum + count, 0);
-    context.events.emit({ type: 'batch_loaded', resource, rows, tables, durationMs });
+    const counts = rootCounts.get(resource);
+    context.events.emit({
+      type: 'batch_loaded',
+      resource,
+      rows,
+      tables,
+      durationMs,
+      ...(counts ? { inserted: counts.inserted, updated: counts.updated } : {}),
+    });
   }
 }

@@ -2,6 +2,14 @@
 export interface ResourceRunStats {
   rows: number;
   pages: number;
+  /**
+   * Records of the resource's root table the destination inserted (new keys, for `merge`), summed
+   * over the committed batches. Only when the destination reports counts (`writeCounts`); see
+   * `TableWriteCounts` for what counts per write disposition and merge strategy.
+   */
+  inserted?: number;
+  /** Records of the resource's root table that overwrote a stored record (`merge`); as `inserted`. */
+  updated?: number;
 }
 
 /**

@@ -20,5 +20,6 @@ export { testDestinationNesting } from './destination-nesting';
 export { testDestinationSchemaEvolution } from './destination-schema-evolution';
 export { testDestinationStateAndAtomicity } from './destination-state';
 export { testDestinationConformance } from './destination-suite';
+export { testDestinationWriteCounts } from './destination-write-counts';
 export type { FakeResponse, PaginatorConformanceOptions } from './paginator-suite';
 export { testPaginatorConformance } from './paginator-suite';
