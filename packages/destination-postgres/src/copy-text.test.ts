@@ -1,4 +1,4 @@
-import type { ColumnSchema } from '@restsync/core';
+import { type ColumnSchema, stringifyExactJson } from '@restsync/core';
 import { describe, expect, it } from 'vitest';
 import { CopyEncodingError, encodeCopyText, escapeCopyText } from './copy-text';
 
@@ -112,5 +112,87 @@ describe('encodeCopyText', () => {
 
   it('should return an empty text for no rows', () => {
     expect(encodeCopyText([], columns([['id', 'bigint']]))).toBe('');
+  });
+
+  // The encoder as it was before its typeof fast path: one switch per value on the column type.
+  const referenceField = (type: ColumnSchema['type'], value: unknown): string => {
+    const text = (item: unknown) =>
+      typeof item === 'string' ? item : typeof item === 'object' ? jsonOf(item) : String(item);
+    const jsonOf = (item: unknown) => stringifyExactJson(item).replaceAll('\\u0000', '\\\\u0000');
+    if (value === null || value === undefined) return '\\N';
+    switch (type) {
+      case 'bigint':
+      case 'double':
+      case 'decimal':
+        return typeof value === 'number' || typeof value === 'bigint'
+          ? String(value)
+          : escapeCopyText(text(value));
+      case 'bool':
+        return value === true ? 't' : value === false ? 'f' : escapeCopyText(text(value));
+      case 'json':
+        return escapeCopyText(jsonOf(value));
+      case 'timestamp':
+        return value instanceof Date
+          ? value.toISOString()
+          : typeof value === 'number'
+            ? new Date(value).toISOString()
+            : escapeCopyText(text(value));
+      default:
+        return escapeCopyText(text(value));
+    }
+  };
+
+  it('should encode every kind of value in every column type as the per-value switch did', () => {
+    const types: ColumnSchema['type'][] = [
+      'text',
+      'bigint',
+      'double',
+      'decimal',
+      'bool',
+      'json',
+      'timestamp',
+      'date',
+    ];
+    const allValues: unknown[] = [
+      null,
+      undefined,
+      '',
+      'plain',
+      'tab\there',
+      'back\\slash\nnew\rline',
+      'nul\u0000char',
+      'ünïcödé 🚀 ✓',
+      '2024-01-02T03:04:05.123Z',
+      '\\N',
+      0,
+      -0,
+      42,
+      -7.25,
+      1e21,
+      Number.NaN,
+      1_700_000_000_000,
+      9007199254740993n,
+      -(2n ** 70n),
+      true,
+      false,
+      new Date(Date.UTC(2024, 1, 29, 12)),
+      { nested: { list: [1, 'two', null], 'key\u0000': 'v\u0000' } },
+      [1, [2, 3], 'x\ty'],
+    ];
+    for (const type of types) {
+      // A number that is no valid time cannot go into a timestamp column, with either encoder.
+      const values =
+        type === 'timestamp'
+          ? allValues.filter((value) => value !== 1e21 && !Number.isNaN(value))
+          : allValues;
+      const names = values.map((_value, index) => `c${index}`);
+      const row = Object.fromEntries(names.map((name, index) => [name, values[index]]));
+      const text = encodeCopyText(
+        [row, row],
+        names.map((name) => ({ name, type, nullable: true })),
+      );
+      const line = values.map((value) => referenceField(type, value)).join('\t');
+      expect(text, type).toBe(`${line}\n${line}\n`);
+    }
   });
 });

@@ -43,4 +43,35 @@ describe('keepLastPerKey', () => {
       /Row 2 of table "users" has no value for primary key column "id"/,
     );
   });
+
+  it('should compare a one-column key of numbers, of strings, and of both as text', () => {
+    const numbers = [
+      { id: 1, v: 'a' },
+      { id: 2, v: 'b' },
+      { id: 1, v: 'c' },
+    ];
+    expect(keepLastPerKey(numbers, ['id'], 't').rows.map((row) => row.v)).toEqual(['b', 'c']);
+    const strings = [
+      { id: 'x', v: 'a' },
+      { id: 'y', v: 'b' },
+      { id: 'x', v: 'c' },
+    ];
+    expect(keepLastPerKey(strings, ['id'], 't').rows.map((row) => row.v)).toEqual(['b', 'c']);
+    const mixed = [
+      { id: 9007199254740993n, v: 'a' },
+      { id: '9007199254740993', v: 'b' },
+      { id: 2, v: 'c' },
+      { id: true, v: 'd' },
+      { id: 'true', v: 'e' },
+    ];
+    expect(keepLastPerKey(mixed, ['id'], 't').rows.map((row) => row.v)).toEqual(['b', 'c', 'e']);
+  });
+
+  it('should keep 0 and -0 as one key, as their text is', () => {
+    const rows = [
+      { id: 0, v: 'a' },
+      { id: -0, v: 'b' },
+    ];
+    expect(keepLastPerKey(rows, ['id'], 't').rows.map((row) => row.v)).toEqual(['b']);
+  });
 });
