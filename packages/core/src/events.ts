@@ -31,7 +31,28 @@ export type RestsyncEvent =
       /** How long the engine waits before the next attempt. */
       delayMs: number;
     }
-  | { type: 'page'; resource: string; index: number; url: string; status: number; records: number }
+  | {
+      type: 'page';
+      resource: string;
+      index: number;
+      url: string;
+      status: number;
+      records: number;
+      /**
+       * What the whole request sequence is expected to fetch, when the paginator knows it (an API
+       * total, a maximum offset): records or pages, counted from where the sequence started.
+       */
+      total?: { records?: number; pages?: number };
+    }
+  | {
+      /**
+       * The run continues a resource from its stored state: an interrupted load's checkpoint, or an
+       * incremental cursor. `from` says where, e.g. `page 3 (load 1733… interrupted)`.
+       */
+      type: 'resume';
+      resource: string;
+      from: string;
+    }
   | { type: 'pagination_done'; resource: string; pages: number; reason: string }
   | {
       /** No paginator was configured: the one chosen from the first page, and why. */

@@ -515,3 +515,29 @@ describe('upcoming', () => {
     expect(unknown.upcoming?.(10)).toEqual([]);
   });
 });
+
+describe('offset expected total', () => {
+  const items = (count: number) => Array.from({ length: count }, (_, id) => ({ id }));
+
+  it('should expect the records up to the total, counted from where the sequence started', () => {
+    const instance = offset({ limit: 100, totalPath: 'total' }).create();
+    expect(instance.expectedTotal?.()).toBeUndefined();
+    instance.next(pageOf(instance.first(getRequest), { items: items(100), total: 250 }));
+    expect(instance.expectedTotal?.()).toEqual({ records: 250 });
+
+    const resumed = offset({ limit: 100, totalPath: 'total' }).create();
+    resumed.resume?.({ offset: 100 });
+    resumed.next(pageOf(resumed.first(getRequest), { items: items(100), total: 250 }));
+    expect(resumed.expectedTotal?.()).toEqual({ records: 150 });
+  });
+
+  it('should expect the records up to maximumOffset without a total, and nothing without either', () => {
+    const bounded = offset({ limit: 100, totalPath: null, maximumOffset: 300 }).create();
+    bounded.next(pageOf(bounded.first(getRequest), { items: items(100) }));
+    expect(bounded.expectedTotal?.()).toEqual({ records: 300 });
+
+    const open = offset({ limit: 100, totalPath: null }).create();
+    open.next(pageOf(open.first(getRequest), { items: items(100) }));
+    expect(open.expectedTotal?.()).toBeUndefined();
+  });
+});

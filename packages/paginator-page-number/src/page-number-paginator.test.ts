@@ -249,3 +249,19 @@ describe('pageNumber options', () => {
     );
   });
 });
+
+describe('pageNumber expected total', () => {
+  it('should expect the pages left from the first page requested to the total', () => {
+    const instance = pageNumber({ basePage: 1, page: 3, totalPath: 'total' }).create();
+    const first = instance.first(getRequest);
+    instance.next({
+      resource: 'items',
+      index: 0,
+      request: first,
+      response: { status: 200, headers: new Headers(), body: { items: full, total: 4 } },
+      records: full,
+    });
+    // Pages 3 and 4 of 4.
+    expect(instance.expectedTotal?.()).toEqual({ pages: 2 });
+  });
+});

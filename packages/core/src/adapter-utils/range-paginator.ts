@@ -92,6 +92,8 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
     ? compileJsonPath(settings.hasMorePath, names.hasMorePath)
     : undefined;
   let position = settings.start;
+  // Where this sequence started (after `resume`): the expected total counts from here.
+  let startPosition = settings.start;
   let knownTotal: number | undefined;
   // How far each page ahead is planned to move the position: the step, or the API's capped page size.
   let plannedStep = step;
@@ -152,6 +154,7 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   return {
     first(request) {
       baseRequest = request;
+      startPosition = position;
       return place(request, position);
     },
 
@@ -193,6 +196,17 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
         ...(settings.pageSize === undefined ? {} : { pageSize: settings.pageSize }),
         hint: `If the API's total is only an estimate, set ${names.totalPath} to null: the paginator then stops at the first short or empty page.`,
       };
+    },
+
+    expectedTotal() {
+      const ends = [
+        knownTotal === undefined ? Number.POSITIVE_INFINITY : totalBase + knownTotal,
+        settings.maximum ?? Number.POSITIVE_INFINITY,
+      ];
+      const end = Math.min(...ends);
+      if (end === Number.POSITIVE_INFINITY) return undefined;
+      const span = Math.max(0, end - startPosition);
+      return unit === 'records' ? { records: span } : { pages: Math.ceil(span / step) };
     },
 
     checkpoint() {

@@ -67,6 +67,13 @@ export interface PaginatorInstance {
    * warn once that the API caps the page size.
    */
   expectation?(page: Page): PageExpectation | undefined;
+  /**
+   * Optional: what the whole sequence is expected to fetch, from where it started (after `resume`),
+   * when the paginator knows it (a total in the response, a maximum position). Called after each
+   * `next`; the engine reports it on the `page` event so progress can show a percentage and an ETA.
+   * Return undefined when nothing is known.
+   */
+  expectedTotal?(): { records?: number; pages?: number } | undefined;
 }
 
 /** What a page must hold according to what the paginator knows (e.g. a total), from `expectation`. */

@@ -249,6 +249,7 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       const detected = instance.detection?.();
       if (detected !== undefined) events.emit({ type: 'paginator_detected', resource, ...detected });
       const checkpoint = instance.checkpoint?.();
+      const total = instance.expectedTotal?.();
       if (!step.done && concurrency > 1 && instance.upcoming) sendAhead(instance.upcoming(concurrency));
       events.emit({
         type: 'page',
@@ -257,6 +258,7 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
         url: redactor.redactUrl(request.url),
         status: page.response.status,
         records: page.records.length,
+        ...(total === undefined ? {} : { total }),
       });
       index += 1;
       yield checkpoint === undefined ? page : { ...page, checkpoint };

@@ -18,6 +18,7 @@ import { type DestinationRetryOptions, resolveDestinationRetryOptions } from './
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
+import { describeResume } from './resume-description';
 import {
   currentLeaseOwner,
   type HeldRunLease,
@@ -256,6 +257,10 @@ async function runPipeline(
         : resumeCheckpoints(storedStates, source.resources);
     for (const warning of source.warnings ?? [])
       events.emit({ type: 'log', level: 'warn', message: warning });
+    for (const resource of source.resources) {
+      const from = describeResume(storedStates.get(resource.name), checkpoints[resource.name]);
+      if (from !== undefined) events.emit({ type: 'resume', resource: resource.name, from });
+    }
     await session.startLoad(loadRecord('running'));
     const context: RunContext = {
       loadId,
