@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { createRedactor, DestinationError } from '@restsync/core';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   type ConnectionTimeouts,
   poolConfig,
@@ -11,8 +11,8 @@ import {
 } from './connection-options';
 import { type ConnectionTarget, parseConnectionUrl, redactConnectionUrl } from './connection-target';
 import { describeCause, type ErrorContext } from './destination-errors';
-import { createPgClient } from './pg-client';
 import { createPgliteClient } from './pglite-client';
+import { openPglite } from './pglite-open';
 import type { SqlClient } from './sql-client';
 
 /** Hands out one shared SqlClient to every open session and releases it with the last one. */
@@ -96,11 +96,17 @@ function userClientProvider(client: UserClient): ClientProvider {
     ...(server?.secrets ?? []),
     ...(typeof options.password === 'string' ? [options.password] : []),
   ];
-  const sqlClient = createPgClient(client, { ownsPool: false });
+  // `pg-copy-streams` loads on first use, like `pg` itself, so a PGlite run never loads either.
+  let sqlClient: Promise<SqlClient> | undefined;
   return {
     description,
     errors: errorContext(description, secrets, host, port),
-    acquire: async () => sqlClient,
+    acquire: () => {
+      sqlClient ??= import('./pg-client').then(({ createPgClient }) =>
+        createPgClient(client, { ownsPool: false }),
+      );
+      return sqlClient;
+    },
     release: async () => undefined,
   };
 }
@@ -111,6 +117,7 @@ function serverProvider(
 ): ClientProvider {
   const { timeouts, url } = resolveTimeouts(timeoutOptions, target.url);
   const shared = sharedClient(async () => {
+    const [{ default: pg }, { createPgClient }] = await Promise.all([import('pg'), import('./pg-client')]);
     const pool = new pg.Pool(poolConfig(url ?? target.url, timeouts));
     // An idle connection the server closed: the pool drops it and the next checkout opens a new one.
     pool.on('error', () => undefined);
@@ -127,11 +134,10 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
   const errors = errorContext(target.description, []);
   // In memory, the database lives as long as the destination, so a second run sees the first.
   const shared = sharedClient(async () => {
-    const { PGlite } = await import('@electric-sql/pglite');
     try {
       const directory = target.directory === undefined ? undefined : resolve(target.directory);
       if (directory !== undefined) await mkdir(dirname(directory), { recursive: true });
-      const database = await PGlite.create(directory);
+      const database = await openPglite(directory);
       return createPgliteClient(database, { ownsDatabase: true });
     } catch (error) {
       throw new DestinationError(

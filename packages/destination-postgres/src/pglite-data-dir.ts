@@ -1,0 +1,106 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+
+/**
+ * A packed, pre-initialized PGlite data directory: what `initdb` writes, as a gzipped tar (ustar,
+ * names rooted at `/` as PGlite's `loadDataDir` expects). The build packs it once, so a new
+ * directory starts from a copy instead of running `initdb` in WebAssembly (seconds of CPU).
+ */
+
+const block = 512;
+/** Left behind by a closed PGlite; it belongs to one process and must not travel. */
+const notPacked = new Set(['postmaster.pid']);
+
+function writeField(header: Buffer, offset: number, length: number, value: string): void {
+  header.write(value, offset, length, 'utf8');
+}
+
+function octal(value: number, length: number): string {
+  return `${value.toString(8).padStart(length - 1, '0')}\0`;
+}
+
+function tarHeader(name: string, size: number, directory: boolean, mode: number): Buffer {
+  const header = Buffer.alloc(block);
+  if (Buffer.byteLength(name) > 100) throw new Error(`${name}: a packed data-dir path must fit 100 bytes`);
+  writeField(header, 0, 100, name);
+  writeField(header, 100, 8, octal(mode & 0o7777, 8));
+  writeField(header, 108, 8, octal(0, 8));
+  writeField(header, 116, 8, octal(0, 8));
+  writeField(header, 124, 12, octal(size, 12));
+  writeField(header, 136, 12, octal(0, 12));
+  writeField(header, 148, 8, '        ');
+  writeField(header, 156, 1, directory ? '5' : '0');
+  writeField(header, 257, 8, 'ustar\u000000');
+  let checksum = 0;
+  for (const byte of header) checksum += byte;
+  writeField(header, 148, 8, `${checksum.toString(8).padStart(6, '0')}\0 `);
+  return header;
+}
+
+/** Packs `directory` (a closed PGlite data directory) into a gzipped tar. */
+export async function packDataDir(directory: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const entries = (await readdir(join(directory, relative), { withFileTypes: true })).sort((left, right) =>
+      left.name.localeCompare(right.name),
+    );
+    for (const entry of entries) {
+      if (relative === '' && notPacked.has(entry.name)) continue;
+      const name = `${relative}/${entry.name}`;
+      const path = join(directory, name);
+      const { mode } = await stat(path);
+      if (entry.isDirectory()) {
+        parts.push(tarHeader(name, 0, true, mode));
+        await walk(name);
+      } else if (entry.isFile()) {
+        const data = await readFile(path);
+        parts.push(tarHeader(name, data.length, false, mode), data, Buffer.alloc(-data.length & (block - 1)));
+      }
+    }
+  };
+  await walk('');
+  parts.push(Buffer.alloc(block * 2));
+  return gzipSync(Buffer.concat(parts), { level: 9 });
+}
+
+function readString(tar: Buffer, offset: number, length: number): string {
+  const end = tar.indexOf(0, offset);
+  return tar.toString('utf8', offset, end === -1 || end > offset + length ? offset + length : end);
+}
+
+/** Writes the files of a packed data directory (`packDataDir`'s output) under `directory`. */
+export async function unpackDataDir(packed: Buffer, directory: string): Promise<void> {
+  const tar = gunzipSync(packed);
+  await mkdir(directory, { recursive: true, mode: 0o700 });
+  let offset = 0;
+  while (offset + block <= tar.length && tar[offset] !== 0) {
+    const name = readString(tar, offset, 100);
+    const mode = Number.parseInt(readString(tar, offset + 100, 8), 8);
+    const size = Number.parseInt(readString(tar, offset + 124, 12), 8);
+    const type = String.fromCharCode(tar[offset + 156] ?? 0);
+    if (name.split('/').includes('..')) throw new Error(`packed data dir: refusing the path ${name}`);
+    const path = join(directory, name);
+    if (type === '5') await mkdir(path, { recursive: true, mode });
+    else await writeFile(path, tar.subarray(offset + block, offset + block + size), { mode });
+    offset += block + Math.ceil(size / block) * block;
+  }
+}
+
+/**
+ * Runs `initdb` once (a new PGlite on an empty directory), closes it cleanly and packs the
+ * directory into `file`. The build calls this; the PGlite version that ran `initdb` is the one
+ * whose name the file carries (see `packedDataDirFile`).
+ */
+export async function writePackedDataDir(file: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const directory = await mkdtemp(join(tmpdir(), 'restsync-pglite-initdb-'));
+  try {
+    const database = await PGlite.create(join(directory, 'data'));
+    await database.close();
+    await writeFile(file, await packDataDir(join(directory, 'data')));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,128 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import { resourceState, rootRow, rootTable, testLoadId } from '@restsync/testing/conformance';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packDataDir, unpackDataDir, writePackedDataDir } from './pglite-data-dir';
+import { openPglite } from './pglite-open';
+import { postgres } from './postgres-destination';
+
+let scratch: string;
+let packedFile: string;
+/** The system identifier initdb gave the packed directory: a copy keeps it, a new initdb draws another. */
+let packedIdentifier: string;
+
+async function systemIdentifier(database: PGlite): Promise<string> {
+  const result = await database.query<{ id: string }>(
+    'SELECT system_identifier::text AS id FROM pg_control_system()',
+  );
+  return result.rows[0]?.id ?? '';
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'restsync-pglite-open-'));
+  packedFile = join(scratch, 'packed.tar.gz');
+  await writePackedDataDir(packedFile);
+  const reference = await openPglite(join(scratch, 'reference'), packedFile);
+  packedIdentifier = await systemIdentifier(reference);
+  await reference.close();
+}, 300_000);
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('packDataDir', () => {
+  it('should restore every file and directory it packed, byte for byte', async () => {
+    const source = join(scratch, 'round-trip-source');
+    await mkdir(join(source, 'base', '1'), { recursive: true });
+    await writeFile(join(source, 'PG_VERSION'), '17\n');
+    await writeFile(join(source, 'base', '1', '1259'), Buffer.alloc(8192 + 3, 7));
+    await writeFile(join(source, 'postmaster.pid'), '42');
+    const target = join(scratch, 'round-trip-target');
+    await unpackDataDir(await packDataDir(source), target);
+    expect(await readFile(join(target, 'PG_VERSION'), 'utf8')).toBe('17\n');
+    expect(await readFile(join(target, 'base', '1', '1259'))).toEqual(Buffer.alloc(8192 + 3, 7));
+    // A closed PGlite's pid file belongs to its process: a copy must not carry it.
+    await expect(readFile(join(target, 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('openPglite', () => {
+  it('should open a new directory from the packed data directory, not from a new initdb', async () => {
+    const database = await openPglite(join(scratch, 'nested', 'new-directory'), packedFile);
+    try {
+      expect(await systemIdentifier(database)).toBe(packedIdentifier);
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('should open an empty existing directory and an in-memory database from the packed data directory', async () => {
+    const empty = join(scratch, 'empty');
+    await mkdir(empty);
+    const onDisk = await openPglite(empty, packedFile);
+    const inMemory = await openPglite(undefined, packedFile);
+    try {
+      expect(await systemIdentifier(onDisk)).toBe(packedIdentifier);
+      expect(await systemIdentifier(inMemory)).toBe(packedIdentifier);
+    } finally {
+      await onDisk.close();
+      await inMemory.close();
+    }
+  });
+
+  it('should hold exactly the rows of two runs into a new directory, and keep them on a warm reopen', async () => {
+    const directory = join(scratch, 'two-runs');
+    const table = rootTable('items', [['id', 'bigint']], { writeDisposition: 'merge', primaryKey: ['id'] });
+    const run = async (ids: number[]) => {
+      const database = await openPglite(directory, packedFile);
+      try {
+        const session = await postgres({ client: database }).open({ pipeline: 'p', dataset: 'twice' });
+        const loadId = testLoadId();
+        await session.write({
+          loadId,
+          schema: { version: 1, tables: [table] },
+          tables: [{ table, rows: ids.map((id) => rootRow(loadId, { id })) }],
+          states: [resourceState('items', loadId, { offset: ids.length })],
+        });
+        await session.close();
+      } finally {
+        await database.close();
+      }
+    };
+    await run([1, 2, 3]);
+    await run([3, 4]);
+    const reopened = await openPglite(directory, packedFile);
+    try {
+      expect(await systemIdentifier(reopened)).toBe(packedIdentifier);
+      const rows = await reopened.query<{ id: number }>('SELECT id FROM "twice"."items" ORDER BY id');
+      expect(rows.rows.map((row) => row.id)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('should run initdb itself when the packed file is missing or unreadable', async () => {
+    const broken = join(scratch, 'broken.tar.gz');
+    await writeFile(broken, 'not a tarball');
+    const database = await openPglite(join(scratch, 'from-initdb'), broken);
+    try {
+      const identifier = await systemIdentifier(database);
+      expect(identifier).not.toBe(packedIdentifier);
+      expect(identifier).not.toBe('');
+    } finally {
+      await database.close();
+    }
+  });
+
+  // Regression: every PGlite run loaded the `pg` driver (and pg-copy-streams) at import.
+  it('should not load the pg driver for an embedded database', async () => {
+    const session = await postgres({ url: 'pglite:memory' }).open({ pipeline: 'p', dataset: 'no_pg' });
+    await session.close();
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.filter((path) => /[\\/]node_modules[\\/](pg|pg-copy-streams)[\\/]/.test(path))).toEqual([]);
+  });
+});
