@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import packageJson from '../package.json' with { type: 'json' };
+import { announceDestination, earlyDestinationLine } from './destination-line';
 import { createInterruptHandler } from './interrupt';
 import { watchUnexpectedFailures } from './unexpected-failure';
 import { callerDirectory } from './working-directory';
@@ -29,15 +30,22 @@ async function askOnTerminal(question: string): Promise<boolean> {
   }
 }
 
+// The destination line of a plain `restsync run` is shown before the CLI's modules (core, zod, the
+// adapters) load, so the first output never waits for them; the full check of the config follows.
+const cwd = callerDirectory(process.env, process.cwd());
+const earlyLine = await earlyDestinationLine(argv, { cwd, env: process.env });
+const announcement = earlyLine === undefined ? undefined : announceDestination(earlyLine, process.stderr);
+
 const { runCli } = await import('./cli');
 const code = await runCli(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
-  cwd: callerDirectory(process.env, process.cwd()),
+  cwd,
   env: process.env,
   signal: controller.signal,
   ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
   unexpectedFailure: watchUnexpectedFailures(process),
+  ...(announcement ? { announcement } : {}),
 });
 
 // Exit once the output is flushed, even if a driver left a socket or timer open.

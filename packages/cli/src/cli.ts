@@ -4,6 +4,7 @@ import { type Command, parseCommand, wantsJson } from './args';
 import { checkConnections, formatCheckOutcome } from './check-command';
 import { type CliTelemetry, startCliTelemetry } from './cli-otel';
 import { completionScript } from './completion-script';
+import type { DestinationAnnouncement } from './destination-line';
 import { dryRun, formatDryRun } from './dry-run';
 import { assertDistributable, openEngine } from './engine-run';
 import { reportError } from './error-report';
@@ -50,6 +51,11 @@ export interface CliIo {
    * with it, reported like any other failure (exit code 1).
    */
   unexpectedFailure?: Promise<never>;
+  /**
+   * The destination line of a plain `restsync run`, shown by `bin.ts` before the CLI's modules
+   * loaded (see `earlyDestinationLine`); the run keeps it instead of writing its own.
+   */
+  announcement?: DestinationAnnouncement;
 }
 
 const numberFormat = new Intl.NumberFormat('en-US');
@@ -116,7 +122,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       cwd: io.cwd,
       env: io.env,
       redactor,
-      warn: (text) => io.stderr.write(text),
+      warn: (text) => (io.announcement ? io.announcement.print(text) : io.stderr.write(text)),
     });
     source = prepared.source;
     json.pipeline = prepared.pipelineName;
@@ -196,6 +202,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       ...(engine ? { engine } : {}),
       listeners: verboseLog,
       ...(quiet ? { quiet: true } : {}),
+      ...(io.announcement ? { announcement: io.announcement } : {}),
       progressStream: io.stderr,
       tracker,
       ...(command.waitMs === undefined ? {} : { lockTimeoutMs: command.waitMs }),
@@ -209,15 +216,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     const result = await (io.unexpectedFailure ? Promise.race([run, io.unexpectedFailure]) : run);
     json.status = 'succeeded';
     Object.assign(json, runJsonFields(tracker, result));
-    if (!quiet) report.write(`${redact(formatSummaryTable(result))}\n`);
+    if (!quiet) report.write(`${redact(formatSummaryTable(result, tracker))}\n`);
     await telemetry?.end();
     return exitCodes.success;
   } catch (error) {
+    // A run stopped before it opened the destination (a config error) clears the early spinner.
+    io.announcement?.done('withdrawn');
     await telemetry?.end(error);
     if (RunCancelledError.isInstance(error)) {
       json.status = 'cancelled';
       if (command?.kind === 'run') {
-        (command.json ? io.stderr : io.stdout).write(`${redact(formatSummaryTable(error.result))}\n`);
+        (command.json ? io.stderr : io.stdout).write(
+          `${redact(formatSummaryTable(error.result, tracker))}\n`,
+        );
       }
     }
     if (tracker) {

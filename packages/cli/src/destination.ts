@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ConfigError,
@@ -13,6 +13,9 @@ import {
 } from '@restsync/core';
 import { type AdapterDefinition, isAdapterDefinition } from '@restsync/core/adapter-utils';
 import { bundledAdapters } from './bundled-adapters';
+import { defaultDestinationUrl, pgliteDirectory, urlSecrets } from './destination-line';
+
+export { defaultDestinationUrl };
 
 /** Where the destination came from, in the order the CLI looks: the first one set wins. */
 export type DestinationOrigin =
@@ -76,11 +79,6 @@ export interface ResolveDestinationOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** Where data goes when neither the file nor the command line names a destination. */
-export function defaultDestinationUrl(cwd: string): string {
-  return `pglite:${join(cwd, '.restsync', 'pglite')}`;
-}
-
 const objectKeys = ['url', 'database'];
 const schemes = destinationSchemes(bundledAdapters)
   .map((scheme) => (scheme === 'pglite' ? 'pglite:<directory>' : `${scheme}://…`))
@@ -97,23 +95,6 @@ function officialDestinationType(packageName: string): string | undefined {
   )?.type;
 }
 
-/** The password of a `scheme://user:password@host` URL and any `password=` parameter, raw and decoded. */
-function urlSecrets(url: string): string[] {
-  const values = new Set<string>();
-  const add = (value: string | undefined | null) => {
-    if (!value) return;
-    values.add(value);
-    try {
-      values.add(decodeURIComponent(value));
-    } catch {
-      // A malformed escape: the raw value is registered already.
-    }
-  };
-  add(/^[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*:([^@/?#]*)@/i.exec(url)?.[1]);
-  for (const match of url.matchAll(/[?&][^=&#]*password=([^&#]*)/gi)) add(match[1]);
-  return [...values];
-}
-
 function parseUrl(url: string, path: string, database: string | undefined, cwd: string): DestinationTarget {
   const issues: ConfigIssue[] = [];
   let target: DestinationTarget | undefined;
@@ -127,11 +108,10 @@ function parseUrl(url: string, path: string, database: string | undefined, cwd: 
   if (resolution.status === 'unknown') {
     issues.push({ path, message: resolution.message });
   } else if (adapterType === 'postgres' && urlScheme(url) === 'pglite') {
-    const location = url.slice('pglite:'.length).replace(/^\/\/(?=.)/, '');
-    if (location.trim() === '') {
+    const directory = pgliteDirectory(url, cwd);
+    if (directory === undefined) {
       issues.push({ path, message: 'pglite: needs a directory, e.g. pglite:./data (or pglite:memory)' });
     } else {
-      const directory = location === 'memory' || isAbsolute(location) ? location : resolve(cwd, location);
       target = { type: 'pglite', url: `pglite:${directory}`, secrets: [] };
     }
   } else if (adapterType === 'postgres') {
@@ -203,34 +183,6 @@ function resolveFileDestination(file: unknown, cwd: string): DestinationTarget {
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return parseUrl(spec.url as string, 'destination.url', spec.database as string | undefined, cwd);
-}
-
-const originText: Record<DestinationOrigin, string> = {
-  '--destination': 'from --destination',
-  config: 'from the config file',
-  RESTSYNC_DESTINATION: 'from RESTSYNC_DESTINATION',
-  DATABASE_URL: 'from DATABASE_URL',
-  default: 'the default: no --destination, config destination, RESTSYNC_DESTINATION or DATABASE_URL',
-};
-
-/**
- * What the CLI says before it opens the destination, password masked:
- * `opening PGlite at /app/.restsync/pglite (the default: …)` or `connecting to postgres://app:***@db/app (from DATABASE_URL)`.
- */
-export function describeDestinationTarget(target: DestinationTarget): string {
-  const origin = target.origin === undefined ? '' : ` (${originText[target.origin]})`;
-  if (target.type === 'code') return `opening ${target.destination.description}${origin}`;
-  if (target.type === 'pglite') {
-    const location = target.url.slice('pglite:'.length);
-    return location === 'memory'
-      ? `opening PGlite in memory (nothing is kept after this run)${origin}`
-      : `opening PGlite at ${location}${origin}`;
-  }
-  let url = target.url;
-  for (const secret of [...target.secrets].sort((first, second) => second.length - first.length)) {
-    url = url.replaceAll(secret, '***');
-  }
-  return `connecting to ${url}${origin}`;
 }
 
 /** The setting a problem with the destination is reported under: `destination`, `--destination` or the variable's name. */

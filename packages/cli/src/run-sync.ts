@@ -1,6 +1,9 @@
 import { type Engine, pipeline, type RestsyncEvent, RunCancelledError, type RunResult } from '@restsync/core';
-import { createSpinner } from 'nanospinner';
-import { describeDestinationTarget } from './destination';
+import {
+  announceDestination,
+  type DestinationAnnouncement,
+  describeDestinationTarget,
+} from './destination-line';
 import type { PreparedRun } from './prepare-run';
 import { createProgress, type ProgressStream } from './progress';
 import type { RunTracker } from './run-tracker';
@@ -29,6 +32,8 @@ export interface RunSyncOptions {
   engine?: Engine;
   /** `--quiet`: no live progress (errors still go to the stream). */
   quiet?: boolean;
+  /** The destination line `bin.ts` showed before the CLI's modules loaded; kept when it says the same. */
+  announcement?: DestinationAnnouncement;
   /** More receivers of every (redacted) event: `--verbose` request lines, `--otel`. */
   listeners?: Array<(event: RestsyncEvent) => void>;
 }
@@ -41,31 +46,26 @@ export function formatDetection(event: Extract<RestsyncEvent, { type: 'paginator
   return `restsync: ${event.resource}: paginator detected: ${JSON.stringify(event.config)} (${event.reason})\n`;
 }
 
+/** `restsync: resuming "issues" from page 3 (load 1733… interrupted)` */
+function formatResume(event: Extract<RestsyncEvent, { type: 'resume' }>): string {
+  return `restsync: resuming "${event.resource}" from ${event.from}\n`;
+}
+
 /**
  * Says which destination the run opens, and where the setting came from, before anything connects
  * (PGlite's first open or a server that does not answer can take seconds). On a TTY a spinner runs
- * until the pipeline's first event; elsewhere it is one plain line.
+ * until the pipeline's first event; elsewhere it is one plain line. A line `bin.ts` showed already
+ * (`options.announcement`) is kept when it says the same.
  */
-function announceDestination(
-  prepared: PreparedRun,
-  options: RunSyncOptions,
-): { done(opened?: boolean): void } {
+function announceRun(prepared: PreparedRun, options: RunSyncOptions): { done(opened?: boolean): void } {
   const text = describeDestinationTarget(prepared.target);
   if (options.quiet) return { done() {} };
-  // A terminal of unknown width (a pseudo-terminal nobody sized) gets the plain line: a spinner measures its lines by it.
-  if (options.progressStream.isTTY !== true || !((options.progressStream.columns ?? 0) > 0)) {
-    options.progressStream.write(`restsync: ${text}\n`);
-    return { done() {} };
-  }
-  // nanospinner: one small dependency (picocolors), draws on the stream it is given and clears its line.
-  const spinner = createSpinner(text, { stream: options.progressStream as NodeJS.WriteStream }).start();
-  return {
-    done(opened = true) {
-      if (!spinner.isSpinning()) return;
-      if (opened) spinner.success({ text });
-      else spinner.error({ text });
-    },
-  };
+  if (options.announcement?.text !== text) options.announcement?.done('withdrawn');
+  const shown =
+    options.announcement?.text === text
+      ? options.announcement
+      : announceDestination(text, options.progressStream);
+  return { done: (opened = true) => shown.done(opened ? 'opened' : 'failed') };
 }
 
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */
@@ -76,7 +76,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     tracker,
     ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
   });
-  const opening = announceDestination(prepared, options);
+  const opening = announceRun(prepared, options);
   const onEvent = (event: RestsyncEvent) => {
     opening.done();
     tracker.onEvent(event);
@@ -84,6 +84,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
     for (const listener of options.listeners ?? []) listener(event);
     if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));
     if (event.type === 'lease_wait') options.progressStream.write(`restsync: ${event.message}\n`);
+    if (event.type === 'resume' && !options.quiet) options.progressStream.write(formatResume(event));
   };
   const stop = () => {
     opening.done();
