@@ -5,7 +5,9 @@ import {
   type Row,
   systemColumns,
   type TableSchema,
+  type TableWriteCounts,
   type WriteDisposition,
+  type WriteResult,
 } from '@restsync/core';
 import { type LiveCatalog, planTableChanges, type TableLayout } from './catalog';
 import { encodeCopyText } from './copy-text';
@@ -66,7 +68,14 @@ interface MergeStatements {
   stage: string;
   createStage: string;
   copy: string;
+  /** The upsert, answering one row: `inserted` (new keys) and `updated` (stored keys overwritten). */
   upsert: string;
+}
+
+/** The counts an `INSERT … RETURNING` statement answers in one row. */
+interface CountRow {
+  inserted: number;
+  updated: number;
 }
 
 function columnList(columns: readonly ColumnSchema[]): string {
@@ -96,13 +105,20 @@ function mergeStatements(context: SessionContext, table: TableSchema): MergeStat
     .filter((name) => !table.primaryKey.includes(name))
     .map((name) => `${quoteIdentifier(name)} = EXCLUDED.${quoteIdentifier(name)}`);
   const conflict = `ON CONFLICT (${table.primaryKey.map(quoteIdentifier).join(', ')})`;
+  const insert = `INSERT INTO ${target} (${columns}) SELECT ${columns} FROM pg_temp.${stage} ${conflict}`;
+  // Counted in the same statement: a row the upsert inserted has no xmax yet, an updated one has
+  // the updating transaction's. With no column to update, a stored key is skipped (DO NOTHING).
+  const upsert =
+    updates.length > 0
+      ? `WITH up AS (${insert} DO UPDATE SET ${updates.join(', ')} RETURNING (xmax = 0) AS inserted)
+         SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`
+      : `WITH up AS (${insert} DO NOTHING RETURNING 1)
+         SELECT count(*)::int AS inserted, ((SELECT count(*) FROM pg_temp.${stage}) - count(*))::int AS updated FROM up`;
   const statements: MergeStatements = {
     stage,
     createStage: `CREATE TEMP TABLE ${stage} (LIKE ${target}) ON COMMIT DROP`,
     copy: `COPY pg_temp.${stage} (${columns}) FROM STDIN`,
-    upsert:
-      `INSERT INTO ${target} (${columns}) SELECT ${columns} FROM pg_temp.${stage} ` +
-      (updates.length > 0 ? `${conflict} DO UPDATE SET ${updates.join(', ')}` : `${conflict} DO NOTHING`),
+    upsert,
   };
   context.statements.set(key, statements);
   return statements;
@@ -231,40 +247,41 @@ async function deleteDescendants(
   }
 }
 
+/** Writes one table's rows; returns how many it inserted and updated (see `TableWriteCounts`). */
 async function writeTable(
   context: SessionContext,
   executor: SqlExecutor,
   catalog: LiveCatalog,
   write: TableWrite,
   batch: BatchProgress,
-): Promise<void> {
-  if (write.rows.length === 0) return;
+): Promise<TableWriteCounts> {
+  const appended = { inserted: write.rows.length, updated: 0 };
+  if (write.rows.length === 0) return appended;
   const { table } = write;
   if (write.mode !== 'merge') {
     await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
-    return;
+    return appended;
   }
   const strategy = strategyOf(rootOf(context, table));
   if (strategy === 'scd2') {
     if (table.parent === undefined) {
-      const inserted = await writeScd2Root(context, executor, table, write.rows, write.data, batch.loadId);
-      batch.insertedVersions.set(table.name, inserted);
-    } else {
-      const inserted = batch.insertedVersions.get(rootOf(context, table).name);
-      if (inserted !== undefined) await writeScd2Child(context, executor, table, write.data, inserted);
+      const written = await writeScd2Root(context, executor, table, write.rows, write.data, batch.loadId);
+      batch.insertedVersions.set(table.name, written.insertedIds);
+      return written.counts;
     }
-    return;
+    const inserted = batch.insertedVersions.get(rootOf(context, table).name);
+    if (inserted === undefined) return { inserted: 0, updated: 0 };
+    return { inserted: await writeScd2Child(context, executor, table, write.data, inserted), updated: 0 };
   }
   if (strategy === 'delete-insert' && table.parent === undefined) {
     const descendants = catalog.get(table.name)?.columns.has(systemColumns.id)
       ? liveDescendantsOf(context, catalog, table)
       : [];
-    await writeDeleteInsert(context, executor, table, write.data, batch.loadId, descendants);
-    return;
+    return await writeDeleteInsert(context, executor, table, write.data, batch.loadId, descendants);
   }
   if (table.primaryKey.length === 0) {
     await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
-    return;
+    return appended;
   }
   const statements = mergeStatements(context, table);
   await executor.query(statements.createStage);
@@ -273,14 +290,17 @@ async function writeTable(
     await deleteDescendants(context, executor, catalog, table, statements.stage);
     await deleteFlaggedKeys(context, executor, table, statements.stage);
   }
-  await executor.query(statements.upsert);
+  const [counts] = await executor.query<CountRow>(statements.upsert);
+  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0 };
 }
 
 /**
  * Writes one batch in one transaction: the schema version, DDL (new tables, new columns,
  * bigint → double), rows per write disposition, then the states. Nothing is visible on failure.
+ * Returns the rows inserted and updated per table, counted by the statements that wrote them.
  */
-export async function writeBatch(context: SessionContext, batch: LoadBatch): Promise<void> {
+export async function writeBatch(context: SessionContext, batch: LoadBatch): Promise<WriteResult> {
+  const written: WriteResult = { tables: {} };
   let step: { operation: string; table?: string } = { operation: 'prepare the batch' };
   let started = false;
   try {
@@ -313,9 +333,11 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
       step = { operation: 'apply schema changes (create tables, add or widen columns)' };
       catalog = await applyDdl(context, executor, ddl);
       const progress: BatchProgress = { loadId: batch.loadId, insertedVersions: new Map() };
+      written.tables = {};
       for (const write of writes) {
         step = { operation: `${write.mode} ${write.rows.length} rows`, table: write.table.name };
-        await writeTable(context, executor, catalog, write, progress);
+        const counts = await writeTable(context, executor, catalog, write, progress);
+        if (write.rows.length > 0) written.tables[write.table.name] = counts;
       }
       for (const state of batch.states) {
         step = { operation: `store the state of resource "${state.resource}"`, table: systemTables.state };
@@ -341,4 +363,5 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
     }
     staged.set(table.table.name, table.table.resource);
   }
+  return written;
 }

@@ -7,6 +7,7 @@ import {
   type Scd2Settings,
   systemColumns,
   type TableSchema,
+  type TableWriteCounts,
 } from '@restsync/core';
 import { fitIdentifier, qualifiedName, quoteIdentifier } from './identifier';
 import type { SessionContext } from './session-context';
@@ -84,6 +85,12 @@ function columnList(columns: readonly ColumnSchema[]): string {
   return columns.map((column) => quoteIdentifier(column.name)).join(', ');
 }
 
+/** Rows of a `WITH … RETURNING` statement, counted in one row. */
+async function countOf(executor: SqlExecutor, sql: string): Promise<number> {
+  const [row] = await executor.query<{ count: number }>(sql);
+  return row?.count ?? 0;
+}
+
 /** A temporary copy of `table`'s shape, filled from COPY text; dropped at commit. */
 async function stageRows(
   context: SessionContext,
@@ -109,7 +116,8 @@ async function deleteFlagged(executor: SqlExecutor, table: TableSchema, stage: s
 /**
  * `delete-insert`: deletes every stored row with a key of the batch (its primary key; or its
  * `merge_key` values, among rows of earlier loads, so the pages of one run add up), with their
- * child rows, then inserts the batch (without the rows flagged `hard_delete`).
+ * child rows, then inserts the batch (without the rows flagged `hard_delete`). Counts the deleted
+ * rows as updated (at most the rows inserted), the other inserted rows as inserted.
  */
 export async function writeDeleteInsert(
   context: SessionContext,
@@ -118,7 +126,7 @@ export async function writeDeleteInsert(
   data: string,
   loadId: string,
   descendants: readonly string[],
-): Promise<void> {
+): Promise<TableWriteCounts> {
   const stage = await stageRows(context, executor, table, table.columns, data);
   const target = qualifiedName(context.dataset, table.name);
   const id = quoteIdentifier(systemColumns.id);
@@ -132,9 +140,11 @@ export async function writeDeleteInsert(
   }
   const deleted = quoteIdentifier(`${stage.slice(1, -1)}_deleted`);
   await executor.query(`CREATE TEMP TABLE ${deleted} (id text) ON COMMIT DROP`);
-  await executor.query(
-    `WITH removed AS (DELETE FROM ${target} t USING pg_temp.${stage} s WHERE ${conditions.join(' OR ')} RETURNING t.${id})
-     INSERT INTO pg_temp.${deleted} SELECT ${id} FROM removed`,
+  const removed = await countOf(
+    executor,
+    `WITH removed AS (DELETE FROM ${target} t USING pg_temp.${stage} s WHERE ${conditions.join(' OR ')} RETURNING t.${id}),
+     noted AS (INSERT INTO pg_temp.${deleted} SELECT ${id} FROM removed RETURNING 1)
+     SELECT count(*)::int AS count FROM noted`,
   );
   for (const descendant of descendants) {
     await executor.query(
@@ -144,7 +154,13 @@ export async function writeDeleteInsert(
   }
   await deleteFlagged(executor, table, stage);
   const columns = columnList(table.columns);
-  await executor.query(`INSERT INTO ${target} (${columns}) SELECT ${columns} FROM pg_temp.${stage}`);
+  const written = await countOf(
+    executor,
+    `WITH added AS (INSERT INTO ${target} (${columns}) SELECT ${columns} FROM pg_temp.${stage} RETURNING 1)
+     SELECT count(*)::int AS count FROM added`,
+  );
+  const updated = Math.min(removed, written);
+  return { inserted: written - updated, updated };
 }
 
 /** `upsert` with `hard_delete`: deletes the stored rows of the flagged keys and drops them from the stage. */
@@ -310,7 +326,8 @@ export function prepareScd2Rows(
  * primary key, a changed row closes its key's active version; versions not active yet are
  * inserted (valid from the boundary); every active version of the batch is noted as seen, so
  * `retireAbsentVersions` can retire the others when the resource completes. Returns the temporary
- * table of inserted ids: only their child rows are written.
+ * table of inserted ids (only their child rows are written) and the counts: a new version that
+ * retired its key's active version is updated, any other new version inserted.
  */
 export async function writeScd2Root(
   context: SessionContext,
@@ -319,7 +336,7 @@ export async function writeScd2Root(
   rows: readonly Row[],
   data: string,
   loadId: string,
-): Promise<string> {
+): Promise<{ insertedIds: string; counts: TableWriteCounts }> {
   const settings = scd2Of(table) as Scd2Settings;
   const boundary = timestampLiteral(boundaryOf(context, settings, loadId));
   const validity = new Set([settings.validFrom, settings.validTo]);
@@ -347,10 +364,13 @@ export async function writeScd2Root(
     await deleteFlagged(executor, table, stage);
   }
   const sameKey = table.primaryKey.length > 0 ? ` AND ${keyMatch(table.primaryKey, 't', 's')}` : '';
+  let changed = 0;
   if (table.primaryKey.length > 0) {
-    await executor.query(
-      `UPDATE ${target} t SET ${validTo} = ${boundary} FROM pg_temp.${stage} s
-       WHERE ${activeCondition(settings, 't')}${sameKey} AND t.${version} IS DISTINCT FROM s.${version}`,
+    changed = await countOf(
+      executor,
+      `WITH closed AS (UPDATE ${target} t SET ${validTo} = ${boundary} FROM pg_temp.${stage} s
+       WHERE ${activeCondition(settings, 't')}${sameKey} AND t.${version} IS DISTINCT FROM s.${version} RETURNING 1)
+       SELECT count(*)::int AS count FROM closed`,
     );
   }
   const inserted = quoteIdentifier(`${stage.slice(1, -1)}_inserted`);
@@ -359,10 +379,12 @@ export async function writeScd2Root(
      WHERE NOT EXISTS (SELECT 1 FROM ${target} t WHERE ${activeCondition(settings, 't')} AND t.${version} = s.${version}${sameKey})`,
   );
   const columns = columnList(dataColumns);
-  await executor.query(
-    `INSERT INTO ${target} (${columns}, ${quoteIdentifier(settings.validFrom)}, ${validTo})
+  const versions = await countOf(
+    executor,
+    `WITH added AS (INSERT INTO ${target} (${columns}, ${quoteIdentifier(settings.validFrom)}, ${validTo})
      SELECT ${dataColumns.map((column) => `s.${quoteIdentifier(column.name)}`).join(', ')}, ${boundary}, ${timestampLiteral(settings.activeRecordTimestamp)}
-     FROM pg_temp.${stage} s JOIN pg_temp.${inserted} i ON s.${id} = i.id`,
+     FROM pg_temp.${stage} s JOIN pg_temp.${inserted} i ON s.${id} = i.id RETURNING 1)
+     SELECT count(*)::int AS count FROM added`,
   );
   const seen = qualifiedName(context.dataset, seenTableName(table.name));
   await executor.query(`CREATE TABLE IF NOT EXISTS ${seen} (id text PRIMARY KEY)`);
@@ -370,22 +392,28 @@ export async function writeScd2Root(
     `INSERT INTO ${seen} (id) SELECT t.${id} FROM ${target} t JOIN pg_temp.${stage} s
      ON t.${version} = s.${version}${sameKey} WHERE ${activeCondition(settings, 't')} ON CONFLICT DO NOTHING`,
   );
-  return inserted;
+  const updated = Math.min(changed, versions);
+  return { insertedIds: inserted, counts: { inserted: versions - updated, updated } };
 }
 
-/** `scd2`, one batch of a child table: only the child rows of newly inserted versions are written. */
+/**
+ * `scd2`, one batch of a child table: only the child rows of newly inserted versions are written.
+ * Returns how many.
+ */
 export async function writeScd2Child(
   context: SessionContext,
   executor: SqlExecutor,
   table: TableSchema,
   data: string,
   inserted: string,
-): Promise<void> {
+): Promise<number> {
   const stage = await stageRows(context, executor, table, table.columns, data);
   const columns = columnList(table.columns);
-  await executor.query(
-    `INSERT INTO ${qualifiedName(context.dataset, table.name)} (${columns}) SELECT ${columns} FROM pg_temp.${stage}
-     WHERE ${quoteIdentifier(systemColumns.rootId)} IN (SELECT id FROM pg_temp.${inserted})`,
+  return await countOf(
+    executor,
+    `WITH added AS (INSERT INTO ${qualifiedName(context.dataset, table.name)} (${columns}) SELECT ${columns} FROM pg_temp.${stage}
+     WHERE ${quoteIdentifier(systemColumns.rootId)} IN (SELECT id FROM pg_temp.${inserted}) RETURNING 1)
+     SELECT count(*)::int AS count FROM added`,
   );
 }
 

@@ -285,6 +285,7 @@ describe('postgres', () => {
       mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
       nesting: 'flatten',
       maxIdentifierLength: 63,
+      writeCounts: true,
     });
   });
 

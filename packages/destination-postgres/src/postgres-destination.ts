@@ -32,6 +32,7 @@ const capabilities: DestinationCapabilities = {
   mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
   nesting: 'flatten',
   maxIdentifierLength: 63,
+  writeCounts: true,
 };
 
 /** Errors Postgres raises when two sessions create the same schema or table at the same moment. */
