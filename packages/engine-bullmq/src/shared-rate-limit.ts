@@ -1,3 +1,4 @@
+import { sleep } from '@restsync/core/adapter-utils';
 import { Redis } from 'ioredis';
 import { type BullmqSharedOptions, connectionOptions, keyPrefix } from './connection';
 
@@ -34,24 +35,6 @@ export interface SharedRateLimit {
   close(): Promise<void>;
 }
 
-function sleep(milliseconds: number, signal: AbortSignal | null | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /**
  * The config's `client.rate_limit.requests_per_second` held across every worker: a token bucket in
  * Redis per API origin (key `<prefix>:rate:<origin>`), refilled at that rate with the config's
@@ -86,7 +69,7 @@ export function sharedRateLimit(options: BullmqSharedOptions): SharedRateLimit {
         for (;;) {
           const wait = Number(await client().eval(takeTokenScript, 1, key, String(interval), String(burst)));
           if (wait <= 0) break;
-          await sleep(wait, init?.signal);
+          await sleep(wait, init?.signal ?? undefined);
         }
         return fetch(input, init);
       };

@@ -14,6 +14,7 @@ export type {
 } from '../adapters/define-adapter';
 export { defineAdapter, isAdapterDefinition } from '../adapters/define-adapter';
 export { option } from '../adapters/option-schemas';
+export { sleep } from '../http/retry-policy';
 export type { JsonPath } from '../json-path/json-path';
 export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from '../json-path/json-path';
 export type { FoundKey } from './find-key';

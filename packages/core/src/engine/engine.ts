@@ -11,10 +11,14 @@ import type { RestsyncEvent } from '../events';
 export interface WorkUnit {
   /**
    * Stable id: `<resource>` for a whole resource (with its child resources), or
-   * `<resource>@<from>-<to>` for the pages `from` (inclusive) to `to` (exclusive) of one resource.
+   * `<resource>@<from>-<to>` for the pages `from` (inclusive) to `to` (exclusive, `end` for the
+   * last range) of one resource, with the child sequences of the parents on those pages.
    */
   id: string;
-  /** `resource`: a top-level resource and every child resource under it; `pages`: a page range of one resource. */
+  /**
+   * `resource`: a top-level resource and every child resource under it; `pages`: a page range of
+   * one top-level resource and every child resource of the parents on those pages.
+   */
   kind: 'resource' | 'pages';
   /** The top-level resource the unit loads. */
   resource: string;
@@ -27,6 +31,12 @@ export interface WorkUnit {
   paginator?: Record<string, unknown>;
   /** For `pages`: the page range, first page 0. */
   pages?: { from: number; to: number };
+  /**
+   * The unit's rows are committed in one transaction when it ends. Set for a page range of a parent
+   * (a group of parents with their child sequences): a child sequence has no checkpoint, so an
+   * attempt at the unit either finds it committed whole or starts it again from nothing.
+   */
+  commitOnce?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Source, SourcePage } from '../contracts/source';
 import { createRedactor } from '../redact';
+import type { WorkUnit } from './engine';
 import { assertPlainDefinition, planWorkUnits, unitDefinition } from './plan';
 
 function fakeSource(resources: Source['resources'], total?: number): Source {
@@ -62,6 +63,53 @@ describe('planWorkUnits', () => {
       ['items', 'resource', ['items', 'details']],
       ['users', 'resource', ['users']],
     ]);
+  });
+
+  it("should split a parent whose paginator knows its total into groups of parents, each with its children's sequences, committed once", async () => {
+    const resources = [info('items', { writeDisposition: 'append' }), info('details', { parent: 'items' })];
+    const parentAndChild = { ...definition, resources: definition.resources.slice(0, 2) };
+    const units = await planWorkUnits({
+      definition: parentAndChild,
+      source: fakeSource(resources, 2_500),
+      loadSource: async () => fakeSource(resources, 2_500),
+      pagesPerUnit: 10,
+    });
+    expect(units.map((unit) => [unit.id, unit.resources, unit.commitOnce])).toEqual([
+      ['items@0-10', ['items', 'details'], true],
+      ['items@10-20', ['items', 'details'], true],
+      ['items@20-end', ['items', 'details'], true],
+    ]);
+    expect(unitDefinition(parentAndChild, units[1] as WorkUnit).resources).toEqual([
+      {
+        name: 'items',
+        endpoint: {
+          path: '/items',
+          paginator: { type: 'offset', limit: 100, offset: 1_000, maximum_offset: 2_000 },
+        },
+      },
+      { name: 'details', endpoint: { path: '/items/{resources.items.id}' } },
+    ]);
+  });
+
+  it('should keep a parent whole when one of its children has an incremental cursor', async () => {
+    const resources = [info('items'), info('details', { parent: 'items' })];
+    const withCursor = {
+      ...definition,
+      resources: [
+        definition.resources[0],
+        {
+          name: 'details',
+          endpoint: { path: '/items/{resources.items.id}', incremental: { cursor_path: 'updated_at' } },
+        },
+      ],
+    };
+    const units = await planWorkUnits({
+      definition: withCursor,
+      source: fakeSource(resources, 2_500),
+      loadSource: async () => fakeSource(resources, 2_500),
+      pagesPerUnit: 10,
+    });
+    expect(units.map((unit) => unit.id)).toEqual(['items']);
   });
 });
 

@@ -27,10 +27,12 @@ export const defaultPagesPerUnit = 20;
 
 /**
  * Plans the units of work of a run: a whole resource with its child resources; or, for a
- * top-level resource with no children, no incremental cursor, write disposition `append` or `merge`
- * and an `offset` or `page_number` paginator whose first response gives the total, page ranges of
- * `pagesPerUnit` pages (the last range is open-ended, so records added since the plan are read).
- * One request per split resource is made to learn its total.
+ * top-level resource whose resources (itself and its children) have no incremental cursor and
+ * write disposition `append` or `merge`, and whose `offset` or `page_number` paginator's first
+ * response gives the total, page ranges of `pagesPerUnit` pages (the last range is open-ended, so
+ * records added since the plan are read). A range of a parent is a group of parents: the unit loads
+ * those parents and every child sequence of each of them, so a parent with many children spreads
+ * across workers. One request per split resource is made to learn its total.
  */
 export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
   const pagesPerUnit = options.pagesPerUnit ?? defaultPagesPerUnit;
@@ -39,7 +41,11 @@ export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
   for (const root of infos.filter((info) => info.parent === undefined)) {
     const resources = [root.name, ...descendants(root.name, infos)];
     const whole: WorkUnit = { id: root.name, kind: 'resource', resource: root.name, resources };
-    const paginator = resources.length === 1 ? splittablePaginator(options.definition, root) : undefined;
+    const paginator = splittablePaginator(
+      options.definition,
+      root,
+      infos.filter((info) => resources.includes(info.name)),
+    );
     if (!paginator) {
       units.push(whole);
       continue;
@@ -59,6 +65,8 @@ export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
         resources,
         paginator: rangePaginator(paginator, from, last ? undefined : to),
         pages: { from, to: last ? pages : to },
+        // Children carry no checkpoint of their parents' pages: the range commits once, whole.
+        ...(resources.length > 1 ? { commitOnce: true } : {}),
       });
     }
   }
@@ -113,12 +121,16 @@ function pick(config: ConfigObject, snake: string, camel: string): unknown {
   return config[snake] ?? config[camel];
 }
 
-function splittablePaginator(definition: ConfigObject, info: ResourceInfo): SplittablePaginator | undefined {
-  if (info.writeDisposition === 'replace') return undefined;
-  const resource = resourceConfig(definition, info.name);
+function splittablePaginator(
+  definition: ConfigObject,
+  info: ResourceInfo,
+  unitResources: readonly ResourceInfo[],
+): SplittablePaginator | undefined {
+  if (unitResources.some((entry) => entry.writeDisposition === 'replace')) return undefined;
+  const configs = unitResources.map((entry) => resourceConfig(definition, entry.name));
   const defaults = definition.resource_defaults ?? definition.resourceDefaults;
   // A resource with an incremental cursor is one unit: its cursor moves through its pages in order.
-  if (JSON.stringify([resource, defaults]).includes('incremental')) return undefined;
+  if (JSON.stringify([configs, defaults]).includes('incremental')) return undefined;
   const config = effectivePaginator(definition, info.name);
   if (!isPlainObject(config)) return undefined;
   const camelCase = Object.keys(config).some((key) => /[A-Z]/.test(key));

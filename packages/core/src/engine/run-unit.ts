@@ -174,10 +174,17 @@ async function loadUnit(
       }
     }
   }
-  // A page range whose last page was committed is done: resuming would read the next range's first page.
-  const outcome = rangeCommitted(job, checkpoints)
+  // A page range whose last page was committed is done: resuming would read the next range's first
+  // page. A unit committed once, whole, is done when any batch of it was committed in this run.
+  const loaded = job.unit.commitOnce ? progress.batches > 0 : rangeCommitted(job, checkpoints);
+  const outcome = loaded
     ? 'loaded'
-    : await loadPages(context, source, checkpoints, job.batchSize);
+    : await loadPages(
+        context,
+        source,
+        checkpoints,
+        job.unit.commitOnce ? Number.POSITIVE_INFINITY : job.batchSize,
+      );
   progress.resources = Object.fromEntries(stats);
   progress.tables = Object.fromEntries(tableRows);
   progress.batches = committed.batches;
