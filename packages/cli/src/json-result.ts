@@ -22,6 +22,13 @@ export interface JsonResourceResult {
   tables?: Record<string, number>;
   /** The child tables (nested lists) it wrote. */
   childTables?: string[];
+  /** Rows of its root table the destination inserted / updated (`merge`), when the destination reports them. */
+  inserted?: number;
+  updated?: number;
+  /** Where this run continued it from its stored state (an interrupted load's page, a cursor), when it did. */
+  resumedFrom?: string;
+  /** `false` for a deselected parent (`selected: false`), fetched only to feed its children; absent otherwise. */
+  selected?: false;
 }
 
 /** The one JSON object `--json` prints on stdout, on success and on failure. */
@@ -92,7 +99,7 @@ export function runJsonFields(
     const root = normalizeIdentifier(progress.name);
     const end = progress.doneAt ?? progress.failedAt ?? now;
     for (const [table, rows] of Object.entries(progress.tables)) tables[table] = (tables[table] ?? 0) + rows;
-    resources[progress.name] = {
+    const entry: JsonResourceResult = {
       rows: result?.resources[progress.name]?.rows ?? progress.rows,
       pages: result?.resources[progress.name]?.pages ?? progress.pages,
       retries: progress.retries,
@@ -103,6 +110,14 @@ export function runJsonFields(
       tables: { ...progress.tables },
       childTables: Object.keys(progress.tables).filter((table) => table !== root),
     };
+    const stats = result?.resources[progress.name];
+    const inserted = stats?.inserted ?? progress.inserted;
+    const updated = stats?.updated ?? progress.updated;
+    if (inserted !== undefined) entry.inserted = inserted;
+    if (updated !== undefined) entry.updated = updated;
+    if (progress.resumedFrom !== undefined) entry.resumedFrom = progress.resumedFrom;
+    if (!progress.selected) entry.selected = false;
+    resources[progress.name] = entry;
   }
   const committed = tracker.committed();
   return {

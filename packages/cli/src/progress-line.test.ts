@@ -5,6 +5,7 @@ import type { ResourceProgress } from './run-tracker';
 function progress(overrides: Partial<ResourceProgress>): ResourceProgress {
   return {
     name: 'users',
+    selected: true,
     pages: 0,
     rows: 0,
     committedRows: 0,
@@ -15,6 +16,10 @@ function progress(overrides: Partial<ResourceProgress>): ResourceProgress {
     waitedMs: 0,
     waitingUntil: 0,
     waitReason: undefined,
+    total: undefined,
+    inserted: undefined,
+    updated: undefined,
+    resumedFrom: undefined,
     startedAt: 0,
     doneAt: undefined,
     failedAt: undefined,
@@ -59,5 +64,26 @@ describe('formatProgressLine', () => {
   it('should freeze the rate of a stopped resource and mark it failed', () => {
     const line = formatProgressLine(progress({ rows: 300, failedAt: 3_000, stopReason: 'failed' }), 60_000);
     expect(line).toBe('users  ✖ failed  0 pages  300 rows  100 rows/s  0 retries');
+  });
+
+  it('should show the share done and the time left when the API reports a total', () => {
+    // 300 of 1,200 records in 6 s: 25%, 18 s to go at that pace.
+    expect(formatProgressLine(progress({ pages: 3, rows: 300, total: { records: 1_200 } }), 6_000)).toBe(
+      'users  3 pages  300 rows  25%  ETA 18s  50 rows/s  0 retries',
+    );
+    // Page numbers: 2 of 40 pages in 10 s.
+    expect(formatProgressLine(progress({ pages: 2, rows: 200, total: { pages: 40 } }), 10_000)).toBe(
+      'users  2 pages  200 rows  5%  ETA 3m10s  20 rows/s  0 retries',
+    );
+  });
+
+  it('should show no share and no time left without a total, or once the resource is done', () => {
+    expect(formatProgressLine(progress({ pages: 3, rows: 300 }), 6_000)).not.toMatch(/%|ETA/);
+    expect(
+      formatProgressLine(
+        progress({ pages: 12, rows: 1_200, total: { records: 1_200 }, doneAt: 6_000 }),
+        9_000,
+      ),
+    ).toBe('users  ✔ done  12 pages  1,200 rows  200 rows/s  0 retries');
   });
 });

@@ -42,6 +42,7 @@ describe('createRunTracker', () => {
     expect(tracker.resources()).toEqual([
       {
         name: 'users',
+        selected: true,
         pages: 2,
         rows: 140,
         committedRows: 0,
@@ -52,12 +53,17 @@ describe('createRunTracker', () => {
         waitedMs: 1_000,
         waitingUntil: 0,
         waitReason: undefined,
+        total: undefined,
+        inserted: undefined,
+        updated: undefined,
+        resumedFrom: undefined,
         startedAt: 1_000,
         doneAt: 3_000,
         failedAt: undefined,
       },
       {
         name: 'orders',
+        selected: true,
         pages: 0,
         rows: 0,
         committedRows: 0,
@@ -68,6 +74,10 @@ describe('createRunTracker', () => {
         waitedMs: 0,
         waitingUntil: 0,
         waitReason: undefined,
+        total: undefined,
+        inserted: undefined,
+        updated: undefined,
+        resumedFrom: undefined,
         startedAt: undefined,
         doneAt: undefined,
         failedAt: undefined,
@@ -120,5 +130,46 @@ describe('createRunTracker', () => {
       { table: 'users', created: true, columns: ['id', 'name'] },
       { table: 'orders', created: false, columns: ['coupon'] },
     ]);
+  });
+
+  it('should keep the total of a one-sequence resource and drop it once a second sequence starts', () => {
+    const tracker = createRunTracker({ resources: ['users', 'comments'] });
+    const page = (resource: string, index: number, total?: { records: number }) =>
+      tracker.onEvent({
+        type: 'page',
+        resource,
+        index,
+        url: 'u',
+        status: 200,
+        records: 10,
+        ...(total ? { total } : {}),
+      });
+    page('users', 0, { records: 30 });
+    page('users', 1, { records: 30 });
+    page('comments', 0, { records: 20 });
+    page('comments', 1, { records: 20 });
+    // The next parent's sequence: the first one's total does not tell where the resource ends.
+    page('comments', 0, { records: 20 });
+    page('comments', 1, { records: 20 });
+    const [users, comments] = tracker.resources();
+    expect(users?.total).toEqual({ records: 30 });
+    expect(comments?.total).toBeUndefined();
+  });
+
+  it('should sum inserted and updated rows, keep where a resource resumed, and mark a resource it was not told of as deselected', () => {
+    const tracker = createRunTracker({ resources: ['tasks'] });
+    tracker.onEvent({ type: 'resume', resource: 'tasks', from: 'page 3 (load 1 interrupted)' });
+    tracker.onEvent({ type: 'page', resource: 'projects', index: 0, url: 'u', status: 200, records: 3 });
+    const batch = { type: 'batch_loaded', resource: 'tasks', rows: 5, tables: { tasks: 5 } } as const;
+    tracker.onEvent({ ...batch, inserted: 3, updated: 2 });
+    tracker.onEvent({ ...batch, inserted: 1, updated: 4 });
+    const [tasks, projects] = tracker.resources();
+    expect(tasks).toMatchObject({
+      selected: true,
+      inserted: 4,
+      updated: 6,
+      resumedFrom: 'page 3 (load 1 interrupted)',
+    });
+    expect(projects).toMatchObject({ name: 'projects', selected: false, inserted: undefined });
   });
 });

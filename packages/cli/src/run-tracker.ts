@@ -3,6 +3,11 @@ import { type RestsyncEvent, systemColumns } from '@restsync/core';
 /** What the CLI knows about one resource while a run goes on. */
 export interface ResourceProgress {
   name: string;
+  /**
+   * The run loads it (false: a deselected parent, `selected: false`, fetched only for its children).
+   * Resources the tracker was told of are selected; one first seen in an event is not.
+   */
+  selected: boolean;
   pages: number;
   /** Records fetched so far. */
   rows: number;
@@ -21,6 +26,16 @@ export interface ResourceProgress {
   waitingUntil: number;
   /** Why the current wait happened, e.g. `HTTP 429`. */
   waitReason: string | undefined;
+  /**
+   * What the resource is expected to fetch in this run, when its paginator knows (an API total, a
+   * maximum offset); undefined when unknown, or when the resource runs several request sequences.
+   */
+  total: { records?: number; pages?: number } | undefined;
+  /** Rows the destination inserted / updated (merge), when it reports them; summed over batches. */
+  inserted: number | undefined;
+  updated: number | undefined;
+  /** Where the run continues the resource from its stored state (the `resume` event), if it does. */
+  resumedFrom: string | undefined;
   /** When the first event of this resource arrived (epoch ms). */
   startedAt: number | undefined;
   /** When the resource finished (epoch ms). */
@@ -63,11 +78,15 @@ export interface RunTrackerOptions {
 export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
   const now = options.now ?? Date.now;
   const entries = new Map<string, ResourceProgress>();
+  const declared = options.resources === undefined ? undefined : new Set(options.resources);
+  // Resources that ran more than one request sequence: no single total tells their end.
+  const severalSequences = new Set<string>();
   const entry = (name: string): ResourceProgress => {
     let progress = entries.get(name);
     if (!progress) {
       progress = {
         name,
+        selected: declared === undefined || declared.has(name),
         pages: 0,
         rows: 0,
         committedRows: 0,
@@ -78,6 +97,10 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
         waitedMs: 0,
         waitingUntil: 0,
         waitReason: undefined,
+        total: undefined,
+        inserted: undefined,
+        updated: undefined,
+        resumedFrom: undefined,
         startedAt: undefined,
         doneAt: undefined,
         failedAt: undefined,
@@ -115,6 +138,9 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
         }
         case 'page': {
           const progress = touch(event.resource);
+          // A second sequence (a child's next parent, a parallel part): the first one's total no longer tells the end.
+          if (event.index === 0 && progress.pages > 0) severalSequences.add(event.resource);
+          progress.total = severalSequences.has(event.resource) ? undefined : (event.total ?? progress.total);
           progress.pages += 1;
           progress.rows += event.records;
           break;
@@ -124,9 +150,15 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
           progress.committedRows += event.rows;
           progress.committedBatches += 1;
           batches += 1;
+          if (event.inserted !== undefined) progress.inserted = (progress.inserted ?? 0) + event.inserted;
+          if (event.updated !== undefined) progress.updated = (progress.updated ?? 0) + event.updated;
           for (const [table, rows] of Object.entries(event.tables)) {
             progress.tables[table] = (progress.tables[table] ?? 0) + rows;
           }
+          break;
+        }
+        case 'resume': {
+          entry(event.resource).resumedFrom = event.from;
           break;
         }
         case 'pagination_done': {

@@ -1,4 +1,5 @@
-import { normalizeIdentifier, type RunResult } from '@restsync/core';
+import { normalizeIdentifier, type ResourceRunStats, type RunResult } from '@restsync/core';
+import type { ResourceProgress, RunTracker } from './run-tracker';
 
 const numberFormat = new Intl.NumberFormat('en-US');
 
@@ -8,38 +9,123 @@ function formatDuration(durationMs: number): string {
   return `${minutes} min ${Math.round((durationMs % 60_000) / 1000)} s`;
 }
 
-type Row = [table: string, rows: string, pages: string];
+function rate(rows: number, durationMs: number): string {
+  return durationMs > 0 ? `${numberFormat.format(Math.round(rows / (durationMs / 1000)))}` : '';
+}
 
-/** Tables written (root tables with their resource's pages, then child tables), and resources that wrote none. */
-function tableRows(result: Omit<RunResult, 'summary'>): Row[] {
+/** Inserted / updated rows of a resource: from the run's result, else from its committed batches. */
+function writeCounts(
+  stats: ResourceRunStats | undefined,
+  progress: ResourceProgress | undefined,
+): { inserted?: number | undefined; updated?: number | undefined } {
+  return { inserted: stats?.inserted ?? progress?.inserted, updated: stats?.updated ?? progress?.updated };
+}
+
+function resourceTime(progress: ResourceProgress | undefined): number | undefined {
+  if (progress?.startedAt === undefined) return undefined;
+  const end = progress.doneAt ?? progress.failedAt;
+  return end === undefined ? undefined : Math.max(0, end - progress.startedAt);
+}
+
+type Row = string[];
+
+/**
+ * Tables written (root tables with their resource's pages, time, rows/s and inserted/updated when
+ * the destination reports them, then child tables), and resources that wrote none.
+ */
+function tableRows(result: Omit<RunResult, 'summary'>, tracker: RunTracker | undefined): Row[] {
+  const progressOf = new Map(tracker?.resources().map((progress) => [progress.name, progress]));
+  const resources = Object.entries(result.resources);
+  const counted = resources.some(([name, stats]) => {
+    const counts = writeCounts(stats, progressOf.get(name));
+    return counts.inserted !== undefined || counts.updated !== undefined;
+  });
+  const optional = (value: number | undefined) => (value === undefined ? '' : numberFormat.format(value));
   const rows: Row[] = [];
   const tablesSeen = new Set<string>();
-  for (const [resource, stats] of Object.entries(result.resources)) {
+  for (const [resource, stats] of resources) {
     const table = normalizeIdentifier(resource);
     tablesSeen.add(table);
-    rows.push([table, numberFormat.format(result.tables[table] ?? 0), numberFormat.format(stats.pages)]);
+    const progress = progressOf.get(resource);
+    const row = [table, numberFormat.format(result.tables[table] ?? 0), numberFormat.format(stats.pages)];
+    if (tracker) {
+      const time = resourceTime(progress);
+      row.push(
+        time === undefined ? '' : formatDuration(time),
+        time === undefined ? '' : rate(stats.rows, time),
+      );
+    }
+    if (counted) {
+      const counts = writeCounts(stats, progress);
+      row.push(optional(counts.inserted), optional(counts.updated));
+    }
+    rows.push(row);
   }
   for (const [table, count] of Object.entries(result.tables)) {
-    if (!tablesSeen.has(table)) rows.push([table, numberFormat.format(count), '']);
+    if (!tablesSeen.has(table)) rows.push([table, numberFormat.format(count)]);
   }
-  return rows.sort((first, second) => first[0].localeCompare(second[0]));
+  const header = ['table', 'rows', 'pages'];
+  if (tracker) header.push('time', 'rows/s');
+  if (counted) header.push('inserted', 'updated');
+  return [header, ...rows.sort((first, second) => (first[0] ?? '').localeCompare(second[0] ?? ''))];
+}
+
+function plural(count: number, word: string, words = `${word}s`): string {
+  return `${numberFormat.format(count)} ${count === 1 ? word : words}`;
+}
+
+/** `new tables: users (id, name), users__tags` and `new columns: orders.discount`, from the run's schema changes. */
+function schemaLines(tracker: RunTracker | undefined): string[] {
+  const growth = tracker?.schemaGrowth() ?? [];
+  const created = growth.filter((entry) => entry.created);
+  const added = growth.filter((entry) => !entry.created);
+  const lines: string[] = [];
+  if (created.length > 0) {
+    lines.push(
+      `  new tables: ${created.map((entry) => `${entry.table} (${entry.columns.join(', ')})`).join(', ')}`,
+    );
+  }
+  if (added.length > 0) {
+    const columns = added.flatMap((entry) => entry.columns.map((column) => `${entry.table}.${column}`));
+    lines.push(`  new columns: ${columns.join(', ')}`);
+  }
+  return lines;
 }
 
 /**
- * The table printed after a run: a status line, one line per table with its rows (and the pages of
- * the resource that filled it), then totals: pages, retries, duration and the load id.
+ * The table printed after a run: a status line, one line per table with its rows (and for a
+ * resource's root table its pages, time and rows/s, with inserted / updated rows when the
+ * destination reports them), then totals: rows, pages, retries, time waited before retries, rows/s
+ * and the load id, and the tables and columns the run created. Without a tracker: rows and pages only.
  */
-export function formatSummaryTable(result: Omit<RunResult, 'summary'>): string {
-  const header: Row = ['table', 'rows', 'pages'];
-  const body = tableRows(result);
-  const widths = [0, 1, 2].map((column) =>
+export function formatSummaryTable(result: Omit<RunResult, 'summary'>, tracker?: RunTracker): string {
+  const [header = [], ...body] = tableRows(result, tracker);
+  const columns = header.length;
+  const widths = header.map((_, column) =>
     Math.max(...[header, ...body].map((row) => row[column]?.length ?? 0)),
   );
   const line = (row: Row) =>
-    `  ${row[0].padEnd(widths[0] ?? 0)}  ${row[1].padStart(widths[1] ?? 0)}  ${row[2].padStart(widths[2] ?? 0)}`.trimEnd();
-  const rule = `  ${'─'.repeat((widths[0] ?? 0) + (widths[1] ?? 0) + (widths[2] ?? 0) + 4)}`;
+    `  ${widths
+      .map((width, column) => {
+        const cell = row[column] ?? '';
+        return column === 0 ? cell.padEnd(width) : cell.padStart(width);
+      })
+      .join('  ')}`.trimEnd();
+  const rule = `  ${'─'.repeat(widths.reduce((sum, width) => sum + width, 0) + 2 * (columns - 1))}`;
   const mark = result.status === 'succeeded' ? '✔' : '✖';
   const totalRows = Object.values(result.tables).reduce((sum, count) => sum + count, 0);
+  const totals = [
+    plural(totalRows, 'row'),
+    plural(result.pages, 'page'),
+    plural(result.retries, 'retry', 'retries'),
+  ];
+  if (tracker) {
+    const waited = tracker.resources().reduce((sum, progress) => sum + progress.waitedMs, 0);
+    if (waited > 0) totals.push(`waited ${formatDuration(waited)} before retries`);
+    const fetched = Object.values(result.resources).reduce((sum, stats) => sum + stats.rows, 0);
+    if (result.durationMs > 0) totals.push(`${rate(fetched, result.durationMs)} rows/s`);
+  }
+  totals.push(`load ${result.loadId}`);
   return [
     `${mark} Pipeline "${result.pipeline}" ${result.status} in ${formatDuration(result.durationMs)}`,
     `  destination ${result.destination}, dataset "${result.dataset}"`,
@@ -48,7 +134,7 @@ export function formatSummaryTable(result: Omit<RunResult, 'summary'>): string {
     rule,
     ...body.map(line),
     rule,
-    `  ${numberFormat.format(totalRows)} rows, ${numberFormat.format(result.pages)} pages, ` +
-      `${numberFormat.format(result.retries)} ${result.retries === 1 ? 'retry' : 'retries'}, load ${result.loadId}`,
+    `  ${totals.join(', ')}`,
+    ...schemaLines(tracker),
   ].join('\n');
 }
