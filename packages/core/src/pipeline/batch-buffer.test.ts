@@ -172,3 +172,22 @@ describe('BatchBuffer.drain', () => {
     expect(buffer.rowCount).toBe(0);
   });
 });
+
+describe('BatchBuffer.byteSize', () => {
+  it('should grow with the width of the rows, not only their count, and start again at a drain', () => {
+    const normalizer = normalizerFor('append', []);
+    const narrow = new BatchBuffer();
+    const wide = new BatchBuffer();
+    const page = (text: string) =>
+      Array.from({ length: 10 }, (_, index) => ({ id: index, text, nested: { note: text } }));
+
+    narrow.add(normalizer.normalize('items', page('x'), 'load'));
+    wide.add(normalizer.normalize('items', page('x'.repeat(10_000)), 'load'));
+
+    expect(narrow.rowCount).toBe(wide.rowCount);
+    expect(wide.byteSize).toBeGreaterThan(10 * 2 * 10_000);
+    expect(narrow.byteSize).toBeLessThan(10 * 1_000);
+    wide.drain();
+    expect(wide.byteSize).toBe(0);
+  });
+});

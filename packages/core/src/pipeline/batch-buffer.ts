@@ -23,11 +23,21 @@ export class BatchBuffer {
   private tables = new Map<string, TableEntry>();
   private states = new Map<string, ResourceState>();
   private count = 0;
+  private bytes = 0;
   private adds = 0;
 
   /** Rows added since the last drain. */
   get rowCount(): number {
     return this.count;
+  }
+
+  /**
+   * Estimated memory of the rows added since the last drain, in bytes: per page, the mean size of
+   * a few sampled rows times the page's row count (see `estimateRowBytes`), so the estimate costs
+   * a few rows' fields per page, not a walk over every row.
+   */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   get isEmpty(): boolean {
@@ -50,6 +60,7 @@ export class BatchBuffer {
       entry.runStarts.push(entry.rows.length);
       for (const row of batch.rows) entry.rows.push(row);
       this.count += batch.rows.length;
+      this.bytes += estimateBatchBytes(batch.rows);
     }
   }
 
@@ -76,9 +87,44 @@ export class BatchBuffer {
     this.tables = new Map();
     this.states = new Map();
     this.count = 0;
+    this.bytes = 0;
     this.adds = 0;
     return drained;
   }
+}
+
+/** What a row costs beyond its values: the object, its hidden class share and its property slots. */
+const rowOverheadBytes = 32;
+const slotBytes = 8;
+
+/**
+ * An estimate of the heap a value takes: a string its length plus a header, a nested value (a
+ * JSON column) its members up to a depth, anything else one slot.
+ */
+function estimateValueBytes(value: unknown, depth: number): number {
+  if (typeof value === 'string') return 16 + value.length;
+  if (typeof value !== 'object' || value === null) return slotBytes;
+  if (depth >= 3) return 64;
+  let bytes = rowOverheadBytes;
+  for (const member of Array.isArray(value) ? value : Object.values(value)) {
+    bytes += slotBytes + estimateValueBytes(member, depth + 1);
+  }
+  return bytes;
+}
+
+/** The estimated heap of one normalized row. */
+function estimateRowBytes(row: Row): number {
+  let bytes = rowOverheadBytes;
+  for (const key in row) bytes += slotBytes + estimateValueBytes(row[key], 1);
+  return bytes;
+}
+
+/** The rows of one page's table: the mean of its first, middle and last row's estimate, times the count. */
+function estimateBatchBytes(rows: Row[]): number {
+  const samples = new Set([0, rows.length >> 1, rows.length - 1]);
+  let sampled = 0;
+  for (const index of samples) sampled += estimateRowBytes(rows[index] as Row);
+  return Math.ceil((sampled / samples.size) * rows.length);
 }
 
 /** Calls `visit(row, add)` for every row with the `add()` call that brought it. */

@@ -38,8 +38,10 @@ export interface RunContext {
 }
 
 /**
- * Streams pages into bounded batches. While one batch is being written the next one is filled,
- * so fetching and loading overlap; at most two batches are in memory.
+ * Streams pages into bounded batches: a batch is written once it holds `batchSize` rows or an
+ * estimated `batchBytes` of them (see `BatchBuffer.byteSize`), whichever comes first. While one
+ * batch is being written the next one is filled, so fetching and loading overlap; at most two
+ * batches are in memory.
  *
  * Resolves `loaded` when every page was loaded, `cancelled` when the run was cancelled partway.
  * When `context.signal` aborts, the source cancels its in-flight requests, no new batch starts,
@@ -51,6 +53,7 @@ export async function loadPages(
   source: Source,
   checkpoints: Record<string, PaginatorCheckpoint>,
   batchSize: number,
+  batchBytes = Number.POSITIVE_INFINITY,
 ): Promise<'loaded' | 'cancelled'> {
   const { signal } = context;
   let buffer = new BatchBuffer();
@@ -107,7 +110,7 @@ export async function loadPages(
           loadId: context.loadId,
         }),
       );
-      if (buffer.rowCount >= batchSize) await flush();
+      if (buffer.rowCount >= batchSize || buffer.byteSize >= batchBytes) await flush();
     }
     await flush();
   } catch (error) {

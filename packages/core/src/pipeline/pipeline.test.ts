@@ -41,6 +41,18 @@ describe('pipeline.run', () => {
     });
   });
 
+  it('should write a batch once its rows reach batchBytes, before batchSize rows', async () => {
+    const destination = memoryDestination();
+    const wide = Array.from({ length: 40 }, (_, index) => ({ id: index + 1, text: 'x'.repeat(20_000) }));
+    const result = await pipeline({ name: 'test', destination, batchSize: 1_000, batchBytes: 200_000 }).run(
+      memorySource({ pageSize: 5, records: wide }),
+    );
+    expect(result.tables.items).toBe(40);
+    // Five 20 kB rows a page: two pages pass 200 kB, so every second page flushes.
+    expect(destination.store.batches.map((batch) => batch.tables[0]?.rows.length)).toEqual([10, 10, 10, 10]);
+    expect(destination.store.tables.get('items')?.size).toBe(40);
+  });
+
   it('should send the schema with the first batch and again only when it changes', async () => {
     const destination = memoryDestination();
     const data = [...records(3), { id: 4, name: 'x', nested: { a: 1, b: 'b' }, extra: true }];

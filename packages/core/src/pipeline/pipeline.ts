@@ -29,6 +29,9 @@ import {
 import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
 import { openRunSession } from './run-session';
 
+/** `PipelineOptions.batchBytes` unless set: 16 MiB. */
+const defaultBatchBytes = 16 * 1024 * 1024;
+
 /**
  * `lockTimeoutMs` and `leaseTtlMs` (see `LeaseOptions`): one run at a time per pipeline and dataset,
  * through a lease stored in the destination.
@@ -41,6 +44,13 @@ export interface PipelineOptions extends LeaseOptions {
   dataset?: string;
   /** Rows buffered before a batch is written (one transaction per batch). @default 5000 */
   batchSize?: number;
+  /**
+   * Estimated bytes of rows buffered before a batch is written, whichever of `batchSize` and this
+   * comes first, so wide rows (long texts, big JSON columns) keep a batch's memory bounded too. The
+   * estimate samples a few rows per page (strings by length, other values by slot). Units run on an
+   * engine keep the count bound only. @default 16 MiB
+   */
+  batchBytes?: number;
   /** Continue an interrupted run from the stored paginator checkpoints. @default true */
   resume?: boolean;
   /**
@@ -289,7 +299,13 @@ async function runPipeline(
           leaseTtlMs: resolveLeaseOptions(options).leaseTtlMs,
           fullRefresh: runOptions.fullRefresh === true,
         })
-      : await loadPages(context, source, checkpoints, options.batchSize ?? 5_000);
+      : await loadPages(
+          context,
+          source,
+          checkpoints,
+          options.batchSize ?? 5_000,
+          options.batchBytes ?? defaultBatchBytes,
+        );
     if (outcome === 'cancelled') {
       const reason = redact(cancelReason(runOptions.signal));
       await session.finishLoad(loadRecord('cancelled', { error: reason }));
