@@ -7,33 +7,22 @@ export interface CliTelemetry {
   end(error?: unknown): Promise<void>;
 }
 
-interface OtelModule {
-  otel(options: { attributes?: Record<string, string> }): {
-    onEvent(event: RestsyncEvent): void;
-    start(): unknown;
-    end(error?: unknown): void;
-  };
-}
-
-interface NodeSdkModule {
-  NodeSDK: new (configuration: { serviceName?: string }) => { start(): void; shutdown(): Promise<void> };
-}
-
-/** The command that installs what `--otel` needs. */
+/** The command that installs what `--otel` needs (both are optional peers of the CLI). */
 const otelInstallCommand = 'npm install @restsync/otel @opentelemetry/sdk-node';
 
-async function load<Module>(specifier: string): Promise<Module> {
+async function load<Module>(packageName: string, importModule: () => Promise<Module>): Promise<Module> {
   try {
-    return (await import(specifier)) as Module;
+    return await importModule();
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND';
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const missing = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
     throw new ConfigError(
       [
         {
           path: '--otel',
           message: missing
-            ? `needs ${specifier}, which is not installed: ${otelInstallCommand}`
-            : `could not load ${specifier}: ${error instanceof Error ? error.message : String(error)}`,
+            ? `needs ${packageName}, which is not installed: ${otelInstallCommand}`
+            : `could not load ${packageName}: ${error instanceof Error ? error.message : String(error)}`,
         },
       ],
       { cause: error },
@@ -52,8 +41,8 @@ export async function startCliTelemetry(options: {
   pipeline: string;
   dataset: string;
 }): Promise<CliTelemetry> {
-  const { otel } = await load<OtelModule>('@restsync/otel');
-  const { NodeSDK } = await load<NodeSdkModule>('@opentelemetry/sdk-node');
+  const { otel } = await load('@restsync/otel', () => import('@restsync/otel'));
+  const { NodeSDK } = await load('@opentelemetry/sdk-node', () => import('@opentelemetry/sdk-node'));
   const sdk = new NodeSDK({ serviceName: options.env.OTEL_SERVICE_NAME ?? 'restsync' });
   sdk.start();
   const telemetry = otel({

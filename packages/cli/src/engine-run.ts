@@ -4,20 +4,27 @@ import { createDestination, resolveDestination } from './destination';
 import { inlineSecretWarnings } from './inline-secrets';
 import type { PreparedRun } from './prepare-run';
 
-/** `@restsync/engine-bullmq`, loaded only by the commands that use an engine, so the others start fast. */
+/** The command that installs what `worker`, `schedule` and `run --engine` need. */
+const engineInstallCommand = 'npm install @restsync/engine-bullmq';
+
+/**
+ * `@restsync/engine-bullmq`, an optional peer of the CLI (BullMQ and ioredis weigh about 15 MB),
+ * loaded only by the commands that use an engine. A missing package is a `ConfigError` with the
+ * command that installs it.
+ */
 export async function loadEngineModule(): Promise<typeof import('@restsync/engine-bullmq')> {
   try {
     return await import('@restsync/engine-bullmq');
   } catch (error) {
-    throw new ConfigError(
-      [
-        {
-          path: '--engine',
-          message: `@restsync/engine-bullmq could not be loaded (npm install @restsync/engine-bullmq): ${error instanceof Error ? error.message : String(error)}`,
-        },
-      ],
-      { cause: error },
-    );
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const missing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      error instanceof Error &&
+      error.message.includes('@restsync/engine-bullmq');
+    const message = missing
+      ? `the distributed engine needs @restsync/engine-bullmq, which is not installed. Install it next to the CLI: ${engineInstallCommand}`
+      : `@restsync/engine-bullmq could not be loaded (${engineInstallCommand}): ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    throw new ConfigError([{ path: '--engine', message }], { cause: error });
   }
 }
 

@@ -28,10 +28,11 @@ async function silentServer(): Promise<number> {
 }
 
 describe('mongodbClientOptions', () => {
-  it('should bound server selection and connecting to 10 s and a silent socket to 6 minutes by default', () => {
+  // Regression: a MongoDB URL with no server behind it left the CLI silent for 47 s (now 5 s).
+  it('should bound server selection and connecting to 5 s and a silent socket to 6 minutes by default', () => {
     expect(mongodbClientOptions('mongodb://127.0.0.1:27017', {})).toEqual({
-      serverSelectionTimeoutMS: 10_000,
-      connectTimeoutMS: 10_000,
+      serverSelectionTimeoutMS: 5_000,
+      connectTimeoutMS: 5_000,
       socketTimeoutMS: 360_000,
     });
   });

@@ -7,13 +7,13 @@ export interface MongodbTimeouts {
    * Finding a server to talk to (connected and answering) must succeed within this time, or the
    * operation fails: a server that is down or never answers fails the run in seconds, not minutes.
    * URL parameter: `serverSelectionTimeoutMS`.
-   * @default 10_000
+   * @default 5_000
    */
   serverSelectionTimeoutMs?: number;
   /**
    * Opening one connection (TCP, TLS and the handshake) must finish within this time.
    * URL parameter: `connectTimeoutMS`.
-   * @default 10_000
+   * @default 5_000
    */
   connectTimeoutMs?: number;
   /**
@@ -26,8 +26,8 @@ export interface MongodbTimeouts {
 }
 
 export const defaultMongodbTimeouts: Required<MongodbTimeouts> = Object.freeze({
-  serverSelectionTimeoutMs: 10_000,
-  connectTimeoutMs: 10_000,
+  serverSelectionTimeoutMs: 5_000,
+  connectTimeoutMs: 5_000,
   socketTimeoutMs: 360_000,
 });
 

@@ -47,8 +47,9 @@ function describe(error: unknown): string {
 function hint(error: unknown): string {
   if (error instanceof MongoServerSelectionError || error instanceof MongoNetworkError) {
     return (
-      '. Check that the server is running and reachable at the configured URL (the wait is bounded by ' +
-      'serverSelectionTimeoutMs and connectTimeoutMs); the run can be retried.'
+      '. Check that the server is running and reachable at this URL. The wait is bounded by ' +
+      'serverSelectionTimeoutMs and connectTimeoutMs (default 5 s each; in the URL: ' +
+      '?serverSelectionTimeoutMS=15000&connectTimeoutMS=15000 to wait longer); the run can be retried.'
     );
   }
   return '';
