@@ -40,9 +40,23 @@ export function resolveUrl(
   return url.toString();
 }
 
-/** Whether two absolute URLs share scheme, host and port. */
-export function isSameOrigin(url: string, otherUrl: string): boolean {
-  return new URL(url).origin === new URL(otherUrl).origin;
+/** The origin of an absolute URL (scheme, host and port, as `URL.origin` writes it). */
+export function originOf(url: string): string {
+  return new URL(url).origin;
+}
+
+/**
+ * The origin of an absolute URL, without parsing it when it starts with `origin` and a `/` (the
+ * form `URL.href` writes): the authority ends at that `/`, so the URL is on `origin`. Any other
+ * spelling (a default port, upper case, a backslash) is parsed.
+ */
+export function originOn(url: string, origin: string): string {
+  return url.startsWith(origin) && url.charCodeAt(origin.length) === 47 ? origin : originOf(url);
+}
+
+/** Whether an absolute URL is on an origin (as `URL.origin` writes it: `https://api.example.com`). */
+export function isSameOrigin(url: string, origin: string): boolean {
+  return originOn(url, origin) === origin;
 }
 
 /** Validates a client's base URL; throws `ConfigError` (path `client.baseUrl`) when it is unusable. */

@@ -7,7 +7,7 @@ import { createRedactor, type Redactor } from '../redact';
 import { type ApiLimits, createApiLimits } from './api-limits';
 import { urlWithoutSecrets, withoutCredentials } from './credentials';
 import { exhaustedStatusError, retryAfterTooLongError, statusError, transportError } from './http-failures';
-import { isSameOrigin, type QueryParams, resolveUrl, validateBaseUrl } from './origin';
+import { isSameOrigin, originOn, type QueryParams, resolveUrl, validateBaseUrl } from './origin';
 import type { RateLimiter } from './rate-limit';
 import { redactError } from './redact-error';
 import { defaultMaxRedirects, isRedirect, nextRedirect, type RedirectStep } from './redirects';
@@ -217,17 +217,39 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const redactor = options.redactor ?? createRedactor();
   const auth = options.auth;
   if (auth) assertSpecificationVersion('auth', auth, 'client.auth');
-  for (const value of auth?.secrets() ?? []) redactor.add(value);
+  // The auth's secrets go to the redactor once each: adding one builds its encoded variants.
+  const registeredSecrets = new Set<string>();
+  const registerSecrets = () => {
+    for (const value of auth?.secrets() ?? []) {
+      if (registeredSecrets.has(value)) continue;
+      registeredSecrets.add(value);
+      redactor.add(value);
+    }
+  };
+  registerSecrets();
   validateBaseUrl(options.baseUrl, redactor);
   const baseUrl = options.baseUrl;
   const baseOrigin = new URL(baseUrl).origin;
   const events = options.events ?? createEventBus({ redactor });
   const transportFor = chooseTransport(options.fetch);
-  resolveRetryOptions(options.retry);
+  const clientRetry = resolveRetryOptions(options.retry);
+  // A resource passes the same retry object with every request: resolved once, not per request.
+  const resolvedRetries = new WeakMap<RetryOptions, ResolvedRetryOptions>();
+  const retryFor = (layer: RetryOptions | undefined): ResolvedRetryOptions => {
+    if (layer === undefined) return clientRetry;
+    let resolved = resolvedRetries.get(layer);
+    if (resolved === undefined) {
+      resolved = resolveRetryOptions(options.retry, layer);
+      resolvedRetries.set(layer, resolved);
+    }
+    return resolved;
+  };
   const clientTimeoutMs = validateTimeout(options.timeoutMs ?? defaultTimeoutMs, 'client.timeoutMs');
   const maxRedirects = validateMaxRedirects(options.maxRedirects ?? defaultMaxRedirects);
   const defaultHeaders = lowerCaseKeys(options.headers);
   const policyFor = createPolicyCache();
+  // The auth's signal for a request sent without one: nothing aborts it.
+  const neverAborted = new AbortController().signal;
   const limits = options.limits ?? createApiLimits();
   const warnedDrops = new Set<string>();
   // Bumped by every completed refresh; a 401 to credentials older than the current ones needs none.
@@ -453,7 +475,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
       url: redactor.redactUrl(first.request.url),
     };
     const policy = policyFor(settings.retry.maxRetries, settings.timeoutMs);
-    const gate = limits.gate(new URL(first.request.url).origin, settings.rateLimiter);
+    const gate = limits.gate(originOn(first.request.url, scope.origin), settings.rateLimiter);
     return policy.execute(
       (context) => attemptOnce(original, first, scope, target, settings, context),
       settings.signal,
@@ -509,7 +531,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
   function createAuthContext(resource: string, settings: AttemptSettings): AuthContext {
     return {
       fetch: (request) => authFetch(request, resource, settings),
-      signal: settings.signal ?? new AbortController().signal,
+      signal: settings.signal ?? neverAborted,
       registerSecret: (value) => redactor.add(value),
       origin: baseOrigin,
       resource,
@@ -522,7 +544,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     refreshing ??= (async () => {
       try {
         await auth?.refresh?.(context);
-        for (const value of auth?.secrets() ?? []) redactor.add(value);
+        registerSecrets();
         credentialGeneration += 1;
       } finally {
         refreshing = undefined;
@@ -538,7 +560,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
     resolveUrl: (pathOrUrl, query) => resolveUrl(baseUrl, pathOrUrl, query, redactor),
     async send(request, sendOptions) {
       const settings: AttemptSettings = {
-        retry: resolveRetryOptions(options.retry, sendOptions.retry),
+        retry: retryFor(sendOptions.retry),
         timeoutMs: validateTimeout(sendOptions.timeoutMs ?? clientTimeoutMs, 'timeoutMs'),
         responseActions: sendOptions.responseActions,
         signal: sendOptions.signal,
@@ -564,7 +586,7 @@ export function createRestClient(options: RestClientOptions): RestClient {
           if (!(auth && context)) return { request: next, credentials: undefined };
           const generation = credentialGeneration;
           const authorized = await auth.apply(next, context);
-          for (const value of auth.secrets()) redactor.add(value);
+          registerSecrets();
           return { request: authorized, credentials: generation };
         },
       };
