@@ -1,4 +1,3 @@
-import { ConstantBackoff, handleType, retry, TimeoutStrategy, timeout } from 'cockatiel';
 import { ConfigError, type RestsyncError } from '../errors';
 
 /** How the engine retries failed requests. Every field is optional; unset fields keep their default. */
@@ -97,7 +96,7 @@ export interface AttemptGate {
   run<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T>;
 }
 
-/** Retry + per-attempt timeout, as one cockatiel policy pair. */
+/** Retry + per-attempt timeout. */
 export interface HttpPolicy {
   /**
    * Runs `attempt` until it returns, or throws anything but a `RetryableFailure`, or the retries run
@@ -111,38 +110,47 @@ export interface HttpPolicy {
   ): Promise<T>;
 }
 
+/**
+ * Runs one attempt with its own signal, aborted when `timeoutMs` passes or `signal` aborts. The
+ * attempt itself settles (it reads the abort); nothing is aborted once it has returned.
+ */
+async function attemptWithTimeout<T>(
+  attempt: (context: AttemptContext) => Promise<T>,
+  number: number,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (signal?.aborted) abort();
+  else signal?.addEventListener('abort', abort, { once: true });
+  const timer = setTimeout(abort, timeoutMs);
+  try {
+    return await attempt({ attempt: number, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * A plain loop, not a policy library: per attempt one AbortController, one timer and (with a
+ * caller's signal) one listener, which is all a request needs.
+ */
 function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
-  // The delay lives in the attempt (see `sleep`), not in cockatiel's backoff: cockatiel's own wait
-  // ignores the abort signal, and a `Retry-After` header must replace the computed delay.
-  const retryPolicy = retry(handleType(RetryableFailure), {
-    maxAttempts: maxRetries,
-    backoff: new ConstantBackoff(0),
-  });
-  // abortOnReturn off: aborting every finished attempt's signal costs an AbortSignal event and a
-  // DOMException per request, and nothing is left running once an attempt has read its body.
-  const timeoutPolicy = timeout(timeoutMs, { strategy: TimeoutStrategy.Cooperative, abortOnReturn: false });
   return {
     async execute(attempt, signal, gate) {
-      let delayMs = 0;
-      try {
-        return await retryPolicy.execute(async (context) => {
-          if (delayMs > 0) await sleep(delayMs, context.signal);
-          const timed = () =>
-            timeoutPolicy.execute(
-              (attemptContext) => attempt({ attempt: context.attempt + 1, signal: attemptContext.signal }),
-              context.signal,
-            );
-          try {
-            return await (gate ? gate.run(timed, context.signal) : timed());
-          } catch (error) {
-            if (error instanceof RetryableFailure) delayMs = error.delayMs;
-            throw error;
-          }
-        }, signal);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (error instanceof RetryableFailure) throw error.finalError;
-        throw error;
+      for (let number = 1; ; number++) {
+        try {
+          const timed = () => attemptWithTimeout(attempt, number, timeoutMs, signal);
+          return await (gate ? gate.run(timed, signal) : timed());
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          if (!(error instanceof RetryableFailure)) throw error;
+          if (number > maxRetries) throw error.finalError;
+          // The delay lives here, not in a backoff: a `Retry-After` header replaces the computed one.
+          if (error.delayMs > 0) await sleep(error.delayMs, signal);
+        }
       }
     },
   };
