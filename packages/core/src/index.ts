@@ -132,6 +132,7 @@ export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from './js
 export { normalizeIdentifier } from './normalize/identifier';
 export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/normalizer';
 export { createNormalizer } from './normalize/normalizer';
+export { scd2ChildPart, scd2RowHash, scd2ValueText } from './normalize/scd2-row-hash';
 export { migrateSchema } from './normalize/schema-migration';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';

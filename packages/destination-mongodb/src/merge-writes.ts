@@ -1,4 +1,10 @@
-import { DestinationError, type Row, systemColumns, type TableSchema } from '@restsync/core';
+import {
+  DestinationError,
+  type Row,
+  systemColumns,
+  type TableSchema,
+  type TableWriteCounts,
+} from '@restsync/core';
 import { BSON, type Document } from 'mongodb';
 import { type DateMode, toBsonValue } from './documents';
 import { escapeFieldName } from './field-names';
@@ -101,20 +107,30 @@ function chunks<T>(items: T[], size: number): T[][] {
 /**
  * Writes a merge plan: deletes first (flagged keys; for delete-insert every key of the batch, and
  * every stored document of a merge key value written by an earlier load, so the batches of one run
- * add up), then upserts or inserts the documents.
+ * add up), then upserts or inserts the documents. Returns the counts: upsert's (new `_id`s
+ * inserted, stored ones updated); for delete-insert, the deleted documents as updated (at most the
+ * documents inserted) and the other inserted documents as inserted.
  */
-export async function writeMerge(target: WriteTarget, plan: MergePlan, loadId: string): Promise<void> {
+export async function writeMerge(
+  target: WriteTarget,
+  plan: MergePlan,
+  loadId: string,
+): Promise<TableWriteCounts> {
   const options = { session: target.session };
+  let deleted = 0;
   for (const ids of chunks(plan.deleteIds, target.chunkSize)) {
     const filter: Document = { _id: { $in: ids } };
-    await target.collection.deleteMany(filter, options);
+    deleted += (await target.collection.deleteMany(filter, options)).deletedCount;
   }
   for (const filters of chunks(plan.mergeKeyFilters, target.chunkSize)) {
-    await target.collection.deleteMany(
+    const result = await target.collection.deleteMany(
       { $or: filters, [escapeFieldName(systemColumns.loadId)]: { $ne: loadId } },
       options,
     );
+    deleted += result.deletedCount;
   }
-  if (plan.strategy === 'upsert') await upsertDocuments(target, plan.documents);
-  else await insertDocuments(target, plan.documents);
+  if (plan.strategy === 'upsert') return await upsertDocuments(target, plan.documents);
+  const written = await insertDocuments(target, plan.documents);
+  const updated = Math.min(deleted, written);
+  return { inserted: written - updated, updated };
 }

@@ -157,6 +157,7 @@ describe(`mongodb (${target})`, () => {
       merge: true,
       mergeStrategies: ['upsert', 'delete-insert', 'scd2'],
       nesting: 'documents',
+      writeCounts: true,
     });
     await withSession(destination, name, async (session) => {
       await session.startLoad({

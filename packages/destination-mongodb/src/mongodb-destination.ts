@@ -56,6 +56,7 @@ const capabilities: DestinationCapabilities = {
   merge: true,
   mergeStrategies: mongodbMergeStrategies,
   nesting: 'documents',
+  writeCounts: true,
 };
 
 const urlPassword = /^mongodb(?:\+srv)?:\/\/[^:/@]*:([^@/]*)@/i;

@@ -12,6 +12,8 @@ import {
   type Schema,
   type TableBatch,
   type TableSchema,
+  type TableWriteCounts,
+  type WriteResult,
 } from '@restsync/core';
 import type { ClientSession, Db, Document, MongoClient } from 'mongodb';
 import { type DatasetLayout, stagingCollection, stagingPrefix, systemCollections } from './collection-names';
@@ -153,14 +155,17 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     };
   };
 
+  /** Writes the tables and states of a batch; returns the documents inserted and updated per table. */
   const writeBatch = async (
     batch: LoadBatch,
     plans: TablePlan[],
     states: Document[],
     session: ClientSession | undefined,
-  ) => {
+  ): Promise<WriteResult> => {
+    const written: WriteResult = { tables: {} };
     if (batch.schema) await storeSchema(batch.schema, batch.loadId, session);
     for (const plan of plans) {
+      let counts: TableWriteCounts;
       step = {
         action: `writing rows of table "${plan.table.name}"`,
         namespace: namespace(plan.collection),
@@ -181,20 +186,33 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
           dates: context.dates,
         };
         const boundary = scd2Boundary(table.scd2 as Scd2Settings, batch.loadId, boundaries);
-        await writeScd2Documents(scd2Target, table, rows, plan.documents, batch.loadId, boundary, (row) =>
-          isFlagged(table, row),
+        counts = await writeScd2Documents(
+          scd2Target,
+          table,
+          rows,
+          plan.documents,
+          batch.loadId,
+          boundary,
+          (row) => isFlagged(table, row),
         );
-      } else if (plan.merge) await writeMerge(target, plan.merge, batch.loadId);
-      else if (plan.upsert) await upsertDocuments(target, plan.documents);
-      else await insertDocuments(target, plan.documents);
+      } else if (plan.merge) counts = await writeMerge(target, plan.merge, batch.loadId);
+      else if (plan.upsert) {
+        // `replace` by primary key: every document written counts as inserted.
+        const upserted = await upsertDocuments(target, plan.documents);
+        counts = { inserted: upserted.inserted + upserted.updated, updated: 0 };
+      } else counts = { inserted: await insertDocuments(target, plan.documents), updated: 0 };
+      if (plan.documents.length > 0 || plan.merge !== undefined) written.tables[plan.table.name] = counts;
     }
     await storeStates(states, session);
+    return written;
   };
 
-  const inTransaction = async (work: (session: ClientSession) => Promise<void>) => {
+  const inTransaction = async <Result>(
+    work: (session: ClientSession) => Promise<Result>,
+  ): Promise<Result> => {
     const session = client.startSession();
     try {
-      await session.withTransaction(() => work(session));
+      return await session.withTransaction(() => work(session));
     } finally {
       await session.endSession();
     }
@@ -282,20 +300,19 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     },
 
     async write(batch) {
-      await guarded({ action: 'preparing a batch' }, async () => {
+      return await guarded({ action: 'preparing a batch' }, async () => {
         const plans = groupTables(batch.tables).map((table) => planTable(table, batch.loadId));
         const states = stateDocuments(batch.states);
         for (const plan of plans) await ensureIndexes(plan.collection);
         if (mode === 'transaction') {
-          await inTransaction(async (session) => {
+          return await inTransaction(async (session) => {
             await checkLease(session);
-            await writeBatch(batch, plans, states, session);
+            return await writeBatch(batch, plans, states, session);
           });
-        } else {
-          // Without transactions the check comes just before the batch (a takeover can still slip in between).
-          await checkLease(undefined);
-          await writeBatch(batch, plans, states, undefined);
         }
+        // Without transactions the check comes just before the batch (a takeover can still slip in between).
+        await checkLease(undefined);
+        return await writeBatch(batch, plans, states, undefined);
       });
     },
 

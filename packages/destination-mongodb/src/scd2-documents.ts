@@ -3,8 +3,11 @@ import {
   DestinationError,
   type Row,
   type Scd2Settings,
+  scd2RowHash,
+  scd2ValueText,
   systemColumns,
   type TableSchema,
+  type TableWriteCounts,
 } from '@restsync/core';
 import type { AnyBulkWriteOperation, ClientSession, Collection, Db, Document } from 'mongodb';
 import { type DateMode, toBsonValue } from './documents';
@@ -31,27 +34,16 @@ export function scd2Boundary(settings: Scd2Settings, loadId: string, boundaries:
   return boundary;
 }
 
-/** Sorted-key JSON of a value, without null fields (a field added later does not change old versions). */
-function stableText(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === 'bigint') return `${String(value)}n`;
-  if (Array.isArray(value)) return `[${value.map(stableText).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([key, item]) => item !== null && item !== undefined && !key.startsWith('_restsync_'))
-      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableText(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** A row's version: the `row_version_column_name` value as stored, or a hash of the row; and its text. */
+/**
+ * A row's version: the `row_version_column_name` value as stored, or the row hash every
+ * destination shares (`scd2RowHash`); and its text.
+ */
 function versionOf(settings: Scd2Settings, row: Row, dates: DateMode): { value: unknown; text: string } {
   const value =
     settings.rowVersionColumn !== undefined
       ? toBsonValue(row[settings.rowVersionColumn], dates)
-      : hash('sha1', stableText(row), 'hex').slice(0, idLength);
-  return { value, text: stableText(value) };
+      : scd2RowHash(row);
+  return { value, text: scd2ValueText(value) };
 }
 
 function activeFilter(settings: Scd2Settings): Document {
@@ -72,7 +64,8 @@ interface Scd2Target {
  * `scd2`, one batch of a collection: rows flagged by `hard_delete` retire the active version of
  * their key; with a primary key, a changed record closes its key's active version; versions not
  * active yet are inserted (valid from `boundary`); every active version of the batch is noted as
- * seen, so `retireUnseenDocuments` can retire the others when the resource completes.
+ * seen, so `retireUnseenDocuments` can retire the others when the resource completes. Counts a
+ * new version that retired its key's active version as updated, any other new version as inserted.
  */
 export async function writeScd2Documents(
   target: Scd2Target,
@@ -82,7 +75,7 @@ export async function writeScd2Documents(
   loadId: string,
   boundary: Date,
   isFlagged: (row: Row) => boolean,
-): Promise<void> {
+): Promise<TableWriteCounts> {
   const settings = table.scd2 as Scd2Settings;
   const options = { session: target.session };
   const versionField = escapeFieldName(settings.rowVersionColumn ?? rowHashField);
@@ -95,7 +88,7 @@ export async function writeScd2Documents(
       key.map((column) => [escapeFieldName(column), toBsonValue(row[column], target.dates)]),
     );
   const identity = (row: Row, version: string) =>
-    table.primaryKey.length > 0 ? stableText(keyFilter(row, table.primaryKey)) : version;
+    table.primaryKey.length > 0 ? scd2ValueText(keyFilter(row, table.primaryKey)) : version;
 
   const last = new Map<string, number>();
   const versions = rows.map((row, index) => {
@@ -125,10 +118,12 @@ export async function writeScd2Documents(
       },
     });
   });
+  if (retire.length > 0) await target.collection.bulkWrite(retire, { ordered: true, ...options });
+  const close: AnyBulkWriteOperation[] = [];
   if (table.primaryKey.length > 0) {
     for (const index of kept) {
       const row = rows[index] as Row;
-      retire.push({
+      close.push({
         updateMany: {
           filter: {
             ...keyFilter(row, table.primaryKey),
@@ -140,7 +135,10 @@ export async function writeScd2Documents(
       });
     }
   }
-  if (retire.length > 0) await target.collection.bulkWrite(retire, { ordered: true, ...options });
+  const changed =
+    close.length > 0
+      ? (await target.collection.bulkWrite(close, { ordered: true, ...options })).modifiedCount
+      : 0;
 
   const keptVersions = kept.map((index) => versions[index]?.value);
   const present = new Set<string>();
@@ -155,16 +153,16 @@ export async function writeScd2Documents(
     .toArray();
   for (const document of stored) {
     const key = table.primaryKey
-      .map((column) => stableText(document[escapeFieldName(column)]))
+      .map((column) => scd2ValueText(document[escapeFieldName(column)]))
       .join('\u0000');
-    present.add(`${key}\u0001${stableText(document[versionField])}`);
+    present.add(`${key}\u0001${scd2ValueText(document[versionField])}`);
     seenIds.push(document._id);
   }
   const inserts: Document[] = [];
   for (const index of kept) {
     const row = rows[index] as Row;
     const version = versions[index] as { value: unknown; text: string };
-    const key = table.primaryKey.map((column) => stableText(row[column])).join('\u0000');
+    const key = table.primaryKey.map((column) => scd2ValueText(row[column])).join('\u0000');
     if (present.has(`${key}\u0001${version.text}`)) continue;
     const id = hash(
       'sha1',
@@ -191,6 +189,8 @@ export async function writeScd2Documents(
       { ordered: false, ...options },
     );
   }
+  const updated = Math.min(changed, inserts.length);
+  return { inserted: inserts.length - updated, updated };
 }
 
 /**
@@ -211,7 +211,7 @@ export async function retireUnseenDocuments(
   if (exists.length === 0) return;
   const seen = new Set(
     (await db.collection(seenName).find({}).project({ _id: 1 }).toArray()).map((document) =>
-      stableText(document._id),
+      scd2ValueText(document._id),
     ),
   );
   const mergeKey = (table.mergeKey ?? []).map(escapeFieldName);
@@ -221,12 +221,12 @@ export async function retireUnseenDocuments(
     .find(activeFilter(settings))
     .project(projection)
     .toArray();
-  const keyOf = (document: Document) => stableText(mergeKey.map((field) => document[field] ?? null));
+  const keyOf = (document: Document) => scd2ValueText(mergeKey.map((field) => document[field] ?? null));
   const seenKeys = new Set(
-    activeDocuments.filter((document) => seen.has(stableText(document._id))).map(keyOf),
+    activeDocuments.filter((document) => seen.has(scd2ValueText(document._id))).map(keyOf),
   );
   const unseen = activeDocuments
-    .filter((document) => !seen.has(stableText(document._id)))
+    .filter((document) => !seen.has(scd2ValueText(document._id)))
     .filter((document) => mergeKey.length === 0 || seenKeys.has(keyOf(document)))
     .map((document) => document._id);
   for (let start = 0; start < unseen.length; start += chunkSize) {

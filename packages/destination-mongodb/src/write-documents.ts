@@ -1,3 +1,4 @@
+import type { TableWriteCounts } from '@restsync/core';
 import { BSON, type ClientSession, type Collection, type Document, MongoBulkWriteError } from 'mongodb';
 
 /** Where and how a table's documents are written. */
@@ -20,20 +21,29 @@ function chunks<T>(items: T[], size: number): T[][] {
   return result;
 }
 
-/** Appends documents: `insertMany`, unordered, chunk by chunk. */
-export async function insertDocuments(target: WriteTarget, documents: Document[]): Promise<void> {
+/**
+ * Appends documents: `insertMany`, unordered, chunk by chunk. Returns how many it inserted (a
+ * replayed document skipped as a duplicate `_id` is not counted).
+ */
+export async function insertDocuments(target: WriteTarget, documents: Document[]): Promise<number> {
+  let inserted = 0;
   for (const chunk of chunks(documents, target.chunkSize)) {
     try {
-      await target.collection.insertMany(chunk, {
+      const result = await target.collection.insertMany(chunk, {
         ordered: false,
         session: target.session,
         ignoreUndefined: true,
       });
+      inserted += result.insertedCount;
     } catch (error) {
-      if (target.ignoreReplayedIds && onlyDuplicateIds(error)) continue;
+      if (target.ignoreReplayedIds && onlyDuplicateIds(error)) {
+        inserted += (error as MongoBulkWriteError).insertedCount;
+        continue;
+      }
       throw error;
     }
   }
+  return inserted;
 }
 
 function onlyDuplicateIds(error: unknown): boolean {
@@ -54,9 +64,11 @@ function onlyDuplicateIds(error: unknown): boolean {
 /**
  * Upserts documents by `_id`: duplicates inside the batch are resolved first (the last one
  * wins), then a `bulkWrite` of `replaceOne(..., { upsert: true })`, unordered, chunk by chunk.
- * Replaying the same documents is harmless.
+ * Replaying the same documents is harmless. Counts an `_id` not stored yet as inserted, a stored
+ * one as updated (also when the document did not change: `matchedCount`, not `modifiedCount`).
  */
-export async function upsertDocuments(target: WriteTarget, documents: Document[]): Promise<void> {
+export async function upsertDocuments(target: WriteTarget, documents: Document[]): Promise<TableWriteCounts> {
+  const counts = { inserted: 0, updated: 0 };
   const latest = new Map<string, Document>();
   for (const document of documents) {
     const key = BSON.EJSON.stringify(document._id, { relaxed: false });
@@ -64,11 +76,14 @@ export async function upsertDocuments(target: WriteTarget, documents: Document[]
     latest.set(key, document);
   }
   for (const chunk of chunks([...latest.values()], target.chunkSize)) {
-    await target.collection.bulkWrite(
+    const result = await target.collection.bulkWrite(
       chunk.map((document) => ({
         replaceOne: { filter: { _id: document._id }, replacement: document, upsert: true },
       })),
       { ordered: false, session: target.session, ignoreUndefined: true },
     );
+    counts.inserted += result.upsertedCount;
+    counts.updated += result.matchedCount;
   }
+  return counts;
 }

@@ -5,6 +5,9 @@ import {
   type MergeStrategy,
   type Row,
   type Scd2Settings,
+  scd2ChildPart,
+  scd2RowHash,
+  scd2ValueText,
   systemColumns,
   type TableSchema,
   type TableWriteCounts,
@@ -208,33 +211,6 @@ export function boundaryOf(context: SessionContext, settings: Scd2Settings, load
   return boundary;
 }
 
-/** JSON text of a value with object keys sorted and null fields left out, so key order does not matter. */
-function stableText(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === 'bigint') return `${String(value)}n`;
-  if (Array.isArray(value)) return `[${value.map(stableText).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== null && item !== undefined)
-      .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableText(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/**
- * The data of a row as text: keys sorted, without `_restsync_` system columns and without null
- * values (so a column added later, null in older records, does not make every record a new version).
- */
-function dataText(row: Row): string {
-  const keys = Object.keys(row)
-    .filter((key) => !key.startsWith('_restsync_') && row[key] !== null && row[key] !== undefined)
-    .sort();
-  let text = '';
-  for (const key of keys) text += `${JSON.stringify(key)}:${stableText(row[key])},`;
-  return text;
-}
-
 function shortHash(text: string): string {
   return hash('sha1', text, 'hex').slice(0, idLength);
 }
@@ -272,19 +248,19 @@ export function prepareScd2Rows(
         list = [];
         parts.set(rootId, list);
       }
-      list.push(`${path}=${dataText(row)}`);
+      list.push(scd2ChildPart(path, row));
     }
   }
   const versionOf = (row: Row): string =>
     settings.rowVersionColumn !== undefined
-      ? stableText(row[settings.rowVersionColumn])
-      : shortHash(`${dataText(row)}\u0000${(parts.get(row[id]) ?? []).sort().join('\u0000')}`);
+      ? scd2ValueText(row[settings.rowVersionColumn])
+      : scd2RowHash(row, parts.get(row[id]));
   const keyed = root.table.primaryKey.length > 0;
   const last = new Map<string, number>();
   const versions = root.rows.map((row, index) => {
     const version = versionOf(row);
     const identity = keyed
-      ? root.table.primaryKey.map((column) => stableText(row[column])).join('\u0000')
+      ? root.table.primaryKey.map((column) => scd2ValueText(row[column])).join('\u0000')
       : version;
     last.set(identity, index);
     return { version, identity };
