@@ -1,5 +1,6 @@
 import type { Page, Paginator, PaginatorInstance, RequestSpec } from '@restsync/core';
 import { describe, expect, it } from 'vitest';
+import { storedCheckpoint } from './paginator-checkpoint';
 
 type TestRecord = Record<string, unknown>;
 
@@ -180,17 +181,8 @@ export function testPaginatorConformance(options: PaginatorConformanceOptions): 
         const firstPage = makePage(original.first(structuredClone(baseRequest)), records, 0);
         const step = original.next(firstPage);
         expect(step.done).toBe(false);
-        expect(original.checkpoint, 'supportsCheckpoint is set but checkpoint() is missing').toBeTypeOf(
-          'function',
-        );
         // Checkpoints are stored as JSON: resume from a round-tripped copy.
-        const checkpoint = original.checkpoint?.();
-        // Regression: an undefined checkpoint surfaced as a TypeError inside the paginator's own resume().
-        expect(
-          checkpoint,
-          'checkpoint() returned undefined after the first page: return a JSON object that says where to continue (e.g. { offset: 100 }), which resume() receives',
-        ).toEqual(expect.any(Object));
-        const stored = JSON.parse(JSON.stringify(checkpoint));
+        const stored = storedCheckpoint(original);
 
         const resumed = paginator.create();
         expect(resumed.resume, 'supportsCheckpoint is set but resume() is missing').toBeTypeOf('function');
