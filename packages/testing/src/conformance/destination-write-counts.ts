@@ -82,6 +82,40 @@ export function testDestinationWriteCounts(options: DestinationConformanceOption
       expect(merged).toEqual({ tables: { users: { inserted: 2, updated: 2 } } });
     });
 
+    it('delete-insert - should report rows that replaced stored ones as updated, the others as inserted', async (context) => {
+      await requires(context, 'writeCounts and the delete-insert strategy', countsFor('delete-insert'));
+      const session = await open(newDataset());
+      const table = rootTable('orders', userColumns, {
+        writeDisposition: 'merge',
+        mergeStrategy: 'delete-insert',
+        primaryKey: ['id'],
+      });
+      const first = testLoadId();
+      const created = await session.write({
+        loadId: first,
+        tables: [
+          {
+            table,
+            rows: [rootRow(first, { id: 1, name: 'one' }), rootRow(first, { id: 2, name: 'two' })],
+          },
+        ],
+        states: [],
+      });
+      expect(created).toEqual({ tables: { orders: { inserted: 2, updated: 0 } } });
+      const second = testLoadId();
+      const replaced = await session.write({
+        loadId: second,
+        tables: [
+          {
+            table,
+            rows: [rootRow(second, { id: 2, name: 'two v2' }), rootRow(second, { id: 3, name: 'three' })],
+          },
+        ],
+        states: [],
+      });
+      expect(replaced).toEqual({ tables: { orders: { inserted: 1, updated: 1 } } });
+    });
+
     it('scd2 - should report new records as inserted, changed records as updated, unchanged ones in neither', async (context) => {
       await requires(context, 'writeCounts and the scd2 strategy', countsFor('scd2'));
       const session = await open(newDataset());
