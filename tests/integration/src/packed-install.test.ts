@@ -1,21 +1,21 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startReferenceApi } from '@restsync/test-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess } from './cli-helpers/child-processes';
-import { repositoryRoot } from './cli-helpers/spawn-cli';
+import { npmInstall, packPackages } from './cli-helpers/packed-packages';
 import { seedSource } from './cli-helpers/sync-config';
 import { pgliteQuery } from './cli-helpers/test-database';
 
 // A user's first hour: `npm install @restsync/cli` in an empty folder outside the repository (the
 // packages packed as they would be published), then the seed config into PGlite on disk, twice.
 
-const run = promisify(execFile);
 const apiKey = 'packed-key-6b1e9d3a';
-/** What `npm install @restsync/cli` pulls from the workspace: the CLI, core and the adapters it depends on. */
+/**
+ * What `npm install @restsync/cli` pulls from the workspace: the CLI, core and the adapters it
+ * depends on. Not the optional peers (destination-mongodb, engine-bullmq, otel).
+ */
 const packages = [
   'cli',
   'core',
@@ -28,44 +28,24 @@ const packages = [
   'auth-basic',
   'auth-bearer',
   'auth-oauth2',
-  // A hard dependency of the CLI for `--engine` (see its package.json).
-  'engine-bullmq',
 ];
 
 let project: string;
 
 beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'restsync-packed-'));
-  const tarballs = join(project, 'tarballs');
-  await mkdir(tarballs);
-  for (const name of packages) {
-    await run('npx', ['-y', 'pnpm@10.34.9', 'pack', '--pack-destination', tarballs], {
-      cwd: join(repositoryRoot, 'packages', name),
-    });
-  }
-  const files = await readdir(tarballs);
-  const tarballOf = (name: string) => {
-    const file = files.find((candidate) => candidate.startsWith(`restsync-${name}-`));
-    if (file === undefined) throw new Error(`no tarball for @restsync/${name} in ${files.join(', ')}`);
-    return `file:./tarballs/${file}`;
-  };
+  const tarballs = await packPackages(project, packages);
   // Only the CLI is a dependency, as for a user; overrides point its @restsync dependencies at the tarballs.
-  const overrides = Object.fromEntries(packages.map((name) => [`@restsync/${name}`, tarballOf(name)]));
-  await writeFile(
-    join(project, 'package.json'),
-    JSON.stringify({
+  await npmInstall(
+    project,
+    {
       name: 'packed-install',
       private: true,
       type: 'module',
-      dependencies: { '@restsync/cli': tarballOf('cli') },
-      overrides,
-    }),
+      dependencies: { '@restsync/cli': tarballs['@restsync/cli'] },
+    },
+    tarballs,
   );
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], {
-    cwd: project,
-    env: { ...process.env, npm_config_workspaces: undefined },
-    maxBuffer: 16 * 1024 * 1024,
-  });
 }, 900_000);
 
 afterAll(async () => {
@@ -86,10 +66,12 @@ function restsync(args: string[]) {
 }
 
 describe('npm install @restsync/cli, outside the repository', () => {
-  it('should install without MongoDB and run the seed config into PGlite on disk twice without duplicates', async () => {
-    await expect(readdir(join(project, 'node_modules/@restsync'))).resolves.not.toContain(
-      'destination-mongodb',
-    );
+  it('should install without MongoDB, BullMQ or OpenTelemetry and run the seed config into PGlite on disk twice without duplicates', async () => {
+    const installed = await readdir(join(project, 'node_modules/@restsync'));
+    for (const optional of ['destination-mongodb', 'engine-bullmq', 'otel']) {
+      expect(installed).not.toContain(optional);
+    }
+    await expect(readdir(join(project, 'node_modules'))).resolves.not.toContain('bullmq');
     const api = await startReferenceApi({ records: 250, apiKey });
     try {
       await writeFile(join(project, 'sync.json'), JSON.stringify({ source: seedSource(api.url) }));
@@ -121,5 +103,32 @@ describe('npm install @restsync/cli, outside the repository', () => {
     const result = await restsync(['run', 'mongo.json', '--destination', 'mongodb://127.0.0.1:27017']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('npm install @restsync/destination-mongodb');
+  });
+
+  // Regression: BullMQ and ioredis (about 15 MB) came with every install although only the distributed commands use them.
+  it('should name the install command when worker, schedule or run --engine needs the engine package', async () => {
+    await writeFile(
+      join(project, 'engine.json'),
+      JSON.stringify({ source: seedSource('http://127.0.0.1:9') }),
+    );
+    const engine = 'redis://127.0.0.1:9';
+    const results = await Promise.all([
+      restsync(['worker', '--engine', engine]),
+      restsync(['schedule', 'engine.json', '--every', '15m', '--engine', engine]),
+      restsync(['run', 'engine.json', '--engine', engine]),
+    ]);
+    for (const result of results) {
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(
+        'needs @restsync/engine-bullmq, which is not installed. Install it next to the CLI: npm install @restsync/engine-bullmq',
+      );
+    }
+  });
+
+  it('should name the install command when --otel needs packages that are not installed', async () => {
+    await writeFile(join(project, 'otel.json'), JSON.stringify({ source: seedSource('http://127.0.0.1:9') }));
+    const result = await restsync(['run', 'otel.json', '--otel', '--destination', 'pglite:memory']);
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('npm install @restsync/otel @opentelemetry/sdk-node');
   });
 });
