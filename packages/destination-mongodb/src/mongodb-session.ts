@@ -319,7 +319,8 @@ export function createMongodbSession(context: SessionContext): DestinationSessio
     async completeResource(completion) {
       await guarded({ action: `completing resource "${completion.resource}"` }, async () => {
         await checkLease(undefined);
-        if (completion.writeDisposition === 'replace') {
+        // `keep`: one unit of a distributed run ended its part; the run swaps the load's staging in once.
+        if (completion.writeDisposition === 'replace' && completion.staging !== 'keep') {
           for (const table of completion.tables) {
             const target = collectionName(table.name);
             const staging = stagingCollection(target, completion.loadId);

@@ -212,7 +212,7 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
       layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(table),
       rows,
       data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : '',
-      firstStaging: mode === 'replace' && !staged?.has(table.name),
+      firstStaging: mode === 'replace' && batch.sharedStaging !== true && !staged?.has(table.name),
     };
   });
 }

@@ -1,4 +1,4 @@
-import type { ResourceCompletion, TableSchema } from '@restsync/core';
+import { type ResourceCompletion, systemColumns, type TableSchema } from '@restsync/core';
 import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
 import { retireAbsentVersions, scd2Of, withScd2Columns } from './merge-strategies';
@@ -32,6 +32,8 @@ async function swapStagedTables(
   tables: TableSchema[],
   staged: ReadonlySet<string>,
   setStep: (operation: string, table?: string) => void,
+  /** Swap in only this load's rows (a staging table shared by the units of a distributed run). */
+  onlyLoad?: string,
 ): Promise<void> {
   if (tables.length === 0) return;
   const catalog = await currentCatalog(context, executor);
@@ -47,9 +49,13 @@ async function swapStagedTables(
       setStep('swap in the staged rows', table.name);
       const columns = [...stagingColumns.keys()].filter((column) => targetColumns.has(column));
       const list = columns.map(quoteIdentifier).join(', ');
+      const where =
+        onlyLoad === undefined
+          ? ''
+          : ` WHERE ${quoteIdentifier(systemColumns.loadId)} = '${onlyLoad.replaceAll("'", "''")}'`;
       await executor.query(
         `INSERT INTO ${qualifiedName(context.dataset, table.name)} (${list})
-         SELECT ${list} FROM ${qualifiedName(context.dataset, staging)}`,
+         SELECT ${list} FROM ${qualifiedName(context.dataset, staging)}${where}`,
       );
     }
     if (stagingColumns) {
@@ -77,7 +83,9 @@ export async function completeResource(
   const stagedForLoad = context.staged.get(completion.loadId);
   try {
     rememberTables(context, completion.tables);
-    const staged = new Set<string>();
+    const staged = new Set<string>(
+      completion.staging === 'swap-shared' ? completion.tables.map((table) => table.name) : [],
+    );
     for (const [table, resource] of stagedForLoad ?? []) {
       if (resource === completion.resource) staged.add(table);
     }
@@ -99,8 +107,9 @@ export async function completeResource(
       }
       setStep('create the tables of the resource');
       await applyDdl(context, executor, ddl);
-      if (completion.writeDisposition === 'replace') {
-        await swapStagedTables(context, executor, tables, staged, setStep);
+      if (completion.writeDisposition === 'replace' && completion.staging !== 'keep') {
+        const onlyLoad = completion.staging === 'swap-shared' ? completion.loadId : undefined;
+        await swapStagedTables(context, executor, tables, staged, setStep, onlyLoad);
       }
       for (const table of tables) {
         if (scd2Of(table) === undefined) continue;

@@ -123,6 +123,11 @@ export interface LoadBatch {
   tables: TableBatch[];
   /** State document of every resource with rows in this batch, stored whole in the same transaction. */
   states: ResourceState[];
+  /**
+   * `replace` rows go to a staging table that other sessions of the same load fill too (the units
+   * of a distributed run): add to it, never empty it first. Only this load's rows are swapped in.
+   */
+  sharedStaging?: boolean;
 }
 
 /**
@@ -176,6 +181,12 @@ export interface ResourceCompletion {
   /** Every table the resource filled during this run (root and child tables). */
   tables: TableSchema[];
   state: ResourceState;
+  /**
+   * `replace` across the units of a distributed run (see `LoadBatch.sharedStaging`): `keep` ends
+   * one unit's part (tables created, staging left as is, no swap); `swap-shared` swaps in, once,
+   * the staged rows of this load that other sessions wrote. Absent: swap this session's staging.
+   */
+  staging?: 'keep' | 'swap-shared';
 }
 
 /** Who runs a pipeline: stored with its lease and shown to a run that finds the lease held. */

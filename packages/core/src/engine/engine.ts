@@ -37,6 +37,12 @@ export interface WorkUnit {
    * attempt at the unit either finds it committed whole or starts it again from nothing.
    */
   commitOnce?: boolean;
+  /**
+   * The unit's `replace` rows go to a staging table every unit of the resource fills (none empties
+   * it); the unit ends without swapping, and the run swaps this load's staged rows in once, when the
+   * last unit completed. Readers see the old rows until then.
+   */
+  sharedStaging?: boolean;
 }
 
 /**

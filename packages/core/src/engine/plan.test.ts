@@ -91,6 +91,20 @@ describe('planWorkUnits', () => {
     ]);
   });
 
+  it('should split a replace resource into ranges that share one staging table', async () => {
+    const resources = [info('items', { writeDisposition: 'replace' })];
+    const units = await planWorkUnits({
+      definition: { ...definition, resources: [definition.resources[0]] },
+      source: fakeSource(resources, 4_500),
+      loadSource: async () => fakeSource(resources, 4_500),
+    });
+    expect(units.map((unit) => [unit.id, unit.sharedStaging])).toEqual([
+      ['items@0-20', true],
+      ['items@20-40', true],
+      ['items@40-end', true],
+    ]);
+  });
+
   it('should keep a parent whole when one of its children has an incremental cursor', async () => {
     const resources = [info('items'), info('details', { parent: 'items' })];
     const withCursor = {

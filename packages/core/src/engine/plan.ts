@@ -27,12 +27,14 @@ export const defaultPagesPerUnit = 20;
 
 /**
  * Plans the units of work of a run: a whole resource with its child resources; or, for a
- * top-level resource whose resources (itself and its children) have no incremental cursor and
- * write disposition `append` or `merge`, and whose `offset` or `page_number` paginator's first
+ * top-level resource whose resources (itself and its children) have no incremental cursor, and
+ * whose `offset` or `page_number` paginator's first
  * response gives the total, page ranges of `pagesPerUnit` pages (the last range is open-ended, so
  * records added since the plan are read). A range of a parent is a group of parents: the unit loads
  * those parents and every child sequence of each of them, so a parent with many children spreads
- * across workers. One request per split resource is made to learn its total.
+ * across workers. The ranges of a `replace` resource all load to one staging table, swapped in once
+ * by the run when every range completed (`sharedStaging`). One request per split resource is made
+ * to learn its total.
  */
 export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
   const pagesPerUnit = options.pagesPerUnit ?? defaultPagesPerUnit;
@@ -51,6 +53,9 @@ export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
       continue;
     }
     const pages = await probePageCount(options, root.name, paginator);
+    const replace = infos.some(
+      (info) => resources.includes(info.name) && info.writeDisposition === 'replace',
+    );
     if (pages === undefined || pages <= pagesPerUnit) {
       units.push(whole);
       continue;
@@ -67,6 +72,8 @@ export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
         pages: { from, to: last ? pages : to },
         // Children carry no checkpoint of their parents' pages: the range commits once, whole.
         ...(resources.length > 1 ? { commitOnce: true } : {}),
+        // `replace` rows of every range go to one staging table, swapped in once when all are done.
+        ...(replace ? { sharedStaging: true } : {}),
       });
     }
   }
@@ -126,7 +133,6 @@ function splittablePaginator(
   info: ResourceInfo,
   unitResources: readonly ResourceInfo[],
 ): SplittablePaginator | undefined {
-  if (unitResources.some((entry) => entry.writeDisposition === 'replace')) return undefined;
   const configs = unitResources.map((entry) => resourceConfig(definition, entry.name));
   const defaults = definition.resource_defaults ?? definition.resourceDefaults;
   // A resource with an incremental cursor is one unit: its cursor moves through its pages in order.

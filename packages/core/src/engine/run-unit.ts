@@ -150,7 +150,11 @@ async function loadUnit(
         resources: Object.fromEntries(stats),
         batches: committed.batches + 1,
       };
-      await session.write({ ...batch, states: batch.states.map((state) => ({ ...state, unitProgress })) });
+      await session.write({
+        ...batch,
+        states: batch.states.map((state) => ({ ...state, unitProgress })),
+        ...(job.unit.sharedStaging ? { sharedStaging: true } : {}),
+      });
     },
   };
   const context: RunContext = {
@@ -169,7 +173,9 @@ async function loadUnit(
   if (!job.fullRefresh) {
     for (const [resource, state] of states) {
       const info = source.resources.find((entry) => entry.name === resource);
-      if (info?.writeDisposition !== 'replace' && state.status === 'in_progress' && state.checkpoint) {
+      // A `replace` resource restarts with an empty staging table, unless the staging is shared (kept).
+      const restarts = info?.writeDisposition === 'replace' && !job.unit.sharedStaging;
+      if (!restarts && state.status === 'in_progress' && state.checkpoint) {
         checkpoints[resource] = state.checkpoint;
       }
     }
@@ -216,6 +222,8 @@ async function loadUnit(
       resource,
       writeDisposition: info?.writeDisposition ?? 'append',
       tables: normalizer.schema().tables.filter((table) => table.resource === resource),
+      // The run swaps the shared staging in once every unit of the resource completed.
+      ...(job.unit.sharedStaging ? { staging: 'keep' as const } : {}),
       state: {
         ...nextResourceState(states.get(resource), {
           resource,
