@@ -1,4 +1,5 @@
-import { jsonpath } from 'json-p3';
+import { createRequire } from 'node:module';
+import type { jsonpath as JsonPathEngine } from 'json-p3';
 import { ConfigError } from '../errors';
 import { JsonPathSyntaxProblem, normalizeJsonPath } from './normalize-json-path';
 
@@ -56,10 +57,21 @@ function plainJsonPath(path: string, trimmed: string): JsonPath {
   });
 }
 
+let engine: typeof JsonPathEngine | undefined;
+
+/**
+ * json-p3, loaded the first time a path needs it: most configs hold only plain dotted paths, and
+ * a CLI run then never spends the start-up time and memory of loading it.
+ */
+function jsonPathEngine(): typeof JsonPathEngine {
+  engine ??= (createRequire(import.meta.url)('json-p3') as { jsonpath: typeof JsonPathEngine }).jsonpath;
+  return engine;
+}
+
 function engineJsonPath(path: string, normalized: string): JsonPath {
-  let query: ReturnType<typeof jsonpath.compile>;
+  let query: ReturnType<typeof JsonPathEngine.compile>;
   try {
-    query = jsonpath.compile(normalized);
+    query = jsonPathEngine().compile(normalized);
   } catch (error) {
     throw new JsonPathSyntaxProblem(
       error instanceof Error ? error.message.replace(/\s+/g, ' ') : String(error),
