@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { JsonResult } from '@restsync/cli';
+import { startTestServer } from '@restsync/test-server';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { repositoryRoot } from './cli-helpers/spawn-cli';
+import { seedSource, writeConfig } from './cli-helpers/sync-config';
+import { createWorkspace } from './cli-helpers/workspace';
+
+// What the built CLI reports around a run: the resume line of a rerun, the final summary (time,
+// rows/s, time waited, inserted vs updated for merge, new tables) and the same in --json.
+
+const apiKey = 'report-key-5d8c2a7e';
+const schema = JSON.parse(
+  readFileSync(join(repositoryRoot, 'packages/cli/src/json-result.schema.json'), 'utf8'),
+) as Record<string, unknown>;
+const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
+
+function workspace(onTestFinished: (handler: OnTestFinishedHandler) => void) {
+  return createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
+}
+
+function validJson(stdout: string): JsonResult {
+  const result: unknown = JSON.parse(stdout);
+  expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+  return result as JsonResult;
+}
+
+describe('restsync run: resume line and summary', () => {
+  it('should say a rerun resumes from the offset of the failed load, then count inserted vs updated rows of a merge and the time waited', async ({
+    onTestFinished,
+  }) => {
+    const { database, dataset, directory, run, startApi } = await workspace(onTestFinished);
+    // No total: one page at a time, so request 3 is the third page. Two 2,500-row pages fill the
+    // CLI's 5,000-row batch, committed before page 3 (a 200 with broken JSON) fails the run.
+    // Request 7 (the third run's second page) is a 429 with Retry-After: 1.
+    const api = await startApi({
+      records: 7_500,
+      apiKey,
+      maxLimit: 2_500,
+      includeTotal: false,
+      script: { 3: 'malformed', 7: '429' },
+      retryAfterSeconds: 1,
+    });
+    const source = seedSource(api.url);
+    const config = await writeConfig(directory, 'sync.json', {
+      pipeline: { name: 'report' },
+      source: {
+        ...source,
+        resources: [
+          {
+            name: 'resource_name',
+            endpoint: {
+              path: '/v1/resource',
+              data_selector: 'data',
+              paginator: { type: 'offset', limit: 2_500, total_path: null },
+            },
+          },
+        ],
+      },
+    });
+    const name = dataset('cli_report');
+    const args = ['run', config, '--destination', database.url, '--dataset', name];
+
+    const failed = await run(args);
+    expect(failed.code, failed.stderr).toBe(1);
+    expect(failed.stderr).not.toContain('resuming');
+
+    const resumed = await run([...args, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    // Regression: a rerun gave no sign that it continued the interrupted load rather than starting over.
+    expect(resumed.stderr).toMatch(
+      /restsync: resuming "resource_name" from offset 5000 \(load \S+ interrupted\)/,
+    );
+    const json = validJson(resumed.stdout);
+    expect(json.resources.resource_name).toMatchObject({
+      rows: 2_500,
+      inserted: 2_500,
+      updated: 0,
+      resumedFrom: expect.stringMatching(/^offset 5000 \(load \S+ interrupted\)$/),
+    });
+
+    const again = await run(args);
+    expect(again.code, again.stderr).toBe(0);
+    // A completed resource without a cursor is read from the start: nothing to resume.
+    expect(again.stderr).not.toContain('resuming');
+    const lines = again.stdout.split('\n');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}table\s+rows\s+pages\s+time\s+rows\/s\s+inserted\s+updated$/),
+    );
+    // Every record was loaded before: the merge updated all 7,500 and inserted none.
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^ {2}resource_name\s+7,500\s+4\s+\d+\.\d s\s+[\d,]+\s+0\s+7,500$/),
+    );
+    expect(again.stdout).toMatch(
+      /7,500 rows, 4 pages, 1 retry, waited \d+\.\d s before retries, [\d,]+ rows\/s, load /,
+    );
+    expect(again.stdout).not.toContain('new tables');
+    expect(resumed.stdout + resumed.stderr + again.stdout + again.stderr).not.toContain(apiKey);
+  });
+
+  it('should list a deselected parent with selected: false in --json, and the tables the first run created in the summary', async ({
+    onTestFinished,
+  }) => {
+    const { database, dataset, directory, run } = await workspace(onTestFinished);
+    const server = await startTestServer({
+      routes: {
+        'GET /v1/projects': () => ({ body: { data: [{ id: 1 }, { id: 2 }] } }),
+        'GET /v1/projects/1/tasks': () => ({ body: { data: [{ id: 11, title: 'one' }] } }),
+        'GET /v1/projects/2/tasks': () => ({ body: { data: [{ id: 21, title: 'two', due: '2024-05-01' }] } }),
+      },
+    });
+    onTestFinished(() => server.close());
+    const config = await writeConfig(directory, 'sync.json', {
+      pipeline: { name: 'deselected' },
+      source: {
+        client: { base_url: `${server.url}/v1`, paginator: 'single_page' },
+        resources: [
+          {
+            name: 'projects',
+            selected: false,
+            primary_key: 'id',
+            endpoint: { path: 'projects', data_selector: 'data' },
+          },
+          {
+            name: 'tasks',
+            primary_key: 'id',
+            endpoint: { path: 'projects/{resources.projects.id}/tasks', data_selector: 'data' },
+          },
+        ],
+      },
+    });
+    const args = ['run', config, '--destination', database.url, '--dataset', dataset('cli_deselected')];
+
+    const first = await run(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/^ {2}new tables: tasks \(id, title, due\)$/m);
+
+    const second = await run([...args, '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    const json = validJson(second.stdout);
+    expect(json.resources.projects).toMatchObject({ rows: 2, selected: false, committedRows: 0 });
+    expect(json.resources.tasks).toMatchObject({ rows: 2, committedRows: 2 });
+    expect(json.resources.tasks).not.toHaveProperty('selected');
+  });
+});
