@@ -30,7 +30,7 @@ function framesOf(output: string, name: string): string[] {
 }
 
 describe('restsync run on a terminal', () => {
-  it('should mark a resource done when it finishes and keep its rate while the other goes on', async ({
+  it('should mark a resource done when it finishes and keep its rate while the other goes on, with % and ETA for the one with a total', async ({
     onTestFinished,
   }) => {
     const { database, dataset, directory, startApi } = await workspace(onTestFinished);
@@ -97,6 +97,16 @@ describe('restsync run on a terminal', () => {
     // The slow resource was still going when the early one was done, then finished too.
     expect(late.some((frame) => !frame.includes('done'))).toBe(true);
     expect(late.at(-1)).toMatch(/✔ done\s+20 pages\s+2,000 rows/);
+    // The API reports a total for the offset resource: its running lines show the share done and the time left.
+    expect(
+      late.some((frame) => /\d+ rows\s+\d{1,2}%\s+ETA (\d+[hm])?\d+[sm]\s/.test(frame)),
+      late.join('\n'),
+    ).toBe(true);
+    // The single page has no total: no share, no ETA.
+    expect(
+      early.some((frame) => /%|ETA/.test(frame)),
+      early.join('\n'),
+    ).toBe(false);
     expect(result.stdout).not.toContain(apiKey);
   });
 });
