@@ -3,7 +3,8 @@ import { writePackedDataDir } from './src/pglite-data-dir.ts';
 import { installedPgliteVersion, packedDataDirFile } from './src/pglite-open.ts';
 
 export default {
-  ...packageBuildConfig(),
+  // The worker thread that runs an embedded PGlite (pglite-worker-client.ts) is an entry of its own.
+  ...packageBuildConfig(['src/index.ts', 'src/pglite-worker.ts']),
   // A pre-initialized PGlite data directory, packed once here so a new directory opens without initdb.
   onSuccess: async () => writePackedDataDir(packedDataDirFile(await installedPgliteVersion())),
 };

@@ -12,7 +12,7 @@ import {
 import { type ConnectionTarget, parseConnectionUrl, redactConnectionUrl } from './connection-target';
 import { describeCause, type ErrorContext } from './destination-errors';
 import { createPgliteClient } from './pglite-client';
-import { openPglite } from './pglite-open';
+import { openPgliteWorker } from './pglite-worker-client';
 import type { SqlClient } from './sql-client';
 
 /** Hands out one shared SqlClient to every open session and releases it with the last one. */
@@ -137,8 +137,8 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
     try {
       const directory = target.directory === undefined ? undefined : resolve(target.directory);
       if (directory !== undefined) await mkdir(dirname(directory), { recursive: true });
-      const database = await openPglite(directory);
-      return createPgliteClient(database, { ownsDatabase: true });
+      // Postgres in its own thread works while this one fetches and normalizes the next pages.
+      return await openPgliteWorker({ directory, packedFile: undefined });
     } catch (error) {
       throw new DestinationError(
         `Could not open the embedded PGlite database ${target.description}: ${describeCause(error, errors)}. ` +

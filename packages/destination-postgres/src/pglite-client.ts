@@ -2,7 +2,7 @@ import type { PGliteInterface, Transaction } from '@electric-sql/pglite';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** PGlite reads COPY data from a blob it exposes as `/dev/blob`. */
-function toBlobCopy(copySql: string): string {
+export function toBlobCopy(copySql: string): string {
   return copySql.replace(/FROM STDIN$/, "FROM '/dev/blob'");
 }
 

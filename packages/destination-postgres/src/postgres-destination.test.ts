@@ -15,6 +15,7 @@ import {
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { qualifiedName, quoteIdentifier } from './identifier';
+import { openPglite } from './pglite-open';
 import { postgres } from './postgres-destination';
 
 /** A database the tests can load into and read back from through a second connection. */
@@ -27,7 +28,8 @@ interface Target {
 function pgliteTarget(): Target {
   let database: Promise<PGlite> | undefined;
   const shared = () => {
-    database ??= PGlite.create();
+    // From the packed data directory when the package is built: no initdb in the test's time.
+    database ??= openPglite(undefined);
     return database;
   };
   return {

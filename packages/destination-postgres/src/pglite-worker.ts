@@ -1,0 +1,72 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PGlite } from '@electric-sql/pglite';
+import { toBlobCopy } from './pglite-client';
+import { openPglite } from './pglite-open';
+
+/**
+ * The worker thread that owns an embedded PGlite database (see `pglite-worker-client.ts`): Postgres
+ * runs here, beside the thread that fetches and normalizes pages, as a server would in its own
+ * process. It runs one request at a time, in the order they arrive.
+ */
+
+/** A request from the destination's thread. */
+export type WorkerRequest =
+  | { id: number; kind: 'query'; text: string; params: readonly unknown[] }
+  | { id: number; kind: 'copy'; sql: string; data: string }
+  | { id: number; kind: 'close' };
+
+/** The answer to one request; a failure carries the error's own fields (`code`, `detail`, `hint`, ...). */
+export type WorkerResponse =
+  | { id: number; ok: true; rows: unknown[] }
+  | { id: number; ok: false; error: { name: string; message: string; fields: Record<string, unknown> } };
+
+/** What the worker opens: a directory (undefined: in memory) and where the packed data directory is. */
+export interface WorkerSettings {
+  directory: string | undefined;
+  packedFile: string | undefined;
+}
+
+function describeError(error: unknown): Extract<WorkerResponse, { ok: false }>['error'] {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(error)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+      fields[key] = value;
+  }
+  return { name: error.name, message: error.message, fields };
+}
+
+async function handle(database: PGlite, request: WorkerRequest): Promise<unknown[]> {
+  if (request.kind === 'query') return (await database.query(request.text, [...request.params])).rows;
+  if (request.kind === 'copy') {
+    await database.query(toBlobCopy(request.sql), [], { blob: new Blob([request.data]) });
+    return [];
+  }
+  if (!database.closed) await database.close();
+  return [];
+}
+
+const port = parentPort;
+if (port) {
+  const settings = workerData as WorkerSettings;
+  const opening = openPglite(settings.directory, settings.packedFile);
+  let queue: Promise<unknown> = opening;
+  port.on('message', (request: WorkerRequest) => {
+    queue = queue
+      .catch(() => undefined)
+      .then(async () => {
+        let response: WorkerResponse;
+        try {
+          response = { id: request.id, ok: true, rows: await handle(await opening, request) };
+        } catch (error) {
+          response = { id: request.id, ok: false, error: describeError(error) };
+        }
+        port.postMessage(response);
+      });
+  });
+  opening.then(
+    () => port.postMessage({ id: 0, ok: true, rows: [] } satisfies WorkerResponse),
+    (error: unknown) =>
+      port.postMessage({ id: 0, ok: false, error: describeError(error) } satisfies WorkerResponse),
+  );
+}
