@@ -63,17 +63,25 @@ export function defaultSelectRecords(body: unknown): Record<string, unknown>[] {
   return [];
 }
 
-/** Identity of a request for the loop guard: method, URL, JSON body and headers. */
+function isEmpty(object: object): boolean {
+  for (const _key in object) return false;
+  return true;
+}
+
+/**
+ * Identity of a request for the loop guard and the requests sent ahead: method, URL, JSON body and
+ * headers. A request with neither (the common page request) is `METHOD url`, built without JSON;
+ * any other is a JSON array, which starts with `[` where a method cannot, so the two never meet.
+ */
 function requestKey(request: RequestSpec): string {
+  const method = (request.method || 'GET').toUpperCase();
+  if (request.json == null && (request.headers === undefined || isEmpty(request.headers))) {
+    return `${method} ${request.url}`;
+  }
   const headers = Object.entries(request.headers ?? {})
     .map(([name, value]) => [name.toLowerCase(), value])
     .sort(([first = ''], [second = '']) => first.localeCompare(second));
-  return JSON.stringify([
-    (request.method || 'GET').toUpperCase(),
-    request.url,
-    request.json ?? null,
-    headers,
-  ]);
+  return JSON.stringify([method, request.url, request.json ?? null, headers]);
 }
 
 /**
