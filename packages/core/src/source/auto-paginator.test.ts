@@ -98,4 +98,29 @@ describe('autoPaginator', () => {
     second.first(request);
     expect(second.next(pageOf({}))).toEqual(paginationDone('single page (detected)'));
   });
+
+  it('should pass on the expected total of the paginator it chose', () => {
+    const detector = {
+      order: 10,
+      detect: () => ({
+        paginator: {
+          kind: 'paginator' as const,
+          specificationVersion: 'v1' as const,
+          type: 'counted',
+          create: () => ({
+            first: (first: RequestSpec) => first,
+            next: () => nextRequest({ ...request, url: 'https://api.example.test/items?page=2' }),
+            expectedTotal: () => ({ pages: 7 }),
+          }),
+        },
+        config: { type: 'counted' },
+        reason: 'found a page count',
+      }),
+    } satisfies PaginatorDetector;
+    const instance = autoPaginator(new Map([['counted', detector]])).create();
+    instance.first(request);
+    expect(instance.expectedTotal?.()).toBeUndefined();
+    instance.next(pageOf({}));
+    expect(instance.expectedTotal?.()).toEqual({ pages: 7 });
+  });
 });

@@ -71,6 +71,9 @@ export function autoPaginator(detectors: ReadonlyMap<string, PaginatorDetector>)
         upcoming(count) {
           return chosen?.upcoming?.(count) ?? [];
         },
+        expectedTotal() {
+          return chosen?.expectedTotal?.();
+        },
         detection() {
           const once = report;
           report = undefined;
