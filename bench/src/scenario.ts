@@ -1,5 +1,4 @@
 import { idealPipeline } from './ideal-pipeline';
-import { pgliteOpen } from './pglite-open';
 import { readSettings } from './scenario-io';
 
 /**
@@ -10,8 +9,6 @@ const name = process.argv[2] ?? '';
 if (name === 'ideal') {
   const rows = await idealPipeline(readSettings(process.env));
   process.stdout.write(`${JSON.stringify({ rows })}\n`);
-} else if (name === 'pglite-open') {
-  process.stdout.write(`${JSON.stringify(await pgliteOpen())}\n`);
 } else {
   throw new Error(`unknown scenario "${name}"`);
 }
