@@ -114,7 +114,7 @@ describe('encodeCopyText', () => {
     expect(encodeCopyText([], columns([['id', 'bigint']]))).toBe('');
   });
 
-  // The encoder as it was before its typeof fast path: one switch per value on the column type.
+  // What every value in every column type must become, written out as one plain switch per value.
   const referenceField = (type: ColumnSchema['type'], value: unknown): string => {
     const text = (item: unknown) =>
       typeof item === 'string' ? item : typeof item === 'object' ? jsonOf(item) : String(item);
@@ -142,7 +142,7 @@ describe('encodeCopyText', () => {
     }
   };
 
-  it('should encode every kind of value in every column type as the per-value switch did', () => {
+  it('should encode every kind of value in every column type as the plain per-value switch says', () => {
     const types: ColumnSchema['type'][] = [
       'text',
       'bigint',

@@ -68,80 +68,60 @@ export class CopyEncodingError extends Error {
   }
 }
 
-/** How `encodeCopyText` writes a column's values, decided once per column instead of once per value. */
-const textKind = 0;
-const numberKind = 1;
-const boolKind = 2;
-const jsonKind = 3;
-const timestampKind = 4;
-type FieldKind = 0 | 1 | 2 | 3 | 4;
-
-function fieldKind(type: ColumnSchema['type']): FieldKind {
-  switch (type) {
-    case 'bigint':
-    case 'double':
-    case 'decimal':
-      return numberKind;
-    case 'bool':
-      return boolKind;
-    case 'json':
-      return jsonKind;
-    case 'timestamp':
-      return timestampKind;
-    default:
-      return textKind;
-  }
-}
-
-/** A value the common cases below do not cover (a bigint, a Date, an object outside a json column). */
-function otherField(kind: FieldKind, value: unknown): string {
-  switch (kind) {
-    case numberKind:
-      return typeof value === 'bigint' ? String(value) : escapeCopyText(textOf(value));
-    case timestampKind:
-      return value instanceof Date
-        ? value.toISOString()
-        : typeof value === 'number'
-          ? new Date(value).toISOString()
-          : escapeCopyText(textOf(value));
-    default:
-      return escapeCopyText(textOf(value));
-  }
-}
-
 /**
  * Encodes rows as COPY text: one line per row, fields in `columns` order separated by tabs,
  * `\N` for null/undefined, booleans `t`/`f`, `json` as JSON text, Dates as ISO strings, bigints
  * exactly, a U+0000 in any text or JSON string or key as the six characters `\u0000`.
- * The common values (a string, a number, a boolean) take one `typeof` each; one join per batch.
+ * One switch per value, one join per batch.
  */
 export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSchema[]): string {
   const names = columns.map((column) => column.name);
-  const kinds = columns.map((column) => fieldKind(column.type));
+  const types = columns.map((column) => column.type);
   const count = names.length;
   const lines = new Array<string>(rows.length + 1);
-  let rowIndex = 0;
-  let columnIndex = 0;
-  try {
-    for (; rowIndex < rows.length; rowIndex++) {
-      const row = rows[rowIndex] as Row;
-      let line = '';
-      for (columnIndex = 0; columnIndex < count; columnIndex++) {
-        const value = row[names[columnIndex] as string];
-        const kind = kinds[columnIndex] as FieldKind;
-        let field: string;
-        if (value === null || value === undefined) field = nullField;
-        else if (kind === jsonKind) field = escapeCopyText(jsonText(value));
-        else if (typeof value === 'string') field = needsEscape.test(value) ? escapeCopyText(value) : value;
-        else if (typeof value === 'number' && kind !== timestampKind) field = String(value);
-        else if (typeof value === 'boolean') field = kind === boolKind ? (value ? 't' : 'f') : String(value);
-        else field = otherField(kind, value);
-        line = columnIndex === 0 ? field : `${line}\t${field}`;
+  for (let rowIndex = 0; rowIndex < rows.length; rowIndex++) {
+    const row = rows[rowIndex] as Row;
+    let line = '';
+    for (let columnIndex = 0; columnIndex < count; columnIndex++) {
+      const value = row[names[columnIndex] as string];
+      let field: string;
+      if (value === null || value === undefined) {
+        field = nullField;
+      } else {
+        try {
+          switch (types[columnIndex]) {
+            case 'bigint':
+            case 'double':
+            case 'decimal':
+              field =
+                typeof value === 'number' || typeof value === 'bigint'
+                  ? String(value)
+                  : escapeCopyText(textOf(value));
+              break;
+            case 'bool':
+              field = value === true ? 't' : value === false ? 'f' : escapeCopyText(textOf(value));
+              break;
+            case 'json':
+              field = escapeCopyText(jsonText(value));
+              break;
+            case 'timestamp':
+              field =
+                value instanceof Date
+                  ? value.toISOString()
+                  : typeof value === 'number'
+                    ? new Date(value).toISOString()
+                    : escapeCopyText(textOf(value));
+              break;
+            default:
+              field = escapeCopyText(textOf(value));
+          }
+        } catch (error) {
+          throw new CopyEncodingError(names[columnIndex] as string, rowIndex, { cause: error });
+        }
       }
-      lines[rowIndex] = line;
+      line = columnIndex === 0 ? field : `${line}\t${field}`;
     }
-  } catch (error) {
-    throw new CopyEncodingError(names[columnIndex] as string, rowIndex, { cause: error });
+    lines[rowIndex] = line;
   }
   lines[rows.length] = '';
   return lines.join('\n');
