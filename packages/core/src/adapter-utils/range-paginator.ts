@@ -50,13 +50,13 @@ export interface RangePaginatorSettings {
   /** The position at which the total starts counting (`basePage` for page numbers). @default 0 */
   totalBase?: number;
   /** Records per full page: without a total, a shorter page is the last. @default undefined (not checked) */
-  pageSize?: number;
+  pageSize?: number | undefined;
   /** Exclusive upper bound of the position. @default undefined (no bound) */
-  maximum?: number;
+  maximum?: number | undefined;
   /** Stop when a page has no records. @default true */
   stopAfterEmptyPage?: boolean;
   /** JSONPath to a boolean in the response body; `false` stops. @default undefined (not read) */
-  hasMorePath?: string;
+  hasMorePath?: string | undefined;
   /** Option names for messages and stop reasons. @default { totalPath: 'totalPath', hasMorePath: 'hasMorePath', maximum: 'maximum' } */
   optionNames?: { totalPath?: string; hasMorePath?: string; maximum?: string };
 }
