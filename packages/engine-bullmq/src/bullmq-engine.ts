@@ -1,5 +1,5 @@
-import type { Engine, EngineRun, RestsyncEvent, UnitResult } from '@restsync/core';
-import { type Job, Queue, QueueEvents } from 'bullmq';
+import type { Engine, EngineRun, RestsyncEvent, UnitJob, UnitResult } from '@restsync/core';
+import { FlowProducer, type Job, Queue, QueueEvents } from 'bullmq';
 import {
   type BullmqSharedOptions,
   connectionOptions,
@@ -63,6 +63,11 @@ export function bullmqEngine(options: BullmqEngineOptions): BullmqEngine {
   const attempts = options.attempts ?? 5;
   let units: Queue | undefined;
   let runs: Queue | undefined;
+  let flowProducer: FlowProducer | undefined;
+  const flows = () => {
+    flowProducer ??= new FlowProducer({ connection, prefix });
+    return flowProducer;
+  };
   const unitQueue = () => {
     units ??= new Queue(unitQueueName, { connection, prefix });
     return units;
@@ -82,19 +87,43 @@ export function bullmqEngine(options: BullmqEngineOptions): BullmqEngine {
         if (!ids.has(jobId)) return;
         for (const event of (data as Partial<ProgressReport>).events ?? []) run.onEvent(event);
       });
-      const jobs = await queue.addBulk(
-        run.jobs.map((job) => ({
-          name: job.unit.id,
-          data: job,
-          opts: {
-            jobId: unitJobId(job.loadId, job.unit.id),
-            attempts,
-            backoff: { type: 'exponential', delay: 1_000 },
-            removeOnComplete: { age: 24 * 3600 },
-            removeOnFail: { age: 7 * 24 * 3600 },
-          },
-        })),
-      );
+      const jobOf = (job: UnitJob) => ({
+        name: job.unit.id,
+        queueName: unitQueueName,
+        data: job,
+        opts: {
+          jobId: unitJobId(job.loadId, job.unit.id),
+          attempts,
+          backoff: { type: 'exponential' as const, delay: 1_000 },
+          removeOnComplete: { age: 24 * 3600 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      });
+      // A unit run `after` others is a flow's parent job: BullMQ starts it when its children completed.
+      const inFlow = new Set(run.jobs.flatMap((job) => job.unit.after ?? []));
+      const added = new Map<string, Job>();
+      const single = run.jobs.filter((job) => !inFlow.has(job.unit.id) && !job.unit.after?.length);
+      for (const [index, job] of (await queue.addBulk(single.map(jobOf))).entries()) {
+        const unit = single[index];
+        if (unit) added.set(unit.unit.id, job);
+      }
+      for (const parent of run.jobs.filter((job) => job.unit.after?.length)) {
+        const children = run.jobs.filter((job) => parent.unit.after?.includes(job.unit.id));
+        const node = await flows().add({
+          ...jobOf(parent),
+          children: children.map((child) => {
+            const described = jobOf(child);
+            return { ...described, opts: { ...described.opts, failParentOnFailure: true } };
+          }),
+        });
+        added.set(parent.unit.id, node.job);
+        for (const child of node.children ?? []) added.set(child.job.name, child.job);
+      }
+      const jobs = run.jobs.map((job) => {
+        const found = added.get(job.unit.id);
+        if (!found) throw new Error(`unit ${job.unit.id} was not enqueued`);
+        return found;
+      });
       return await waitForAll(jobs, queueEvents, run.signal);
     } finally {
       await queueEvents.close();
@@ -131,7 +160,7 @@ export function bullmqEngine(options: BullmqEngineOptions): BullmqEngine {
       return runQueue().removeJobScheduler(id);
     },
     async close() {
-      await Promise.all([units?.close(), runs?.close()]);
+      await Promise.all([units?.close(), runs?.close(), flowProducer?.close()]);
     },
   };
 }

@@ -119,8 +119,13 @@ async function processUnit(
   const timer = setInterval(() => void report(), reportIntervalMs);
   try {
     prepared = await options.prepare(job.data);
+    // A flow's parent (a swap after the ranges of a replace resource) reads its children's results.
+    const after = job.data.unit.after?.length
+      ? Object.values(await job.getChildrenValues<UnitResult>())
+      : undefined;
     const result = await runUnit(job.data, {
       ...prepared,
+      ...(after ? { after } : {}),
       onEvent: (event) => {
         if (event.type === 'request' || (event.type === 'log' && event.level === 'debug')) return;
         pending.push(event);

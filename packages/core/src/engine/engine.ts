@@ -10,16 +10,19 @@ import type { RestsyncEvent } from '../events';
  */
 export interface WorkUnit {
   /**
-   * Stable id: `<resource>` for a whole resource (with its child resources), or
+   * Stable id: `<resource>` for a whole resource (with its child resources),
    * `<resource>@<from>-<to>` for the pages `from` (inclusive) to `to` (exclusive, `end` for the
-   * last range) of one resource, with the child sequences of the parents on those pages.
+   * last range) of one resource, with the child sequences of the parents on those pages, or
+   * `<resource>@swap` for the swap of a split `replace` resource.
    */
   id: string;
   /**
    * `resource`: a top-level resource and every child resource under it; `pages`: a page range of
-   * one top-level resource and every child resource of the parents on those pages.
+   * one top-level resource and every child resource of the parents on those pages; `swap`: swaps
+   * the shared staging of the `replace` resources among `resources` in, once every unit in `after`
+   * completed (it fetches nothing).
    */
-  kind: 'resource' | 'pages';
+  kind: 'resource' | 'pages' | 'swap';
   /** The top-level resource the unit loads. */
   resource: string;
   /** Every resource whose rows the unit loads (the top-level one first, then its children). */
@@ -43,6 +46,11 @@ export interface WorkUnit {
    * last unit completed. Readers see the old rows until then.
    */
   sharedStaging?: boolean;
+  /**
+   * Units that must complete first: the engine runs this unit once all of them completed, and hands
+   * it their results (`UnitEnvironment.after`). BullMQ: a flow, this unit the parent job.
+   */
+  after?: string[];
 }
 
 /**
@@ -115,7 +123,8 @@ export interface Engine {
   /** Where the engine runs, with any password redacted (for output). */
   readonly description: string;
   /**
-   * Called once per run by the process holding the pipeline lease. Enqueues every job, resolves with
+   * Called once per run by the process holding the pipeline lease. Enqueues every job (a job whose
+   * unit names units `after` runs once they all completed, with their results), resolves with
    * each unit's result in `jobs` order when all succeeded, rejects with the first error of a unit that
    * failed for good (its retries used up). When `signal` aborts, rejects once the running units stopped.
    */

@@ -2,8 +2,7 @@ import type { Schema, TableSchema } from '../contracts/schema';
 import type { Source } from '../contracts/source';
 import { ConfigError } from '../errors';
 import type { RunContext } from '../pipeline/load-pages';
-import { nextResourceState } from '../pipeline/resource-state';
-import type { Engine, UnitJob, UnitResult, WorkUnit } from './engine';
+import type { Engine, UnitJob, UnitResult } from './engine';
 import { assertPlainDefinition, planWorkUnits } from './plan';
 
 /** What the run passes to `loadWithEngine`. */
@@ -79,38 +78,8 @@ export async function loadWithEngine(
     throw error;
   }
   for (const result of results) addResult(context, result);
-  const tables = await storeCombinedSchema(context, results);
-  await swapSharedStaging(context, source, units, tables);
+  await storeCombinedSchema(context, results);
   return 'loaded';
-}
-
-/**
- * The units of a `replace` resource split into page ranges loaded to one staging table and left it
- * there: now that the last of them completed, swap this load's staged rows in, once, in one
- * transaction. Until this commits, readers see the resource's old rows.
- */
-async function swapSharedStaging(
-  context: RunContext,
-  source: Source,
-  units: readonly WorkUnit[],
-  tables: readonly TableSchema[],
-): Promise<void> {
-  const staged = new Set(units.filter((unit) => unit.sharedStaging).flatMap((unit) => unit.resources));
-  for (const info of source.resources) {
-    if (!staged.has(info.name) || info.writeDisposition !== 'replace') continue;
-    await context.session.completeResource({
-      loadId: context.loadId,
-      resource: info.name,
-      writeDisposition: 'replace',
-      tables: tables.filter((table) => table.resource === info.name),
-      staging: 'swap-shared',
-      state: nextResourceState(context.storedStates.get(info.name), {
-        resource: info.name,
-        status: 'in_progress',
-        loadId: context.loadId,
-      }),
-    });
-  }
 }
 
 function addResult(context: RunContext, result: UnitResult): void {
@@ -134,7 +103,7 @@ function addResult(context: RunContext, result: UnitResult): void {
  * Workers evolve the schema concurrently, each from the version it read; the run stores one version
  * with every table the units filled (the widest definition of each), so the next run starts from all of them.
  */
-async function storeCombinedSchema(context: RunContext, results: UnitResult[]): Promise<TableSchema[]> {
+async function storeCombinedSchema(context: RunContext, results: UnitResult[]): Promise<void> {
   const stored = await context.session.readSchema();
   const tables = new Map<string, TableSchema>((stored?.tables ?? []).map((table) => [table.name, table]));
   let changed = false;
@@ -145,8 +114,7 @@ async function storeCombinedSchema(context: RunContext, results: UnitResult[]): 
       changed = changed || !known || JSON.stringify(known) !== JSON.stringify(table);
     }
   }
-  if (!changed) return [...tables.values()];
+  if (!changed) return;
   const schema: Schema = { version: (stored?.version ?? 0) + 1, tables: [...tables.values()] };
   await context.session.write({ loadId: context.loadId, schema, tables: [], states: [] });
-  return schema.tables;
 }

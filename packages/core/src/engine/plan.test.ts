@@ -91,18 +91,21 @@ describe('planWorkUnits', () => {
     ]);
   });
 
-  it('should split a replace resource into ranges that share one staging table', async () => {
+  it('should split a replace resource into ranges that share one staging table, and a swap unit after them all', async () => {
     const resources = [info('items', { writeDisposition: 'replace' })];
     const units = await planWorkUnits({
       definition: { ...definition, resources: [definition.resources[0]] },
       source: fakeSource(resources, 4_500),
       loadSource: async () => fakeSource(resources, 4_500),
     });
-    expect(units.map((unit) => [unit.id, unit.sharedStaging])).toEqual([
-      ['items@0-20', true],
-      ['items@20-40', true],
-      ['items@40-end', true],
+    expect(units.map((unit) => [unit.id, unit.kind, unit.sharedStaging])).toEqual([
+      ['items@0-20', 'pages', true],
+      ['items@20-40', 'pages', true],
+      ['items@40-end', 'pages', true],
+      ['items@swap', 'swap', undefined],
     ]);
+    expect(units[3]?.after).toEqual(['items@0-20', 'items@20-40', 'items@40-end']);
+    expect(units[3]?.resources).toEqual(['items']);
   });
 
   it('should keep a parent whole when one of its children has an incremental cursor', async () => {

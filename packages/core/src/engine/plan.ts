@@ -32,9 +32,9 @@ export const defaultPagesPerUnit = 20;
  * response gives the total, page ranges of `pagesPerUnit` pages (the last range is open-ended, so
  * records added since the plan are read). A range of a parent is a group of parents: the unit loads
  * those parents and every child sequence of each of them, so a parent with many children spreads
- * across workers. The ranges of a `replace` resource all load to one staging table, swapped in once
- * by the run when every range completed (`sharedStaging`). One request per split resource is made
- * to learn its total.
+ * across workers. The ranges of a `replace` resource all load to one staging table
+ * (`sharedStaging`), and a `swap` unit (`<resource>@swap`, `after` every range) swaps it in once,
+ * when the last range completed. One request per split resource is made to learn its total.
  */
 export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
   const pagesPerUnit = options.pagesPerUnit ?? defaultPagesPerUnit;
@@ -75,6 +75,10 @@ export async function planWorkUnits(options: PlanOptions): Promise<WorkUnit[]> {
         // `replace` rows of every range go to one staging table, swapped in once when all are done.
         ...(replace ? { sharedStaging: true } : {}),
       });
+    }
+    if (replace) {
+      const ranges = units.filter((unit) => unit.resource === root.name).map((unit) => unit.id);
+      units.push({ id: `${root.name}@swap`, kind: 'swap', resource: root.name, resources, after: ranges });
     }
   }
   return units;

@@ -7,6 +7,7 @@ import type {
   ResourceState,
 } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
+import type { TableSchema } from '../contracts/schema';
 import type { Source } from '../contracts/source';
 import { assertSpecificationVersion } from '../contracts/specification-version';
 import { LeaseError, RunCancelledError } from '../errors';
@@ -29,6 +30,8 @@ export interface UnitEnvironment {
   onEvent?: EventListener;
   /** Stops the unit after its current batch (the worker drains on SIGTERM). */
   signal?: AbortSignal;
+  /** The results of the units named in `job.unit.after` (a `swap` unit reads their tables). */
+  after?: UnitResult[];
 }
 
 /** What a unit committed so far in its run, kept in its state documents so a resumed attempt counts on. */
@@ -81,7 +84,9 @@ export async function runUnit(job: UnitJob, environment: UnitEnvironment): Promi
         dataset: job.dataset,
       });
     try {
-      return await loadUnit(job, environment, session, events, retries);
+      return job.unit.kind === 'swap'
+        ? await swapUnit(job, environment, session, retries)
+        : await loadUnit(job, environment, session, events, retries);
     } finally {
       await lease.release();
     }
@@ -236,6 +241,50 @@ async function loadUnit(
     });
   }
   return result();
+}
+
+/**
+ * Swaps the shared staging of the unit's `replace` resources in, once every range completed: one
+ * transaction per resource (TRUNCATE + INSERT of this load's staged rows), fenced by the swap unit's
+ * lease, its state stored in the same transaction. A swap delivered again finds its state complete
+ * for this load and swaps nothing (the staging is gone by then: a second swap would empty the table).
+ */
+async function swapUnit(
+  job: UnitJob,
+  environment: UnitEnvironment,
+  session: DestinationSession,
+  retries: () => number,
+): Promise<UnitResult> {
+  // The widest definition of each table any range filled.
+  const tables = new Map<string, TableSchema>();
+  for (const table of (environment.after ?? []).flatMap((done) => done.schemaTables)) {
+    const known = tables.get(table.name);
+    if (!known || table.columns.length > known.columns.length) tables.set(table.name, table);
+  }
+  for (const resource of job.unit.resources) {
+    const info = environment.source.resources.find((entry) => entry.name === resource);
+    if (info?.writeDisposition !== 'replace') continue;
+    const stored = await session.readState(resource);
+    const state = stored === undefined ? undefined : migrateResourceState(stored, resource);
+    if (state?.loadId === job.loadId && state.status === 'complete') continue;
+    await session.completeResource({
+      loadId: job.loadId,
+      resource,
+      writeDisposition: 'replace',
+      tables: [...tables.values()].filter((table) => table.resource === resource),
+      staging: 'swap-shared',
+      state: nextResourceState(state, { resource, status: 'complete', loadId: job.loadId }),
+    });
+  }
+  return {
+    unitId: job.unit.id,
+    resources: {},
+    tables: {},
+    batches: 0,
+    retries: retries(),
+    cursors: {},
+    schemaTables: [],
+  };
 }
 
 /** The counts of this run's earlier attempts at the unit, from its state documents (none on a first attempt). */
