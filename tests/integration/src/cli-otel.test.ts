@@ -64,7 +64,7 @@ function attribute(span: OtlpSpan, key: string): unknown {
 }
 
 describe('restsync run --otel (child process)', () => {
-  it('should export the run → resource → request and batch span tree over OTLP, with no secret in the payload', async ({
+  it('should export the run → resource → request and batch span tree and the row metrics over OTLP, with no secret in the payload', async ({
     onTestFinished,
   }) => {
     const { directory, database, dataset, run, startApi } = await createWorkspace(apiKey, (cleanup) =>
@@ -119,6 +119,8 @@ describe('restsync run --otel (child process)', () => {
       }
       expect(children.filter((span) => span.name === 'restsync.batch').length).toBeGreaterThan(0);
     }
+    const metrics = receiver.payloads.filter((payload) => payload.path === '/v1/metrics');
+    expect(metrics.map((payload) => payload.body).join('\n')).toContain('"restsync.rows"');
     for (const payload of receiver.payloads) expect(payload.body).not.toContain(apiKey);
   });
 });
