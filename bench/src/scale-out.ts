@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncConfig } from './sync-config';
 
@@ -14,7 +14,9 @@ import { syncConfig } from './sync-config';
  *
  * Environment: DATABASE_URL (a Postgres server; required: workers on PGlite cannot share it),
  * REDIS_URL (default redis://127.0.0.1:6379), BENCH_SCALE_RECORDS (default 100 000; 0 skips),
- * BENCH_SCALE_LATENCY_MS (default 100).
+ * BENCH_SCALE_LATENCY_MS (default 100), BENCH_SCALE_WORKERS (the worker counts, default 1,2,4),
+ * BENCH_SCALE_PAGE_CONCURRENCY (requests in flight per worker, the resource's `concurrency`; default 1),
+ * BENCH_SCALE_WORKER_NODE_ARGS (Node flags for the workers, e.g. `--cpu-prof --cpu-prof-dir=<dir>`).
  */
 export async function scaleOutReport(cliBin: string): Promise<string[]> {
   const records = Number(process.env.BENCH_SCALE_RECORDS ?? 100_000);
@@ -22,28 +24,36 @@ export async function scaleOutReport(cliBin: string): Promise<string[]> {
   if (records <= 0) return [];
   if (!databaseUrl) return ['scale-out: skipped (needs DATABASE_URL: workers share a Postgres server)'];
   const latencyMs = Number(process.env.BENCH_SCALE_LATENCY_MS ?? 100);
+  // e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the workers.
+  const workerNodeArgs = (process.env.BENCH_SCALE_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const pageConcurrency = Number(process.env.BENCH_SCALE_PAGE_CONCURRENCY ?? 1);
+  const workerCounts = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').map(Number);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const apiKey = 'bench-scale-key-not-a-secret';
   const directory = mkdtempSync(join(tmpdir(), 'restsync-bench-scale-'));
   const api = await startLatencyApi(records, latencyMs);
   const config = join(directory, 'sync.json');
-  writeFileSync(config, JSON.stringify(syncConfig(api.url, 'bench_scale')));
+  const document = syncConfig(api.url, 'bench_scale') as { source: { resources: Record<string, unknown>[] } };
+  // Requests in flight per worker: 1 keeps each worker bound by the API's latency (4, the default,
+  // keeps one worker near a core busy, and then a 2-core machine has no room for a second worker).
+  for (const resource of document.source.resources) resource.concurrency = pageConcurrency;
+  writeFileSync(config, JSON.stringify(document));
   const env = { ...process.env, API_KEY: apiKey };
   const lines = [
     '',
-    `Scale-out (BullMQ on ${redisUrl}): ${records} rows, the API waits ${latencyMs} ms per page; workers × concurrency 1`,
+    `Scale-out (BullMQ on ${redisUrl}): ${records} rows, the API waits ${latencyMs} ms per page; workers × concurrency 1, ${pageConcurrency} request(s) in flight per worker`,
     '',
     '| workers | wall s | rows/s | speed-up over 1 worker |',
     '| --- | --- | --- | --- |',
   ];
   let baseline: number | undefined;
   try {
-    for (const count of [1, 2, 4]) {
+    for (const count of workerCounts) {
       const prefix = `restsync-bench-${randomUUID().slice(0, 8)}`;
       const engineUrl = `${redisUrl}?prefix=${prefix}`;
       const dataset = `bench_scale_${count}_${process.pid}`;
       const workers = Array.from({ length: count }, () =>
-        spawn(process.execPath, [cliBin, 'worker', '--engine', engineUrl], {
+        spawn(process.execPath, [...workerNodeArgs, cliBin, 'worker', '--engine', engineUrl], {
           cwd: directory,
           env,
           stdio: ['ignore', 'ignore', 'pipe'],
@@ -99,7 +109,12 @@ export async function scaleOutReport(cliBin: string): Promise<string[]> {
     await api.close();
     rmSync(directory, { recursive: true, force: true });
   }
-  lines.push('', 'Near-linear while the API latency dominates; no test asserts these timings.');
+  lines.push(
+    '',
+    `Near-linear while the API latency dominates; no test asserts these timings. Load average at the end: ${loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')} on ${cpus().length} cores.`,
+  );
   return lines;
 }
 
