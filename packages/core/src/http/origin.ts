@@ -41,7 +41,7 @@ export function resolveUrl(
 }
 
 /** The origin of an absolute URL (scheme, host and port, as `URL.origin` writes it). */
-export function originOf(url: string): string {
+function originOf(url: string): string {
   return new URL(url).origin;
 }
 
