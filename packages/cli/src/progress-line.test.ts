@@ -14,6 +14,7 @@ function progress(overrides: Partial<ResourceProgress>): ResourceProgress {
     stopReason: undefined,
     retries: 0,
     waitedMs: 0,
+    rateLimitWaitedMs: 0,
     waitingUntil: 0,
     waitReason: undefined,
     total: undefined,

@@ -20,8 +20,10 @@ export interface ResourceProgress {
   /** Why its (last) request sequence stopped, e.g. `no next page`; `failed` or `cancelled` when the run ended first. */
   stopReason: string | undefined;
   retries: number;
-  /** Total time spent (or being spent) waiting before retries, in milliseconds. */
+  /** Total time spent (or being spent) waiting before retries and for the rate limit, in milliseconds. */
   waitedMs: number;
+  /** The part of `waitedMs` spent waiting for the client's own rate limit (`rate_limit_wait`). */
+  rateLimitWaitedMs: number;
   /** When the current wait ends (epoch ms); 0 when not waiting. */
   waitingUntil: number;
   /** Why the current wait happened, e.g. `HTTP 429`. */
@@ -95,6 +97,7 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
         stopReason: undefined,
         retries: 0,
         waitedMs: 0,
+        rateLimitWaitedMs: 0,
         waitingUntil: 0,
         waitReason: undefined,
         total: undefined,
@@ -134,6 +137,12 @@ export function createRunTracker(options: RunTrackerOptions = {}): RunTracker {
           progress.waitedMs += event.delayMs;
           progress.waitingUntil = now() + event.delayMs;
           progress.waitReason = event.reason;
+          break;
+        }
+        case 'rate_limit_wait': {
+          const progress = touch(event.resource);
+          progress.waitedMs += event.waitMs;
+          progress.rateLimitWaitedMs += event.waitMs;
           break;
         }
         case 'page': {

@@ -97,4 +97,36 @@ describe('formatSummaryTable with the run tracker', () => {
       '  new columns: orders.coupon',
     ]);
   });
+
+  // The time waited left out the waits for the client's own rate limit (client.rate_limit).
+  it('should add the time waited for the rate limit to the time waited before retries', () => {
+    const tracker = createRunTracker({ resources: ['users', 'emptyOnes'] });
+    tracker.onEvent({
+      type: 'retry',
+      resource: 'users',
+      method: 'GET',
+      url: 'u',
+      attempt: 1,
+      reason: 'HTTP 503',
+      status: 503,
+      delayMs: 2_000,
+      retryAfter: false,
+    });
+    tracker.onEvent({ type: 'rate_limit_wait', resource: 'users', waitMs: 400 });
+    tracker.onEvent({ type: 'rate_limit_wait', resource: 'emptyOnes', waitMs: 100 });
+
+    expect(tracker.resources().map((progress) => progress.waitedMs)).toEqual([2_400, 100]);
+    expect(formatSummaryTable(result, tracker)).toContain(
+      'waited 2.5 s (2.0 s before retries, 0.5 s for the rate limit)',
+    );
+  });
+
+  it('should say the time waited was for the rate limit when no request was retried', () => {
+    const tracker = createRunTracker({ resources: ['users'] });
+    tracker.onEvent({ type: 'rate_limit_wait', resource: 'users', waitMs: 1_500 });
+
+    const summary = formatSummaryTable(result, tracker);
+    expect(summary).toContain('waited 1.5 s for the rate limit');
+    expect(summary).not.toContain('before retries');
+  });
 });

@@ -70,6 +70,15 @@ function tableRows(result: Omit<RunResult, 'summary'>, tracker: RunTracker | und
   return [header, ...rows.sort((first, second) => (first[0] ?? '').localeCompare(second[0] ?? ''))];
 }
 
+/** `2.1 s before retries`, `0.5 s for the rate limit`, or both: `2.6 s (2.1 s before retries, 0.5 s for the rate limit)`. */
+function waitedParts(waitedMs: number, rateLimitMs: number): string {
+  const retries = `${formatDuration(waitedMs - rateLimitMs)} before retries`;
+  const limit = `${formatDuration(rateLimitMs)} for the rate limit`;
+  if (rateLimitMs <= 0) return retries;
+  if (rateLimitMs >= waitedMs) return limit;
+  return `${formatDuration(waitedMs)} (${retries}, ${limit})`;
+}
+
 function plural(count: number, word: string, words = `${word}s`): string {
   return `${numberFormat.format(count)} ${count === 1 ? word : words}`;
 }
@@ -95,7 +104,7 @@ function schemaLines(tracker: RunTracker | undefined): string[] {
 /**
  * The table printed after a run: a status line, one line per table with its rows (and for a
  * resource's root table its pages, time and rows/s, with inserted / updated rows when the
- * destination reports them), then totals: rows, pages, retries, time waited before retries, rows/s
+ * destination reports them), then totals: rows, pages, retries, time waited (before retries and for the rate limit), rows/s
  * and the load id, and the tables and columns the run created. Without a tracker: rows and pages only.
  */
 export function formatSummaryTable(result: Omit<RunResult, 'summary'>, tracker?: RunTracker): string {
@@ -121,7 +130,8 @@ export function formatSummaryTable(result: Omit<RunResult, 'summary'>, tracker?:
   ];
   if (tracker) {
     const waited = tracker.resources().reduce((sum, progress) => sum + progress.waitedMs, 0);
-    if (waited > 0) totals.push(`waited ${formatDuration(waited)} before retries`);
+    const limited = tracker.resources().reduce((sum, progress) => sum + progress.rateLimitWaitedMs, 0);
+    if (waited > 0) totals.push(`waited ${waitedParts(waited, limited)}`);
     const fetched = Object.values(result.resources).reduce((sum, stats) => sum + stats.rows, 0);
     if (result.durationMs > 0) totals.push(`${rate(fetched, result.durationMs)} rows/s`);
   }

@@ -20,6 +20,16 @@ export type RestsyncEvent =
       retryAfter: boolean;
     }
   | {
+      /**
+       * A request waited for the client's own rate limit (`rateLimit`: a token, or a concurrency
+       * slot) before it went out. Emitted only when it really waited.
+       */
+      type: 'rate_limit_wait';
+      resource: string;
+      /** How long it waited, in milliseconds (>= 1). */
+      waitMs: number;
+    }
+  | {
       /** A destination operation failed on a lost connection and is repeated on a fresh one. */
       type: 'destination_retry';
       /** What is repeated, e.g. `write a batch of 5000 rows`. */

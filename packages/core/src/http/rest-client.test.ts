@@ -12,6 +12,7 @@ import {
   startTestServer,
   type TestServer,
 } from './__fixtures__/test-server';
+import { createApiLimits } from './api-limits';
 import { createRestClient, type RestClientOptions } from './rest-client';
 
 const apiKey = 'sk live/secret+key=42';
@@ -108,6 +109,36 @@ describe('resolveUrl', () => {
 });
 
 describe('send', () => {
+  // The CLI's "time waited" left out the waits of the client's own rate limit: they were never reported.
+  it('should report the time a request waited for the rate limit in a rate_limit_wait event', async () => {
+    const server = await serve(ok, ok);
+    const limits = createApiLimits({ rateLimit: { requestsPerSecond: 2 } });
+    const { client, events } = setup(server, { limits });
+
+    await Promise.all([
+      client.send(get(server.url('/v1/a')), { resource: 'items' }),
+      client.send(get(server.url('/v1/b')), { resource: 'items' }),
+    ]);
+
+    const waits = ofType(events, 'rate_limit_wait');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]?.resource).toBe('items');
+    // One token every 500 ms: the second request waited for most of that.
+    expect(waits[0]?.waitMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('should emit no rate_limit_wait event for a client without a rate limit', async () => {
+    const server = await serve(ok, ok);
+    const { client, events } = setup(server);
+
+    await Promise.all([
+      client.send(get(server.url('/v1/a')), { resource: 'items' }),
+      client.send(get(server.url('/v1/b')), { resource: 'items' }),
+    ]);
+
+    expect(ofType(events, 'rate_limit_wait')).toEqual([]);
+  });
+
   it('should succeed after two 503 responses, with a retry event and a warn log line per retry', async () => {
     const server = await serve(unavailable, unavailable, ok);
     const { client, events } = setup(server);

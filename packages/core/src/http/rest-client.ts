@@ -16,6 +16,7 @@ import { bodySnippet, parseBodyLoosely, parseJsonBody } from './response-body';
 import { parseRetryAfter } from './retry-after';
 import {
   type AttemptContext,
+  type AttemptGate,
   computeBackoffDelay,
   createPolicyCache,
   type ResolvedRetryOptions,
@@ -479,8 +480,22 @@ export function createRestClient(options: RestClientOptions): RestClient {
     return policy.execute(
       (context) => attemptOnce(original, first, scope, target, settings, context),
       settings.signal,
-      gate,
+      gate && reportingWaits(gate, resource),
     );
+  }
+
+  /** `gate`, emitting `rate_limit_wait` when an attempt waited in it (only clients with a limit pay for this). */
+  function reportingWaits(gate: AttemptGate, resource: string): AttemptGate {
+    return {
+      run(attempt, signal) {
+        const queuedAt = performance.now();
+        return gate.run(() => {
+          const waitMs = Math.round(performance.now() - queuedAt);
+          if (waitMs > 0) events.emit({ type: 'rate_limit_wait', resource, waitMs });
+          return attempt();
+        }, signal);
+      },
+    };
   }
 
   /** `AuthContext.fetch`: the auth's own request, with the client's policy and no client headers. */
