@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { closedPort } from './cli-helpers/ports';
 import { repositoryRoot } from './cli-helpers/spawn-cli';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
@@ -13,15 +13,6 @@ const apiKey = 'commands-key-3b8e61d0';
 
 function workspace(onTestFinished: (handler: OnTestFinishedHandler) => void) {
   return createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe.concurrent('restsync commands (child process)', () => {

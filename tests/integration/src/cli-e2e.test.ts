@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { JsonResult } from '@restsync/cli';
@@ -8,6 +7,7 @@ import { type MongoWireServer, startMongoWireServer } from '@restsync/mongo-wire
 import { MongoClient } from 'mongodb';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
 import { startGatedProxy } from './cli-helpers/gated-proxy';
+import { closedPort } from './cli-helpers/ports';
 import { type CliProcessResult, repositoryRoot, spawnCli } from './cli-helpers/spawn-cli';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { pgliteQuery, type TestDatabase, uniqueDataset } from './cli-helpers/test-database';
@@ -37,15 +37,6 @@ async function countRows(database: TestDatabase, schema: string, table = 'resour
     `select count(*)::int as rows, count(distinct id)::int as ids from "${schema}"."${table}"`,
   );
   return row;
-}
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe.concurrent('restsync run (child process)', () => {
