@@ -100,17 +100,40 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   // The most records a page of this sequence held (for `pages`, a shorter page before the last is suspect).
   let largestPage = 0;
   let baseRequest: RequestSpec | undefined;
+  // The base request with the constants and a position already set: a position is then one more value.
+  let template: RequestSpec | undefined;
+  // The requests built for the positions ahead, by position: `upcoming` plans them, `next` returns the same ones.
+  const built = new Map<number, RequestSpec>();
+  const constants = settings.constants ?? [];
+  // A constant written at (or around) the position's place overrides it: then every request is built whole.
+  const constantAtPosition = constants.some((constant) => overlaps(constant.target, settings.target));
 
   const place = (request: RequestSpec, value: number): RequestSpec => {
     try {
       let placed = setRequestValue(request, settings.target, value);
-      for (const constant of settings.constants ?? [])
-        placed = setRequestValue(placed, constant.target, constant.value);
+      for (const constant of constants) placed = setRequestValue(placed, constant.target, constant.value);
       return placed;
     } catch (error) {
       if (!PaginationError.isInstance(error)) throw error;
       throw new PaginationError(`${settings.type} paginator: ${error.message}`, { cause: error });
     }
+  };
+
+  /**
+   * `place(base, value)`, built once per position. After the first, each one only moves the
+   * position in the template: a value set again keeps its place, so the request is the same.
+   */
+  const at = (base: RequestSpec, value: number): RequestSpec => {
+    let request = built.get(value);
+    if (request === undefined) {
+      request =
+        template === undefined || constantAtPosition
+          ? place(base, value)
+          : setRequestValue(template, settings.target, value);
+      template ??= request;
+      built.set(value, request);
+    }
+    return request;
   };
 
   const where = (page: Page) => `${settings.type} paginator: resource "${page.resource}", page ${page.index}`;
@@ -154,8 +177,10 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
   return {
     first(request) {
       baseRequest = request;
+      template = undefined;
+      built.clear();
       startPosition = position;
-      return place(request, position);
+      return at(request, position);
     },
 
     next(page): PaginatorStep {
@@ -167,9 +192,10 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
       plannedStep = unit === 'records' && knownTotal !== undefined && count > 0 ? count : step;
       // From here on the page counts as seen: a checkpoint points at the page after it.
       position += plannedStep;
+      for (const planned of built.keys()) if (planned < position) built.delete(planned);
       const reason = stopReason(hasMore, count);
       if (reason !== undefined) return paginationDone(reason);
-      return nextRequest(place(baseRequest ?? page.request, position));
+      return nextRequest(baseRequest ? at(baseRequest, position) : place(page.request, position));
     },
 
     expectation(page): PageExpectation | undefined {
@@ -218,7 +244,7 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
       const end = Math.min(totalBase + knownTotal, settings.maximum ?? Number.POSITIVE_INFINITY);
       const requests: RequestSpec[] = [];
       for (let next = position; next < end && requests.length < count; next += plannedStep) {
-        requests.push(place(baseRequest, next));
+        requests.push(at(baseRequest, next));
       }
       return requests;
     },
@@ -235,6 +261,15 @@ function createInstance(settings: RangePaginatorSettings): PaginatorInstance {
       position = value;
     },
   };
+}
+
+function overlaps(first: RequestValueTarget, second: RequestValueTarget): boolean {
+  if ('query' in first || 'query' in second) {
+    return 'query' in first && 'query' in second && first.query === second.query;
+  }
+  const within = (inner: string, outer: string) =>
+    inner === outer || inner.startsWith(`${outer}.`) || inner.startsWith(`${outer}[`);
+  return within(first.body, second.body) || within(second.body, first.body);
 }
 
 function describeValue(value: unknown): string {
