@@ -165,6 +165,20 @@ describe('otel', () => {
     expect(exported).toContain('api_key=***');
   });
 
+  it('should count client rate-limit waits in restsync.wait_time and mark where a resumed resource continued', async () => {
+    const setup = telemetrySetup();
+    const telemetry = otel({ tracer: setup.tracer, meter: setup.meter });
+    telemetry.onEvent({ type: 'resume', resource: 'issues', from: 'offset 5000 (load 1 interrupted)' });
+    telemetry.onEvent({ type: 'rate_limit_wait', resource: 'issues', waitMs: 1500 });
+    telemetry.onEvent({ type: 'rate_limit_wait', resource: 'issues', waitMs: 500 });
+    telemetry.onEvent({ type: 'resource_done', resource: 'issues', rows: 0, pages: 0 });
+    telemetry.end();
+    const sums = await setup.metricSums();
+    expect(sums['restsync.wait_time']).toBe(2);
+    const resource = setup.spans.getFinishedSpans().find((span) => span.name === 'restsync.resource');
+    expect(resource?.attributes['restsync.resumed_from']).toBe('offset 5000 (load 1 interrupted)');
+  });
+
   it('should end open spans with an error when the run fails, and carry the trace context into a job', () => {
     const setup = telemetrySetup();
     const telemetry = otel({ tracer: setup.tracer, meter: setup.meter });

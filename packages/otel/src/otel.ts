@@ -91,7 +91,7 @@ function createInstruments(meter: Meter): Instruments {
     }),
     waitTime: meter.createCounter('restsync.wait_time', {
       unit: 's',
-      description: 'Time waited before retries (backoff and Retry-After)',
+      description: 'Time waited before retries (backoff and Retry-After) and for the client rate limit',
     }),
     batchDuration: meter.createHistogram('restsync.batch.duration', {
       unit: 's',
@@ -226,6 +226,15 @@ export function otel(options: OtelOptions = {}): RestsyncTelemetry {
         );
         return;
       }
+      case 'rate_limit_wait':
+        instruments.waitTime.add(event.waitMs / 1000, {
+          'restsync.resource': event.resource,
+          'restsync.wait.reason': 'rate_limit',
+        });
+        return;
+      case 'resume':
+        resourceSpan(event.resource).span.setAttribute('restsync.resumed_from', safeText(event.from));
+        return;
       case 'destination_retry':
         instruments.retries.add(1, { 'restsync.retry.target': 'destination' });
         instruments.waitTime.add(event.delayMs / 1000, {});
