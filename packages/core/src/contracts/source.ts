@@ -18,6 +18,13 @@ export interface SourcePage extends Page {
    * rows in the same transaction.
    */
   cursor?: { key: string; value: IncrementalCursor };
+  /**
+   * Set on every page of a page tree: a page of a top-level resource that has child resources,
+   * and the child pages its records lead to. `root` names the top-level resource. The tree's last
+   * page has `end`, with the root's checkpoint after the tree. The pipeline commits a tree whole,
+   * so a rerun never loads a part of it twice.
+   */
+  tree?: { root: string; end?: { checkpoint?: PaginatorCheckpoint } };
 }
 
 /** A resource as the pipeline sees it. */

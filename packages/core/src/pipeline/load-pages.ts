@@ -3,6 +3,7 @@ import type {
   IncrementalCursor,
   LoadBatch,
   ResourceState,
+  TableBatch,
   TableWriteCounts,
 } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
@@ -43,6 +44,12 @@ export interface RunContext {
  * batch is being written the next one is filled, so fetching and loading overlap; at most two
  * batches are in memory.
  *
+ * The pages of a page tree (`SourcePage.tree`: a parent's page and the child pages its records lead
+ * to) are held until the tree's last page and then go into the batch together, with the parent's
+ * checkpoint: a batch never splits a tree, so a rerun resumes after the last committed tree and loads
+ * none of it twice. A tree being held is in memory besides the two batches; it is unbounded (one
+ * parent page and every child sequence of its records).
+ *
  * Resolves `loaded` when every page was loaded, `cancelled` when the run was cancelled partway.
  * When `context.signal` aborts, the source cancels its in-flight requests, no new batch starts,
  * and the batch already being written is awaited, so it commits or rolls back whole; the rows
@@ -59,6 +66,7 @@ export async function loadPages(
   let buffer = new BatchBuffer();
   let pendingWrite: Promise<void> | undefined;
   let cancelled = false;
+  const openTrees = new Map<string, PageTree>();
 
   const flush = async () => {
     if (pendingWrite) await pendingWrite;
@@ -90,7 +98,7 @@ export async function loadPages(
         cancelled = true;
         break;
       }
-      buffer.add(normalizePage(context, page));
+      const normalized = normalizePage(context, page);
       const stats = context.stats.get(page.resource);
       if (stats) {
         stats.pages += 1;
@@ -100,18 +108,26 @@ export async function loadPages(
         const cursors = context.cursors.get(page.resource) ?? {};
         context.cursors.set(page.resource, { ...cursors, [page.cursor.key]: page.cursor.value });
       }
-      const cursors = context.cursors.get(page.resource);
-      buffer.setState(
-        nextResourceState(context.storedStates.get(page.resource), {
-          resource: page.resource,
-          status: 'in_progress',
-          ...(page.checkpoint ? { checkpoint: page.checkpoint } : {}),
-          ...(cursors ? { incremental: { cursors } } : {}),
-          loadId: context.loadId,
-        }),
-      );
+      const state = inProgressState(context, page.resource, page.checkpoint);
+      if (page.tree) {
+        // A page tree is held until its last page, then goes into the batch whole.
+        const tree: PageTree = openTrees.get(page.tree.root) ?? { pages: [], states: new Map() };
+        openTrees.set(page.tree.root, tree);
+        tree.pages.push(normalized);
+        tree.states.set(page.resource, state);
+        if (!page.tree.end) continue;
+        const { root } = page.tree;
+        tree.states.set(root, inProgressState(context, root, page.tree.end.checkpoint));
+        openTrees.delete(root);
+        addTree(buffer, tree);
+      } else {
+        buffer.add(normalized);
+        buffer.setState(state);
+      }
       if (buffer.rowCount >= batchSize || buffer.byteSize >= batchBytes) await flush();
     }
+    // A source that ended without closing a tree yielded it whole all the same.
+    for (const tree of openTrees.values()) addTree(buffer, tree);
     await flush();
   } catch (error) {
     // A fetch or normalize failure must not leave a write running under the failed load's bookkeeping.
@@ -126,6 +142,33 @@ export async function loadPages(
   }
   if (pendingWrite) await pendingWrite;
   return cancelled ? 'cancelled' : 'loaded';
+}
+
+/** The pages of a page tree not yet complete, and the states they reached, per resource. */
+interface PageTree {
+  pages: TableBatch[][];
+  states: Map<string, ResourceState>;
+}
+
+function addTree(buffer: BatchBuffer, tree: PageTree): void {
+  for (const page of tree.pages) buffer.add(page);
+  for (const state of tree.states.values()) buffer.setState(state);
+}
+
+/** The `in_progress` state of a resource after a page: its checkpoint (if any) and current cursors. */
+function inProgressState(
+  context: RunContext,
+  resource: string,
+  checkpoint: PaginatorCheckpoint | undefined,
+): ResourceState {
+  const cursors = context.cursors.get(resource);
+  return nextResourceState(context.storedStates.get(resource), {
+    resource,
+    status: 'in_progress',
+    ...(checkpoint ? { checkpoint } : {}),
+    ...(cursors ? { incremental: { cursors } } : {}),
+    loadId: context.loadId,
+  });
 }
 
 function normalizePage(context: RunContext, page: SourcePage) {

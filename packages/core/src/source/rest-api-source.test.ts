@@ -392,7 +392,8 @@ describe('restApiSource', () => {
     ]);
   });
 
-  it('should carry checkpoints only for top-level resources without children, and resume from them', async () => {
+  // Regression: a parent with children stored no checkpoint, so a rerun loaded it (and its children) from page 1.
+  it("should carry the checkpoints of top-level resources, a parent's on the last page of its page tree, and resume from them", async () => {
     const origin = await serve((request) => {
       if (request.path === '/flat') return { body: paged(5, 2, request.query) };
       if (request.path === '/parents') return { body: paged(1, 2, request.query) };
@@ -407,19 +408,18 @@ describe('restApiSource', () => {
     const { pages: first } = await collect(source);
     const resumed = await collect(source, { checkpoints: { flat: { page: 3 }, parents: { page: 9 } } });
 
-    expect(first.map((page) => [page.resource, page.checkpoint])).toEqual([
-      ['flat', { page: 2 }],
-      ['flat', { page: 3 }],
-      ['flat', { page: 3 }],
-      ['parents', undefined],
-      ['kids', undefined],
+    expect(first.map((page) => [page.resource, page.checkpoint, page.tree])).toEqual([
+      ['flat', { page: 2 }, undefined],
+      ['flat', { page: 3 }, undefined],
+      ['flat', { page: 3 }, undefined],
+      ['parents', undefined, { root: 'parents' }],
+      ['kids', undefined, { root: 'parents', end: { checkpoint: { page: 1 } } }],
     ]);
     expect(
       resumed.pages.map((page) => [page.resource, page.records.map((record) => record.id ?? 'kid')]),
     ).toEqual([
       ['flat', [5]],
-      ['parents', [1]],
-      ['kids', ['kid']],
+      ['parents', []],
     ]);
   });
 

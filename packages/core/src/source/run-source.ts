@@ -76,6 +76,24 @@ function cursorKey(resource: ResolvedResource, parent: SourceRecord | undefined)
 }
 
 /**
+ * Yields a page tree: the parent's page, then its child pages, each marked with the tree's root;
+ * the last one (held back one page to know it) also carries the root's checkpoint after the tree.
+ */
+async function* pageTree(
+  root: string,
+  first: SourcePage,
+  children: AsyncIterable<SourcePage>,
+  checkpoint: SourcePage['checkpoint'],
+): AsyncGenerator<SourcePage> {
+  let held = first;
+  for await (const page of children) {
+    yield { ...held, tree: { root } };
+    held = page;
+  }
+  yield { ...held, tree: { root, end: checkpoint === undefined ? {} : { checkpoint } } };
+}
+
+/**
  * Streams the pages of every needed resource: each root's pages in order and, after each page,
  * for each of its records, the full paginated sequence of every child (depth first, one fresh
  * paginator per sequence). Non-selected resources are fetched for their children but not yielded.
@@ -138,7 +156,9 @@ export function runSource(
     const name = resource.info.name;
     const restClient = clientFor(resource.auth);
     const children = resource.children.filter((child) => child.needed);
-    const resumable = resource.info.parent === undefined && children.length === 0;
+    // A top-level resource resumes from its checkpoint; with children, its pages come as page trees.
+    const resumable = resource.info.parent === undefined;
+    const trees = resumable && children.length > 0 && resource.selected;
     const key = resource.incremental ? cursorKey(resource, parent) : '';
     const incremental: IncrementalRun | undefined = resource.incremental
       ? startIncremental(resource.incremental, {
@@ -184,20 +204,24 @@ export function runSource(
       const stepped = applySteps(withParent, resource.processingSteps);
       const filtered = incremental ? incremental.filter(stepped) : { records: stepped, stop: false };
       const { records } = filtered;
-      if (resource.selected) {
-        const { checkpoint: reached, ...rest } = page;
-        const cursor = incremental?.cursor();
-        yield {
-          ...rest,
-          records,
-          ...(resumable && reached !== undefined ? { checkpoint: reached } : {}),
-          ...(cursor === undefined ? {} : { cursor: { key, value: cursor } }),
-        };
-      }
+      const { checkpoint: reached, ...rest } = page;
+      const cursor = incremental?.cursor();
+      const own: SourcePage = {
+        ...rest,
+        records,
+        ...(resumable && !trees && reached !== undefined ? { checkpoint: reached } : {}),
+        ...(cursor === undefined ? {} : { cursor: { key, value: cursor } }),
+      };
       const childTasks = records.flatMap((record) =>
         children.map((child) => ({ start: () => sequence(child, record), parallel: child.parallelized })),
       );
-      yield* mergeSequences(childTasks, slots, cancel);
+      const childPages = mergeSequences(childTasks, slots, cancel);
+      if (trees) {
+        yield* pageTree(name, own, childPages, reached);
+      } else {
+        if (resource.selected) yield own;
+        yield* childPages;
+      }
       // With row_order, rows past the range mean no later page has rows in it (top-level only, as in dlt).
       if (filtered.stop && resource.info.parent === undefined) break;
     }
