@@ -4,7 +4,8 @@ import { createWorkspace } from './cli-helpers/workspace';
 import { dumpKeys, enginePrefix, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
 
 const apiKey = 'engine-key-7f3a91c4d2';
-const records = 20_000;
+// The issue's partitioned 100 000-row merge run.
+const records = 100_000;
 
 describe('restsync run --engine with restsync worker (BullMQ on Redis, Postgres)', () => {
   it('should load a partitioned merge run on 3 workers exactly once, and leave no secret in Redis', async ({
@@ -38,10 +39,10 @@ describe('restsync run --engine with restsync worker (BullMQ on Redis, Postgres)
     expect(result.resources.resource_name?.rows).toBe(records);
     expect(await rowCounts(dataset)).toEqual({ rows: records, ids: records });
 
-    // 200 pages of 100 in ranges of 20 pages: 10 units, each done once, spread over the workers.
+    // 1 000 pages of 100 in ranges of 20 pages: 50 units, each done once, spread over the workers.
     const done = workers.flatMap(unitsDone);
-    expect(done).toHaveLength(10);
-    expect(new Set(done).size).toBe(10);
+    expect(done).toHaveLength(50);
+    expect(new Set(done).size).toBe(50);
     expect(workers.filter((worker) => unitsDone(worker).length > 0).length).toBeGreaterThan(1);
 
     // Jobs carry the config with secret names; each worker read API_KEY from its own environment.
