@@ -298,7 +298,7 @@ export default { pipeline, source: ${JSON.stringify(seedSource(api.url))} };
     onTestFinished(() => proxy.close());
     const config = await writeConfig(directory, 'sync.json', { source: seedSource(proxy.url) });
     const periodic =
-      /^restsync: resource_name {2}\d+ pages? {2}[\d,]+ rows? {2}[\d,]+ rows\/s {2}[\d,]+ retr(?:y|ies)$/m;
+      /^restsync: resource_name {2}\d+ pages? {2}[\d,]+ rows?(?: {2}\d+% {2}ETA \S+)? {2}[\d,]+ rows\/s {2}[\d,]+ retr(?:y|ies)$/m;
 
     const cli = start(['run', config, '--destination', database.url, '--dataset', dataset('cli_progress')]);
     await cli.waitForOutput(periodic, 'stderr');

@@ -103,7 +103,8 @@ describe(`seed config synced into MongoDB (${target.label})`, () => {
 
     expect(rerun.status).toBe('succeeded');
     // Resumed after batch 2: offsets 400..900.
-    expect(rerun.resources.resource_name).toEqual({ rows: 600, pages: 6 });
+    // The batch written without its state (offsets 400..599) is upserted again: 200 updated, 400 new.
+    expect(rerun.resources.resource_name).toEqual({ rows: 600, pages: 6, inserted: 400, updated: 200 });
     const stored = await documents(dataset, 'resource_name');
     expect(stored).toHaveLength(recordCount);
     expect(new Set(stored.map((document) => document.id)).size).toBe(recordCount);
