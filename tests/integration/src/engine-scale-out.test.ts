@@ -34,9 +34,14 @@ describe('restsync run --engine with restsync worker (BullMQ on Redis, Postgres)
     ]);
     expect(run.stderr).not.toContain(apiKey);
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { status: string; resources: Record<string, { rows: number }> };
+    const result = JSON.parse(run.stdout) as {
+      status: string;
+      resources: Record<string, { rows: number; inserted?: number; updated?: number }>;
+    };
     expect(result.status).toBe('succeeded');
     expect(result.resources.resource_name?.rows).toBe(records);
+    // The units' write counts add up as in a local run: a first load inserts every row.
+    expect(result.resources.resource_name).toMatchObject({ inserted: records, updated: 0 });
     expect(await rowCounts(dataset)).toEqual({ rows: records, ids: records });
 
     // 1 000 pages of 100 in ranges of 20 pages: 50 units, each done once, spread over the workers.

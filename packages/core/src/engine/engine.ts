@@ -83,8 +83,11 @@ export interface UnitJob {
 /** What a worker reports for a unit it finished. Plain JSON. */
 export interface UnitResult {
   unitId: string;
-  /** Rows and pages per resource, committed by every attempt at this unit in this run. */
-  resources: Record<string, { rows: number; pages: number }>;
+  /**
+   * Rows and pages per resource, committed by every attempt at this unit in this run, with the
+   * destination's inserted / updated counts when it reports them.
+   */
+  resources: Record<string, { rows: number; pages: number; inserted?: number; updated?: number }>;
   /** Rows committed per table. */
   tables: Record<string, number>;
   batches: number;

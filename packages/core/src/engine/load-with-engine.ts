@@ -88,6 +88,8 @@ function addResult(context: RunContext, result: UnitResult): void {
     if (stats) {
       stats.rows += counts.rows;
       stats.pages += counts.pages;
+      if (counts.inserted !== undefined) stats.inserted = (stats.inserted ?? 0) + counts.inserted;
+      if (counts.updated !== undefined) stats.updated = (stats.updated ?? 0) + counts.updated;
     }
   }
   for (const [table, rows] of Object.entries(result.tables)) {

@@ -155,7 +155,7 @@ async function loadUnit(
         resources: Object.fromEntries(stats),
         batches: committed.batches + 1,
       };
-      await session.write({
+      return session.write({
         ...batch,
         states: batch.states.map((state) => ({ ...state, unitProgress })),
         ...(job.unit.sharedStaging ? { sharedStaging: true } : {}),
