@@ -40,4 +40,12 @@ describe('createRedactor', () => {
     const redactor = createRedactor(['ab']);
     expect(redactor.redact('abc')).toBe('abc');
   });
+
+  it('should keep masking every value when one is added again among new ones', () => {
+    const redactor = createRedactor(['token-one']);
+    redactor.add('token-one');
+    redactor.add('token two');
+    redactor.add('token-one');
+    expect(redactor.redact('a token-one b token%20two c token+two')).toBe('a *** b *** c ***');
+  });
 });

@@ -5,7 +5,10 @@ const mask = '***';
  * events. The engine registers the secrets each auth declares before the first request.
  */
 export interface Redactor {
-  /** Registers a value that must never be shown. Values shorter than 3 characters are ignored. */
+  /**
+   * Registers a value that must never be shown. Values shorter than 3 characters are ignored;
+   * adding a value again costs a set lookup (auths hand their secrets over before every request).
+   */
   add(value: string): void;
   /** Replaces every registered value (raw and URL-encoded) with `***`. */
   redact(text: string): string;
@@ -19,6 +22,8 @@ export interface Redactor {
 
 export function createRedactor(initial: Iterable<string> = []): Redactor {
   const values = new Set<string>();
+  // The values `add` was called with: adding one again is a set lookup, not three encodings.
+  const added = new Set<string>();
   let pattern: RegExp | undefined;
 
   const rebuild = () => {
@@ -37,7 +42,8 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
 
   const redactor: Redactor = {
     add(value) {
-      if (typeof value !== 'string' || value.length < 3) return;
+      if (typeof value !== 'string' || value.length < 3 || added.has(value)) return;
+      added.add(value);
       const variants = [
         value,
         encodeURIComponent(value),

@@ -218,14 +218,9 @@ export function createRestClient(options: RestClientOptions): RestClient {
   const redactor = options.redactor ?? createRedactor();
   const auth = options.auth;
   if (auth) assertSpecificationVersion('auth', auth, 'client.auth');
-  // The auth's secrets go to the redactor once each: adding one builds its encoded variants.
-  const registeredSecrets = new Set<string>();
+  // A secret the redactor already holds costs it a set lookup: a refreshed token is the new one.
   const registerSecrets = () => {
-    for (const value of auth?.secrets() ?? []) {
-      if (registeredSecrets.has(value)) continue;
-      registeredSecrets.add(value);
-      redactor.add(value);
-    }
+    for (const value of auth?.secrets() ?? []) redactor.add(value);
   };
   registerSecrets();
   validateBaseUrl(options.baseUrl, redactor);
