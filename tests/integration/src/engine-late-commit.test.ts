@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { seedSource, writeConfig } from './cli-helpers/sync-config';
-import { createWorkspace } from './cli-helpers/workspace';
-import { enginePrefix, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+import {
+  engineArgs,
+  rowCounts,
+  setUpSeedEngine,
+  startWorkers,
+  unitStarted,
+  unitsDone,
+} from './engine-helpers';
 
 const apiKey = 'engine-late-commit-key-7c1f3a';
 const records = 20_000;
@@ -14,51 +19,31 @@ async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
-function startedUnit(stderr: string): string | undefined {
-  return /unit (\S+) of pipeline "shop" started/.exec(stderr)?.[1];
-}
-
 describe('restsync worker stopped until its unit was taken over (BullMQ on Redis, Postgres)', () => {
   // Regression: a worker stopped in the middle of a batch's COPY kept the unit's lease row locked, and
   // the worker taking the unit over waited for it until the test timed out.
   it('should refuse the late commit of a worker resumed after another worker finished its unit', async ({
     onTestFinished,
   }) => {
-    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-    const { engineUrl } = enginePrefix(onTestFinished);
-    const api = await workspace.startApi({ records, apiKey, latencyMs: 150 });
-    const source = seedSource(api.url);
-    source.resource_defaults.write_disposition = 'append';
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'shop' },
-      source,
+    const engine = await setUpSeedEngine(onTestFinished, {
+      apiKey,
+      records,
+      latencyMs: 150,
+      dataset: 'engine_late_commit',
+      writeDisposition: 'append',
     });
-    const dataset = workspace.dataset('engine_late_commit');
-    const workers = await startWorkers(workspace, engineUrl, 2, ['--lease-ttl', leaseTtl]);
-    const run = workspace.start([
-      'run',
-      config,
-      '--engine',
-      engineUrl,
-      '--destination',
-      serverUrl,
-      '--dataset',
-      dataset,
-      '--lease-ttl',
-      leaseTtl,
-    ]);
+    const { workspace, api, dataset } = engine;
+    const workers = await startWorkers(workspace, engine.engineUrl, 2, ['--lease-ttl', leaseTtl]);
+    const run = workspace.start(engineArgs('run', engine, '--lease-ttl', leaseTtl));
     // The first worker to start a unit is the one stopped.
-    const started = workers.map((worker) =>
-      worker.waitForOutput(/unit \S+ of pipeline "shop" started/, 'stderr').then(() => worker),
-    );
+    const started = workers.map((worker) => unitStarted(worker, 'shop').then((unit) => ({ worker, unit })));
     for (const waiting of started) waiting.catch(() => undefined);
-    const stopped = await Promise.race(started);
+    const { worker: stopped, unit } = await Promise.race(started);
     const other = workers.find((worker) => worker !== stopped);
     if (!other) throw new Error('no second worker');
-    const unit = startedUnit(stopped.stderr());
     // Stop it once it holds the unit's lease and loads its pages: the API was asked for the unit's
     // second page (only this worker asks for it; the plan's probe may have asked for the first).
-    const from = Number((unit?.split('@')[1] ?? '0-').split('-')[0]) * pageSize;
+    const from = Number((unit.split('@')[1] ?? '0-').split('-')[0]) * pageSize;
     await until(() =>
       api.requests.some(
         (request) => Number(new URL(request.url, api.url).searchParams.get('offset')) === from + pageSize,

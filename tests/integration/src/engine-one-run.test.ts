@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedSource, writeConfig } from './cli-helpers/sync-config';
-import { createWorkspace } from './cli-helpers/workspace';
-import { enginePrefix, query, rowCounts, serverUrl, startWorkers } from './engine-helpers';
+import { engineArgs, query, rowCounts, setUpSeedEngine, startWorkers } from './engine-helpers';
 
 const apiKey = 'engine-one-run-key-91d0c3';
 const records = 20_000;
@@ -10,31 +8,18 @@ describe('one run of a pipeline at a time across run --engine and schedules (Bul
   it('should run once when two run --engine commands and a schedule tick start together', async ({
     onTestFinished,
   }) => {
-    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-    const { engineUrl } = enginePrefix(onTestFinished);
-    const api = await workspace.startApi({ records, apiKey, latencyMs: 20 });
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'shop' },
-      source: seedSource(api.url),
+    const engine = await setUpSeedEngine(onTestFinished, {
+      apiKey,
+      records,
+      latencyMs: 20,
+      dataset: 'engine_one_run',
     });
-    const dataset = workspace.dataset('engine_one_run');
+    const { workspace, engineUrl, dataset } = engine;
     const workers = await startWorkers(workspace, engineUrl, 2, ['--concurrency', '2']);
-    const args = ['run', config, '--engine', engineUrl, '--destination', serverUrl, '--dataset', dataset];
 
-    const runs = [workspace.run(args), workspace.run(args)];
+    const runs = [workspace.run(engineArgs('run', engine)), workspace.run(engineArgs('run', engine))];
     // A job scheduler with `every` enqueues its first tick at once: a third start at the same moment.
-    const scheduled = await workspace.run([
-      'schedule',
-      config,
-      '--every',
-      '1h',
-      '--engine',
-      engineUrl,
-      '--destination',
-      serverUrl,
-      '--dataset',
-      dataset,
-    ]);
+    const scheduled = await workspace.run(engineArgs('schedule', engine, '--every', '1h'));
     expect(scheduled.code, scheduled.stderr).toBe(0);
     const results = await Promise.all(runs);
     await Promise.race(

@@ -1,8 +1,17 @@
-import { startTestServer } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
-import { enginePrefix, query, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+import {
+  engineArgs,
+  enginePrefix,
+  familiesConfig,
+  query,
+  rowCounts,
+  startFamiliesApi,
+  startWorkers,
+  unitStarted,
+  unitsDone,
+} from './engine-helpers';
 
 const parents = 600;
 const pageSize = 10;
@@ -14,68 +23,29 @@ describe('a parent with many children across restsync workers (BullMQ on Redis, 
   it("should split the parent into groups of parents and load each parent's children exactly once (append), a worker killed mid-unit", async ({
     onTestFinished,
   }) => {
-    const api = await startTestServer({
-      collections: { parents: { records: parents, latencyMs: 5 } },
-      fallback: (request) => {
-        const parent = /^\/v1\/events\/(\d+)$/.exec(request.path)?.[1];
-        if (parent === undefined) return undefined;
-        const data = Array.from({ length: eventsPerParent }, (_, index) => ({
-          id: `${parent}-${index + 1}`,
-          parent_id: Number(parent),
-        }));
-        return { body: { data }, delayMs: 5 };
-      },
+    const api = await startFamiliesApi(onTestFinished, {
+      parents,
+      eventsPerParent,
+      latencyMs: 5,
+      eventIds: 'unique',
     });
-    onTestFinished(() => api.close());
     const workspace = await createWorkspace('unused', (cleanup) => onTestFinished(cleanup));
     const { engineUrl } = enginePrefix(onTestFinished);
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'families' },
-      source: {
-        client: { base_url: api.url },
-        resource_defaults: { primary_key: 'id', write_disposition: 'append' },
-        resources: [
-          {
-            name: 'parents',
-            endpoint: {
-              path: '/v1/parents',
-              data_selector: 'data',
-              paginator: { type: 'offset', limit: pageSize, total_path: 'total' },
-            },
-          },
-          {
-            name: 'events',
-            endpoint: {
-              path: '/v1/events/{resources.parents.id}',
-              data_selector: 'data',
-              paginator: { type: 'single_page' },
-            },
-          },
-        ],
-      },
-    });
+    const config = await writeConfig(
+      workspace.directory,
+      'sync.json',
+      familiesConfig(api.url, { pageSize, keyedEvents: true }),
+    );
     const dataset = workspace.dataset('engine_parents');
     const workers = await startWorkers(workspace, engineUrl, 3, ['--lease-ttl', leaseTtl]);
     const [victim, ...survivors] = workers;
     if (!victim) throw new Error('no worker');
     const run = workspace.start(
-      [
-        'run',
-        config,
-        '--engine',
-        engineUrl,
-        '--destination',
-        serverUrl,
-        '--dataset',
-        dataset,
-        '--lease-ttl',
-        leaseTtl,
-      ],
+      engineArgs('run', { config, engineUrl, dataset }, '--lease-ttl', leaseTtl),
       {},
     );
     // Killed while it fetches its group's child sequences, before the group commits.
-    await victim.waitForOutput(/unit \S+ of pipeline "families" started/, 'stderr');
-    const killed = /unit (\S+) of pipeline "families" started/.exec(victim.stderr())?.[1];
+    const killed = await unitStarted(victim, 'families');
     await new Promise((resolve) => setTimeout(resolve, 300));
     victim.kill('SIGKILL');
 

@@ -2,7 +2,7 @@ import { startTestServer } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
-import { enginePrefix, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+import { engineArgs, enginePrefix, rowCounts, startWorkers, unitsDone } from './engine-helpers';
 
 const records = 1200;
 const pageSize = 10;
@@ -62,10 +62,7 @@ describe('client.rate_limit across restsync workers (BullMQ on Redis, an API tha
     const dataset = workspace.dataset('engine_rate');
     // 120 pages in 6 units of 20: each worker alone keeps to 20 requests/s, together they would send 60.
     const workers = await startWorkers(workspace, engineUrl, 3);
-    const run = await workspace.run(
-      ['run', config, '--engine', engineUrl, '--destination', serverUrl, '--dataset', dataset],
-      {},
-    );
+    const run = await workspace.run(engineArgs('run', { config, engineUrl, dataset }), {});
     expect(run.code, run.stderr).toBe(0);
     expect(await rowCounts(dataset, 'items')).toEqual({ rows: records, ids: records });
     expect(workers.filter((worker) => unitsDone(worker).length > 0).length).toBeGreaterThan(1);

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedSource, writeConfig } from './cli-helpers/sync-config';
-import { createWorkspace } from './cli-helpers/workspace';
-import { enginePrefix, query, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+import { engineArgs, query, setUpSeedEngine, startWorkers, unitsDone } from './engine-helpers';
 
 const apiKey = 'engine-replace-key-5c8d1e';
 const records = 3_000;
@@ -31,21 +29,18 @@ describe('a replace resource split across restsync workers (BullMQ on Redis, Pos
   it('should keep the old full table live while the units stage, then swap in exactly the new rows once', async ({
     onTestFinished,
   }) => {
-    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-    const { engineUrl } = enginePrefix(onTestFinished);
-    const api = await workspace.startApi({ records, apiKey, latencyMs: 30 });
-    const source = seedSource(api.url);
-    source.resource_defaults.write_disposition = 'replace';
-    // 60 pages of 50: 3 units of 20 pages.
-    const [resource] = source.resources;
-    if (resource) resource.endpoint.paginator.limit = 50;
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'shop' },
-      source,
+    const engine = await setUpSeedEngine(onTestFinished, {
+      apiKey,
+      records,
+      latencyMs: 30,
+      dataset: 'engine_replace',
+      writeDisposition: 'replace',
+      // 60 pages of 50: 3 units of 20 pages.
+      pageSize: 50,
     });
-    const dataset = workspace.dataset('engine_replace');
-    const workers = await startWorkers(workspace, engineUrl, 3);
-    const runArgs = ['run', config, '--engine', engineUrl, '--destination', serverUrl, '--dataset', dataset];
+    const { workspace, api, dataset } = engine;
+    const workers = await startWorkers(workspace, engine.engineUrl, 3);
+    const runArgs = engineArgs('run', engine);
 
     const first = await workspace.run(runArgs);
     expect(first.code, first.stderr).toBe(0);

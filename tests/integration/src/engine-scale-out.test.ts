@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seedSource, writeConfig } from './cli-helpers/sync-config';
-import { createWorkspace } from './cli-helpers/workspace';
-import { dumpKeys, enginePrefix, rowCounts, serverUrl, startWorkers, unitsDone } from './engine-helpers';
+import { dumpKeys, engineArgs, rowCounts, setUpSeedEngine, startWorkers, unitsDone } from './engine-helpers';
 
 const apiKey = 'engine-key-7f3a91c4d2';
 // The issue's partitioned 100 000-row merge run.
@@ -11,27 +9,16 @@ describe('restsync run --engine with restsync worker (BullMQ on Redis, Postgres)
   it('should load a partitioned merge run on 3 workers exactly once, and leave no secret in Redis', async ({
     onTestFinished,
   }) => {
-    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-    const { prefix, engineUrl } = enginePrefix((cleanup) => onTestFinished(cleanup));
-    const api = await workspace.startApi({ records, apiKey, latencyMs: 2 });
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'shop' },
-      source: seedSource(api.url),
+    const engine = await setUpSeedEngine(onTestFinished, {
+      apiKey,
+      records,
+      latencyMs: 2,
+      dataset: 'engine_scale',
     });
-    const dataset = workspace.dataset('engine_scale');
-    const workers = await startWorkers(workspace, engineUrl, 3, ['--concurrency', '2']);
+    const { workspace, prefix, dataset } = engine;
+    const workers = await startWorkers(workspace, engine.engineUrl, 3, ['--concurrency', '2']);
 
-    const run = await workspace.run([
-      'run',
-      config,
-      '--engine',
-      engineUrl,
-      '--destination',
-      serverUrl,
-      '--dataset',
-      dataset,
-      '--json',
-    ]);
+    const run = await workspace.run(engineArgs('run', engine, '--json'));
     expect(run.stderr).not.toContain(apiKey);
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as {

@@ -1,9 +1,8 @@
-import { startTestServer } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { startGatedProxy } from './cli-helpers/gated-proxy';
 import { writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
-import { query, rowCounts, serverUrl } from './engine-helpers';
+import { familiesConfig, query, rowCounts, serverUrl, startFamiliesApi } from './engine-helpers';
 
 const parents = 2_000;
 const pageSize = 100;
@@ -25,48 +24,15 @@ describe('a parent with children under append, its run killed -9 (CLI, Postgres)
   it('should load every parent row and every child row exactly once after the rerun', async ({
     onTestFinished,
   }) => {
-    const api = await startTestServer({
-      collections: { parents: { records: parents } },
-      fallback: (request) => {
-        const parent = /^\/v1\/events\/(\d+)$/.exec(request.path)?.[1];
-        if (parent === undefined) return undefined;
-        const data = Array.from({ length: eventsPerParent }, (_, index) => ({
-          id: index + 1,
-          parent_id: Number(parent),
-        }));
-        return { body: { data } };
-      },
-    });
-    onTestFinished(() => api.close());
+    const api = await startFamiliesApi(onTestFinished, { parents, eventsPerParent, eventIds: 'per-parent' });
     const proxy = await startGatedProxy(api.url, passThrough);
     onTestFinished(() => proxy.close());
     const workspace = await createWorkspace('unused', (cleanup) => onTestFinished(cleanup));
-    const config = await writeConfig(workspace.directory, 'sync.json', {
-      pipeline: { name: 'families' },
-      source: {
-        client: { base_url: proxy.url },
-        resource_defaults: { write_disposition: 'append' },
-        resources: [
-          {
-            name: 'parents',
-            primary_key: 'id',
-            endpoint: {
-              path: '/v1/parents',
-              data_selector: 'data',
-              paginator: { type: 'offset', limit: pageSize, total_path: 'total' },
-            },
-          },
-          {
-            name: 'events',
-            endpoint: {
-              path: '/v1/events/{resources.parents.id}',
-              data_selector: 'data',
-              paginator: { type: 'single_page' },
-            },
-          },
-        ],
-      },
-    });
+    const config = await writeConfig(
+      workspace.directory,
+      'sync.json',
+      familiesConfig(proxy.url, { pageSize, keyedEvents: false }),
+    );
     const dataset = workspace.dataset('parent_child_resume');
     const args = ['run', config, '--destination', serverUrl, '--dataset', dataset, '--lease-ttl', '5s'];
 
