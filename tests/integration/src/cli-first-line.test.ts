@@ -1,29 +1,10 @@
-import { createServer, type Socket } from 'node:net';
-import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { silentDatabase } from './cli-helpers/silent-database';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
 
 const apiKey = 'first-line-key-3b7e';
 const password = 'first-line-pa55-91c2';
-
-/** A database that accepts connections and never answers; counts the connections it got. */
-async function silentDatabase(
-  onTestFinished: (handler: OnTestFinishedHandler) => void,
-): Promise<{ port: number; connections: () => number }> {
-  const sockets = new Set<Socket>();
-  let connections = 0;
-  const server = createServer((socket) => {
-    connections += 1;
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return { port: (server.address() as { port: number }).port, connections: () => connections };
-}
 
 describe.concurrent('restsync run: the first line (child process)', () => {
   // Regression: the destination line came only after every module had loaded and the config was checked (0.5–2 s), so a run looked stuck.

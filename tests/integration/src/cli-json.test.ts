@@ -1,9 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { JsonResult } from '@restsync/cli';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
-import { repositoryRoot } from './cli-helpers/spawn-cli';
+import { expectValidJsonResult } from './cli-helpers/json-result';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
 
@@ -11,20 +7,8 @@ import { createWorkspace } from './cli-helpers/workspace';
 
 const apiKey = 'json-key-3e9b7c1d';
 const wrongKey = 'json-wrong-8a2f6d4e';
-const schema = JSON.parse(
-  readFileSync(join(repositoryRoot, 'packages/cli/src/json-result.schema.json'), 'utf8'),
-) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
-
 function workspace(onTestFinished: (handler: OnTestFinishedHandler) => void) {
   return createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-}
-
-function expectValid(result: unknown): JsonResult {
-  const valid = validate(result);
-  expect(validate.errors ?? [], JSON.stringify(validate.errors)).toEqual([]);
-  expect(valid).toBe(true);
-  return result as JsonResult;
 }
 
 function twoResources(baseUrl: string) {
@@ -54,7 +38,7 @@ describe('restsync run --json', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
-    const json = expectValid(JSON.parse(result.stdout));
+    const json = expectValidJsonResult(JSON.parse(result.stdout));
     expect(json.status).toBe('succeeded');
     expect(json.loadId).toMatch(/\S/);
     expect(Date.parse(json.finishedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(json.startedAt ?? ''));
@@ -92,7 +76,7 @@ describe('restsync run --json', () => {
     );
 
     expect(result.code).toBe(1);
-    const json = expectValid(JSON.parse(result.stdout));
+    const json = expectValidJsonResult(JSON.parse(result.stdout));
     expect(json).toMatchObject({ status: 'failed', loadId: null, error: { code: 'auth' } });
     expect(json.resources.resource_name?.stopReason).toBe('failed');
     expect(result.stdout + result.stderr).not.toContain(wrongKey);
@@ -123,7 +107,7 @@ describe('restsync run --json-events', () => {
     expect(types.filter((type) => type === 'page')).toHaveLength(3);
     expect(types).toContain('batch_loaded');
     expect(types.at(-1)).toBe('resource_done');
-    expect(expectValid(parsed.at(-1))).toMatchObject({ status: 'succeeded' });
+    expect(expectValidJsonResult(parsed.at(-1))).toMatchObject({ status: 'succeeded' });
     expect(result.stdout).not.toContain(apiKey);
   });
 });

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { JsonResult } from '@restsync/cli';
 import { startTestServer } from '@restsync/test-server';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
-import { repositoryRoot } from './cli-helpers/spawn-cli';
+import { expectValidJsonResult } from './cli-helpers/json-result';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
 
@@ -12,19 +8,8 @@ import { createWorkspace } from './cli-helpers/workspace';
 // rows/s, time waited, inserted vs updated for merge, new tables) and the same in --json.
 
 const apiKey = 'report-key-5d8c2a7e';
-const schema = JSON.parse(
-  readFileSync(join(repositoryRoot, 'packages/cli/src/json-result.schema.json'), 'utf8'),
-) as Record<string, unknown>;
-const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
-
 function workspace(onTestFinished: (handler: OnTestFinishedHandler) => void) {
   return createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
-}
-
-function validJson(stdout: string): JsonResult {
-  const result: unknown = JSON.parse(stdout);
-  expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
-  return result as JsonResult;
 }
 
 describe('restsync run: resume line and summary', () => {
@@ -73,7 +58,7 @@ describe('restsync run: resume line and summary', () => {
     expect(resumed.stderr).toMatch(
       /restsync: resuming "resource_name" from offset 5000 \(load \S+ interrupted\)/,
     );
-    const json = validJson(resumed.stdout);
+    const json = expectValidJsonResult(JSON.parse(resumed.stdout));
     expect(json.resources.resource_name).toMatchObject({
       rows: 2_500,
       inserted: 2_500,
@@ -139,7 +124,7 @@ describe('restsync run: resume line and summary', () => {
 
     const second = await run([...args, '--json']);
     expect(second.code, second.stderr).toBe(0);
-    const json = validJson(second.stdout);
+    const json = expectValidJsonResult(JSON.parse(second.stdout));
     expect(json.resources.projects).toMatchObject({ rows: 2, selected: false, committedRows: 0 });
     expect(json.resources.tasks).toMatchObject({ rows: 2, committedRows: 2 });
     expect(json.resources.tasks).not.toHaveProperty('selected');

@@ -1,31 +1,13 @@
-import pg from 'pg';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
 import { type GatedProxy, startGatedProxy } from './cli-helpers/gated-proxy';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { uniqueDataset } from './cli-helpers/test-database';
 import { type CliWorkspace, createWorkspace } from './cli-helpers/workspace';
+import { query, rowCounts, serverUrl } from './engine-helpers';
 
 // Two processes load into one database at once: a Postgres server (PGlite allows one process).
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/test';
 const apiKey = 'lease-key-5c81f0a2';
 const records = 8_000;
-
-async function query<Row>(sql: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Row[];
-  } finally {
-    await client.end();
-  }
-}
-
-async function rowCounts(schema: string) {
-  const [row] = await query<{ rows: number; ids: number }>(
-    `select count(*)::int as rows, count(distinct id)::int as ids from "${schema}"."resource_name"`,
-  );
-  return row;
-}
 
 async function loadStatuses(schema: string): Promise<string[]> {
   const rows = await query<{ status: string }>(

@@ -1,27 +1,12 @@
-import { createServer, type Socket } from 'node:net';
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it, type OnTestFinishedHandler } from 'vitest';
+import { silentDatabase } from './cli-helpers/silent-database';
 import type { CliProcessResult } from './cli-helpers/spawn-cli';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
 import { createWorkspace } from './cli-helpers/workspace';
 
 const apiKey = 'hung-key-5c1e0b7a';
 const password = 'hung-pa55-0d4f';
-
-/** A database that accepts the connection and never answers: a TCP server that reads and never writes. */
-async function silentDatabase(onTestFinished: (handler: OnTestFinishedHandler) => void): Promise<number> {
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  onTestFinished(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return (server.address() as { port: number }).port;
-}
 
 function parseJson(result: CliProcessResult): JsonResult {
   expect(result.stdout.trim().split('\n')).toHaveLength(1);
@@ -43,7 +28,7 @@ describe.concurrent('restsync run against a database that never answers (child p
   it('should fail Postgres within the connect timeout with exit 1, --json output naming host and port, and no password', async ({
     onTestFinished,
   }) => {
-    const port = await silentDatabase(onTestFinished);
+    const { port } = await silentDatabase(onTestFinished);
 
     const result = await runAgainst(
       onTestFinished,
@@ -63,7 +48,7 @@ describe.concurrent('restsync run against a database that never answers (child p
   it('should fail MongoDB within the default server selection timeout with exit 1, --json output naming the host, and no password', async ({
     onTestFinished,
   }) => {
-    const port = await silentDatabase(onTestFinished);
+    const { port } = await silentDatabase(onTestFinished);
 
     const result = await runAgainst(
       onTestFinished,

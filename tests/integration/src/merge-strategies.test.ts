@@ -3,32 +3,15 @@ import { PGlite } from '@electric-sql/pglite';
 import { ConfigError, type Destination, loadRestApiSource, pipeline } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
 import { postgres } from '@restsync/destination-postgres';
-import { startTestServer, type TestServer } from '@restsync/test-server';
+import type { TestServer } from '@restsync/test-server';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ApiRecord, startCollectionsApi } from './sync-helpers/collections-api';
 import { type MongodbTarget, openMongodbTarget } from './sync-helpers/mongodb-target';
 
 // The write_disposition dict form end to end: a dlt-form JSON config, a real HTTP server whose
 // records change between runs, and real Postgres (DATABASE_URL) and PGlite, then MongoDB through
 // the wire test server. Pages hold two records and batches one page, so a run writes several batches.
-
-type ApiRecord = Record<string, unknown>;
-
-/** An API serving `records()` at GET /v1/<name>, two per page (offset paginator with a total). */
-async function startApi(collections: Record<string, () => ApiRecord[]>): Promise<TestServer> {
-  const routes = Object.fromEntries(
-    Object.entries(collections).map(([name, records]) => [
-      `GET /v1/${name}`,
-      (request: { query: URLSearchParams }) => {
-        const offset = Number(request.query.get('offset') ?? 0);
-        const limit = Number(request.query.get('limit') ?? 2);
-        const all = records();
-        return { body: { data: all.slice(offset, offset + limit), total: all.length } };
-      },
-    ]),
-  );
-  return startTestServer({ routes });
-}
 
 function source(server: TestServer, resource: Record<string, unknown>) {
   return loadRestApiSource({
@@ -99,7 +82,7 @@ for (const openTarget of postgresTargets) {
         { id: 2, name: 'Brian', tags: ['c', 'unix'] },
         { id: 3, name: 'Cleo', tags: [] },
       ];
-      const server = await startApi({ customers: () => customers });
+      const server = await startCollectionsApi({ customers: () => customers });
       const dataset = newDataset('scd2_runs');
       const run = async (boundary: string) => {
         const result = await pipeline({
@@ -172,7 +155,7 @@ for (const openTarget of postgresTargets) {
         { currency: 'EUR', rate: 1 },
         { currency: 'USD', rate: 1.1 },
       ];
-      const server = await startApi({ rates: () => rates });
+      const server = await startCollectionsApi({ rates: () => rates });
       const dataset = newDataset('scd2_options');
       const run = async () => {
         const startedAt = Date.now();
@@ -224,7 +207,7 @@ for (const openTarget of postgresTargets) {
         { day: '2024-01-01', kind: 'close' },
         { day: '2024-01-02', kind: 'open' },
       ];
-      const server = await startApi({ events: () => events });
+      const server = await startCollectionsApi({ events: () => events });
       const dataset = newDataset('delete_insert');
       const run = async () => {
         const result = await pipeline({
@@ -271,7 +254,7 @@ for (const openTarget of postgresTargets) {
           { id: 2, name: 'two', deleted: false },
           { id: 3, name: 'three', deleted: false },
         ];
-        const server = await startApi({ accounts: () => accounts });
+        const server = await startCollectionsApi({ accounts: () => accounts });
         const dataset = newDataset(`hard_delete_${strategy.replace('-', '_')}`);
         const run = async () => {
           const result = await pipeline({ name: 'accounts', destination: target.destination(), dataset }).run(
@@ -312,7 +295,7 @@ for (const openTarget of postgresTargets) {
     }
 
     it('should refuse a strategy with a disposition other than merge, and delete-insert without any key, before the first request', async () => {
-      const server = await startApi({ things: () => [{ id: 1 }] });
+      const server = await startCollectionsApi({ things: () => [{ id: 1 }] });
       const dataset = newDataset('refused');
       const run = async (resource: Record<string, unknown>) =>
         pipeline({ name: 'refused', destination: target.destination(), dataset }).run(
@@ -348,7 +331,7 @@ describe('merge strategies from a dlt config into MongoDB', () => {
       { id: 2, day: 'mon', total: 20, deleted: false },
       { id: 3, day: 'tue', total: 30, deleted: false },
     ];
-    const server = await startApi({ orders: () => orders });
+    const server = await startCollectionsApi({ orders: () => orders });
     const load = async (dataset: string, resource: Record<string, unknown>) => {
       const result = await pipeline({
         name: 'orders',
@@ -411,7 +394,7 @@ describe('merge strategies from a dlt config into MongoDB', () => {
       { id: 1, name: 'Ada', address: { city: 'London' } },
       { id: 2, name: 'Brian', address: { city: 'Paris' } },
     ];
-    const server = await startApi({ customers: () => customers });
+    const server = await startCollectionsApi({ customers: () => customers });
     const dataset = target.dataset('scd2');
     const run = async (boundary: string) => {
       const result = await pipeline({

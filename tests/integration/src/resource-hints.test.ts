@@ -1,36 +1,19 @@
 import { loadRestApiSource, pipeline, type RestsyncEvent, SchemaError } from '@restsync/core';
 import { mongodb } from '@restsync/destination-mongodb';
-import { startTestServer, type TestServer } from '@restsync/test-server';
+import type { TestServer } from '@restsync/test-server';
 import { Decimal128 } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ApiRecord, startCollectionsApi } from './sync-helpers/collections-api';
 import { type MongodbTarget, openMongodbTarget } from './sync-helpers/mongodb-target';
 import { openPostgresTarget, type PostgresTarget } from './sync-helpers/postgres-target';
 
 // dlt's resource hints end to end: a dlt-form config, a real HTTP server, and real Postgres
 // (DATABASE_URL, else PGlite), then MongoDB through the wire test server. Pages hold two records.
 
-type ApiRecord = Record<string, unknown>;
-
-/** An API serving `records()` at GET /v1/<name>, two per page (offset paginator with a total). */
-async function startApi(collections: Record<string, () => ApiRecord[]>): Promise<TestServer> {
-  const routes = Object.fromEntries(
-    Object.entries(collections).map(([name, records]) => [
-      `GET /v1/${name}`,
-      (request: { query: URLSearchParams }) => {
-        const offset = Number(request.query.get('offset') ?? 0);
-        const limit = Number(request.query.get('limit') ?? 2);
-        const all = records();
-        return { body: { data: all.slice(offset, offset + limit), total: all.length } };
-      },
-    ]),
-  );
-  return startTestServer({ routes });
-}
-
 const servers: TestServer[] = [];
 
 async function serve(collections: Record<string, () => ApiRecord[]>): Promise<TestServer> {
-  const server = await startApi(collections);
+  const server = await startCollectionsApi(collections);
   servers.push(server);
   return server;
 }
