@@ -17,11 +17,14 @@ export interface LastPerKey {
  * Throws a DestinationError naming the table when a row has no value for a key column.
  */
 export function keepLastPerKey(rows: Row[], key: readonly string[], table: string): LastPerKey {
-  const keys = new Array<string>(rows.length);
-  const lastIndex = new Map<string, number>();
+  const keys = new Array<unknown>(rows.length);
+  const lastIndex = new Map<unknown, number>();
+  // A key of one column whose values are all numbers is its own map key: two numbers are the same
+  // key exactly when their texts are, and no text is built per row.
+  const plain = key.length === 1 && rows.every((row) => typeof row[key[0] as string] === 'number');
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as Row;
-    let rowKey = '';
+    let rowKey: unknown = '';
     for (let part = 0; part < key.length; part++) {
       const column = key[part] as string;
       const value = row[column];
@@ -32,7 +35,7 @@ export function keepLastPerKey(rows: Row[], key: readonly string[], table: strin
           { table },
         );
       }
-      rowKey = part === 0 ? String(value) : `${rowKey}\u0000${String(value)}`;
+      rowKey = plain ? value : part === 0 ? String(value) : `${rowKey}\u0000${String(value)}`;
     }
     keys[index] = rowKey;
     lastIndex.set(rowKey, index);
@@ -42,7 +45,7 @@ export function keepLastPerKey(rows: Row[], key: readonly string[], table: strin
   const supersededIds = new Set<unknown>();
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as Row;
-    if (lastIndex.get(keys[index] as string) === index) kept.push(row);
+    if (lastIndex.get(keys[index]) === index) kept.push(row);
     else if (row[systemColumns.id] !== undefined) supersededIds.add(row[systemColumns.id]);
   }
   for (const row of kept) supersededIds.delete(row[systemColumns.id]);
