@@ -121,9 +121,7 @@ export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSch
       for (columnIndex = 0; columnIndex < count; columnIndex++) {
         const value = row[names[columnIndex] as string];
         const field =
-          value === null || value === undefined
-            ? nullField
-            : (encoders[columnIndex] as FieldEncoder)(value);
+          value === null || value === undefined ? nullField : (encoders[columnIndex] as FieldEncoder)(value);
         text += columnIndex === 0 ? field : `\t${field}`;
       }
       text += '\n';
