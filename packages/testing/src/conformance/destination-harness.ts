@@ -44,6 +44,15 @@ export interface DestinationHarness {
   close: (session: DestinationSession) => Promise<void>;
   /** The pipeline's call sequence: read schema and state, start, write, complete, finish, close. */
   run: (dataset: string, spec: RunSpec) => Promise<string>;
+  /**
+   * One `run` of one resource, without states: each batch holds the rows of the given tables; the
+   * resource (the first table's) completes with every table of the batches.
+   */
+  load: (
+    dataset: string,
+    loadId: string,
+    batches: Array<Array<{ table: TableSchema; rows: Row[] }>>,
+  ) => Promise<string>;
   /** The rows of a table with only `fields`, sorted by them. */
   read: (dataset: string, table: string, fields: string[]) => Promise<Row[]>;
   /** The capabilities the destination declares. */
@@ -90,6 +99,43 @@ export function destinationHarness(options: DestinationConformanceOptions): Dest
     await session.close();
   };
 
+  const run: DestinationHarness['run'] = async (dataset, spec) => {
+    const loadId = spec.loadId ?? testLoadId();
+    const pipeline = spec.pipeline ?? 'conformance';
+    const session = await open(dataset, pipeline);
+    await session.readSchema();
+    for (const { resource } of spec.complete) await session.readState(resource);
+    const startedAt = new Date().toISOString();
+    await session.startLoad({ loadId, pipeline, dataset, status: 'running', startedAt });
+    for (const batch of spec.batches) await session.write({ ...batch, loadId });
+    for (const { resource, tables } of spec.complete) {
+      await session.completeResource({
+        loadId,
+        resource,
+        writeDisposition: tables[0]?.writeDisposition ?? 'append',
+        tables,
+        state: resourceState(resource, loadId, undefined, 'complete'),
+      });
+    }
+    const rows: Record<string, number> = {};
+    for (const batch of spec.batches) {
+      for (const { table, rows: tableRows } of batch.tables) {
+        rows[table.name] = (rows[table.name] ?? 0) + tableRows.length;
+      }
+    }
+    await session.finishLoad({
+      loadId,
+      pipeline,
+      dataset,
+      status: 'succeeded',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      rows,
+    });
+    await close(session);
+    return loadId;
+  };
+
   const capabilities = () => {
     declared ??= Promise.resolve(options.create()).then((destination) => destination.capabilities);
     return declared;
@@ -108,41 +154,16 @@ export function destinationHarness(options: DestinationConformanceOptions): Dest
       if (!check(await capabilities())) context.skip(`the destination does not declare ${what}`);
     },
     read: async (dataset, table, fields) => project(await options.readRows(dataset, table), fields),
-    async run(dataset, spec) {
-      const loadId = spec.loadId ?? testLoadId();
-      const pipeline = spec.pipeline ?? 'conformance';
-      const session = await open(dataset, pipeline);
-      await session.readSchema();
-      for (const { resource } of spec.complete) await session.readState(resource);
-      const startedAt = new Date().toISOString();
-      await session.startLoad({ loadId, pipeline, dataset, status: 'running', startedAt });
-      for (const batch of spec.batches) await session.write({ ...batch, loadId });
-      for (const { resource, tables } of spec.complete) {
-        await session.completeResource({
-          loadId,
-          resource,
-          writeDisposition: tables[0]?.writeDisposition ?? 'append',
-          tables,
-          state: resourceState(resource, loadId, undefined, 'complete'),
-        });
-      }
-      const rows: Record<string, number> = {};
-      for (const batch of spec.batches) {
-        for (const { table, rows: tableRows } of batch.tables) {
-          rows[table.name] = (rows[table.name] ?? 0) + tableRows.length;
-        }
-      }
-      await session.finishLoad({
+    run,
+    load(dataset, loadId, batches) {
+      const tables = new Map<string, TableSchema>();
+      for (const batch of batches) for (const { table } of batch) tables.set(table.name, table);
+      const root = [...tables.values()][0] as TableSchema;
+      return run(dataset, {
         loadId,
-        pipeline,
-        dataset,
-        status: 'succeeded',
-        startedAt,
-        finishedAt: new Date().toISOString(),
-        rows,
+        batches: batches.map((tablesOfBatch) => ({ tables: tablesOfBatch, states: [] })),
+        complete: [{ resource: root.resource, tables: [...tables.values()] }],
       });
-      await close(session);
-      return loadId;
     },
   };
 }

@@ -52,23 +52,7 @@ const runTimes = [
  */
 export function testDestinationMergeStrategies(options: DestinationConformanceOptions): void {
   describe(`${options.name}: destination merge strategies`, () => {
-    const { newDataset, run, read, requires } = destinationHarness(options);
-
-    /** One run of one resource whose batches each hold the rows of the given tables. */
-    const load = (
-      dataset: string,
-      loadId: string,
-      batches: Array<Array<{ table: TableSchema; rows: Row[] }>>,
-    ) => {
-      const tables = new Map<string, TableSchema>();
-      for (const batch of batches) for (const { table } of batch) tables.set(table.name, table);
-      const root = [...tables.values()][0] as TableSchema;
-      return run(dataset, {
-        loadId,
-        batches: batches.map((tablesOfBatch) => ({ tables: tablesOfBatch, states: [] })),
-        complete: [{ resource: root.resource, tables: [...tables.values()] }],
-      });
-    };
+    const { newDataset, load, read, requires } = destinationHarness(options);
 
     it('delete-insert - should replace the stored rows of each primary key in the batch', async (context) => {
       await requires(context, 'the delete-insert strategy', supports('delete-insert'));

@@ -6,7 +6,7 @@ import { type DestinationConformanceOptions, destinationHarness } from './destin
 /** Merge: upserts on the primary key, the last of repeated keys wins, composite keys. Skipped with `merge: false`. */
 export function testDestinationMerge(options: DestinationConformanceOptions): void {
   describe(`${options.name}: destination merge`, () => {
-    const { newDataset, run, read, requires } = destinationHarness(options);
+    const { newDataset, load, read, requires } = destinationHarness(options);
 
     it('merge - should update rows by primary key and insert new ones', async (context) => {
       await requires(context, 'merge', (capabilities) => capabilities.merge);
@@ -21,44 +21,30 @@ export function testDestinationMerge(options: DestinationConformanceOptions): vo
         { writeDisposition: 'merge', primaryKey: ['id'] },
       );
       const first = testLoadId();
-      await run(dataset, {
-        loadId: first,
-        batches: [
+      await load(dataset, first, [
+        [
           {
-            tables: [
-              {
-                table,
-                rows: [
-                  rootRow(first, { id: 1, name: 'Ada', age: 36 }),
-                  rootRow(first, { id: 2, name: 'Brian', age: 40 }),
-                  rootRow(first, { id: 3, name: 'Cleo', age: 25 }),
-                ],
-              },
+            table,
+            rows: [
+              rootRow(first, { id: 1, name: 'Ada', age: 36 }),
+              rootRow(first, { id: 2, name: 'Brian', age: 40 }),
+              rootRow(first, { id: 3, name: 'Cleo', age: 25 }),
             ],
-            states: [],
           },
         ],
-        complete: [{ resource: 'users', tables: [table] }],
-      });
+      ]);
       const second = testLoadId();
-      await run(dataset, {
-        loadId: second,
-        batches: [
+      await load(dataset, second, [
+        [
           {
-            tables: [
-              {
-                table,
-                rows: [
-                  rootRow(second, { id: 2, name: 'Brian K.', age: null }),
-                  rootRow(second, { id: 4, name: 'Dee', age: 31 }),
-                ],
-              },
+            table,
+            rows: [
+              rootRow(second, { id: 2, name: 'Brian K.', age: null }),
+              rootRow(second, { id: 4, name: 'Dee', age: 31 }),
             ],
-            states: [],
           },
         ],
-        complete: [{ resource: 'users', tables: [table] }],
-      });
+      ]);
       expect(await read(dataset, 'users', ['id', 'name', 'age'])).toEqual([
         { id: 1, name: 'Ada', age: 36 },
         { id: 2, name: 'Brian K.', age: null },
@@ -82,14 +68,10 @@ export function testDestinationMerge(options: DestinationConformanceOptions): vo
       );
       const loadId = testLoadId();
       const row = (sku: string, price: number) => rootRow(loadId, { sku, price });
-      await run(dataset, {
-        loadId,
-        batches: [
-          { tables: [{ table, rows: [row('a', 1), row('b', 1), row('a', 2), row('a', 3)] }], states: [] },
-          { tables: [{ table, rows: [row('b', 5), row('c', 1), row('b', 6)] }], states: [] },
-        ],
-        complete: [{ resource: 'prices', tables: [table] }],
-      });
+      await load(dataset, loadId, [
+        [{ table, rows: [row('a', 1), row('b', 1), row('a', 2), row('a', 3)] }],
+        [{ table, rows: [row('b', 5), row('c', 1), row('b', 6)] }],
+      ]);
       expect(await read(dataset, 'prices', ['sku', 'price'])).toEqual([
         { sku: 'a', price: 3 },
         { sku: 'b', price: 6 },
@@ -110,44 +92,30 @@ export function testDestinationMerge(options: DestinationConformanceOptions): vo
         { writeDisposition: 'merge', primaryKey: ['tenant', 'id'] },
       );
       const first = testLoadId();
-      await run(dataset, {
-        loadId: first,
-        batches: [
+      await load(dataset, first, [
+        [
           {
-            tables: [
-              {
-                table,
-                rows: [
-                  rootRow(first, { tenant: 'acme', id: 1, role: 'admin' }),
-                  rootRow(first, { tenant: 'globex', id: 1, role: 'viewer' }),
-                  rootRow(first, { tenant: 'acme', id: 2, role: 'viewer' }),
-                ],
-              },
+            table,
+            rows: [
+              rootRow(first, { tenant: 'acme', id: 1, role: 'admin' }),
+              rootRow(first, { tenant: 'globex', id: 1, role: 'viewer' }),
+              rootRow(first, { tenant: 'acme', id: 2, role: 'viewer' }),
             ],
-            states: [],
           },
         ],
-        complete: [{ resource: 'memberships', tables: [table] }],
-      });
+      ]);
       const second = testLoadId();
-      await run(dataset, {
-        loadId: second,
-        batches: [
+      await load(dataset, second, [
+        [
           {
-            tables: [
-              {
-                table,
-                rows: [
-                  rootRow(second, { tenant: 'globex', id: 1, role: 'owner' }),
-                  rootRow(second, { tenant: 'globex', id: 2, role: 'viewer' }),
-                ],
-              },
+            table,
+            rows: [
+              rootRow(second, { tenant: 'globex', id: 1, role: 'owner' }),
+              rootRow(second, { tenant: 'globex', id: 2, role: 'viewer' }),
             ],
-            states: [],
           },
         ],
-        complete: [{ resource: 'memberships', tables: [table] }],
-      });
+      ]);
       expect(await read(dataset, 'memberships', ['tenant', 'id', 'role'])).toEqual([
         { tenant: 'acme', id: 1, role: 'admin' },
         { tenant: 'acme', id: 2, role: 'viewer' },

@@ -5,7 +5,7 @@ import { type DestinationConformanceOptions, destinationHarness } from './destin
 /** Table and column names with reserved words, spaces, quotes and unicode. */
 export function testDestinationNames(options: DestinationConformanceOptions): void {
   describe(`${options.name}: destination names`, () => {
-    const { newDataset, run, read, capabilities } = destinationHarness(options);
+    const { newDataset, run, load, read, capabilities } = destinationHarness(options);
 
     it('identifiers - should load tables and columns named with reserved words, spaces, quotes and unicode', async () => {
       const dataset = newDataset();
@@ -53,21 +53,9 @@ export function testDestinationNames(options: DestinationConformanceOptions): vo
         ],
       });
       const second = testLoadId();
-      await run(dataset, {
-        loadId: second,
-        batches: [
-          {
-            tables: [
-              {
-                table,
-                rows: [rootRow(second, { 'user id': 2, '"quoted"': 'updated', ünïcode: 'ï', order: 3 })],
-              },
-            ],
-            states: [],
-          },
-        ],
-        complete: [{ resource: 'select', tables: [table] }],
-      });
+      await load(dataset, second, [
+        [{ table, rows: [rootRow(second, { 'user id': 2, '"quoted"': 'updated', ünïcode: 'ï', order: 3 })] }],
+      ]);
       expect(await read(dataset, 'select', ['user id', '"quoted"', 'ünïcode', 'order', awkward])).toEqual([
         { 'user id': 1, '"quoted"': `it's "fine"`, ünïcode: 'ü', order: 1, [awkward]: 'kept' },
         // Without merge, the second run's row is appended next to the first one.

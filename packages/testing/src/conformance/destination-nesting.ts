@@ -10,7 +10,7 @@ import { type DestinationConformanceOptions, destinationHarness } from './destin
  */
 export function testDestinationNesting(options: DestinationConformanceOptions): void {
   describe(`${options.name}: destination nesting`, () => {
-    const { newDataset, run, read, requires } = destinationHarness(options);
+    const { newDataset, run, load, read, requires } = destinationHarness(options);
 
     it('nested - should replace the children of an updated parent on merge', async (context) => {
       await requires(context, 'merge', (capabilities) => capabilities.merge);
@@ -33,32 +33,18 @@ export function testDestinationNesting(options: DestinationConformanceOptions): 
             customer: { name: `c${id}`, address: { city: 'Oslo' } },
             items: items.map((sku) => ({ sku })),
           });
-        await run(dataset, {
-          loadId: first,
-          batches: [
-            {
-              tables: [{ table, rows: [order(first, 1, ['A', 'B', 'C']), order(first, 2, ['D'])] }],
-              states: [],
-            },
-          ],
-          complete: [{ resource: 'orders', tables: [table] }],
-        });
+        await load(dataset, first, [
+          [{ table, rows: [order(first, 1, ['A', 'B', 'C']), order(first, 2, ['D'])] }],
+        ]);
         const second = testLoadId();
-        await run(dataset, {
-          loadId: second,
-          batches: [
+        await load(dataset, second, [
+          [
             {
-              tables: [
-                {
-                  table,
-                  rows: [order(second, 1, ['A2']), order(second, 3, ['E', 'F']), order(second, 3, ['G'])],
-                },
-              ],
-              states: [],
+              table,
+              rows: [order(second, 1, ['A2']), order(second, 3, ['E', 'F']), order(second, 3, ['G'])],
             },
           ],
-          complete: [{ resource: 'orders', tables: [table] }],
-        });
+        ]);
         expect(await read(dataset, 'orders', ['id', 'customer', 'items'])).toEqual([
           { id: 1, customer: { name: 'c1', address: { city: 'Oslo' } }, items: [{ sku: 'A2' }] },
           { id: 2, customer: { name: 'c2', address: { city: 'Oslo' } }, items: [{ sku: 'D' }] },
