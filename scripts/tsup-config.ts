@@ -2,9 +2,19 @@ import { defineConfig } from 'tsup';
 
 /** The one build config every package uses, so the per-package configs never drift. */
 /** `entry` as a list of files, or output names mapped to files (`{ 'adapter-utils/index': 'src/adapter-utils/index.ts' }`). */
-export function packageBuildConfig(entry: string[] | Record<string, string> = ['src/index.ts']) {
+export function packageBuildConfig(
+  entry: string[] | Record<string, string> = ['src/index.ts'],
+  options: {
+    /**
+     * Dependencies bundled into `dist` (their types stay imports): one file to load instead of
+     * dozens, for a package on every run's start-up path.
+     */
+    bundle?: string[];
+  } = {},
+) {
   return defineConfig({
     entry,
+    ...(options.bundle === undefined ? {} : { noExternal: options.bundle }),
     format: ['esm'],
     dts: true,
     sourcemap: true,
