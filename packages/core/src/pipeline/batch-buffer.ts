@@ -44,8 +44,9 @@ export class BatchBuffer {
     return this.count === 0 && this.states.size === 0;
   }
 
-  /** Adds the rows of one normalized page. */
-  add(batches: TableBatch[]): void {
+  /** Adds the rows of one normalized page; `bytes` is its estimate when the caller already has it. */
+  add(batches: TableBatch[], bytes = estimatePageBytes(batches)): void {
+    this.bytes += bytes;
     this.adds += 1;
     for (const batch of batches) {
       let entry = this.tables.get(batch.table.name);
@@ -60,7 +61,6 @@ export class BatchBuffer {
       entry.runStarts.push(entry.rows.length);
       for (const row of batch.rows) entry.rows.push(row);
       this.count += batch.rows.length;
-      this.bytes += estimateBatchBytes(batch.rows);
     }
   }
 
@@ -116,6 +116,13 @@ function estimateValueBytes(value: unknown, depth: number): number {
 function estimateRowBytes(row: Row): number {
   let bytes = rowOverheadBytes;
   for (const key in row) bytes += slotBytes + estimateValueBytes(row[key], 1);
+  return bytes;
+}
+
+/** The estimated heap of the rows of one normalized page (see `BatchBuffer.byteSize`). */
+export function estimatePageBytes(batches: TableBatch[]): number {
+  let bytes = 0;
+  for (const batch of batches) if (batch.rows.length > 0) bytes += estimateBatchBytes(batch.rows);
   return bytes;
 }
 

@@ -11,7 +11,7 @@ import type { Source, SourcePage } from '../contracts/source';
 import { SchemaError } from '../errors';
 import type { EventBus } from '../events';
 import type { Normalizer } from '../normalize/normalizer';
-import { BatchBuffer } from './batch-buffer';
+import { BatchBuffer, estimatePageBytes } from './batch-buffer';
 import { nextResourceState } from './resource-state';
 import type { ResourceRunStats } from './run-result';
 
@@ -47,8 +47,9 @@ export interface RunContext {
  * The pages of a page tree (`SourcePage.tree`: a parent's page and the child pages its records lead
  * to) are held until the tree's last page and then go into the batch together, with the parent's
  * checkpoint: a batch never splits a tree, so a rerun resumes after the last committed tree and loads
- * none of it twice. A tree being held is in memory besides the two batches; it is unbounded (one
- * parent page and every child sequence of its records).
+ * none of it twice. The trees being held share the `batchBytes` budget with the batch being filled:
+ * once both together reach it, the batch is written, so a tree bigger than the budget still commits
+ * whole, but nothing else is held beside it.
  *
  * Resolves `loaded` when every page was loaded, `cancelled` when the run was cancelled partway.
  * When `context.signal` aborts, the source cancels its in-flight requests, no new batch starts,
@@ -67,6 +68,9 @@ export async function loadPages(
   let pendingWrite: Promise<void> | undefined;
   let cancelled = false;
   const openTrees = new Map<string, PageTree>();
+  // The estimated bytes of the open trees' pages, counted against `batchBytes` with the buffer's.
+  let heldBytes = 0;
+  const full = () => buffer.rowCount >= batchSize || buffer.byteSize + heldBytes >= batchBytes;
 
   const flush = async () => {
     if (pendingWrite) await pendingWrite;
@@ -111,20 +115,25 @@ export async function loadPages(
       const state = inProgressState(context, page.resource, page.checkpoint);
       if (page.tree) {
         // A page tree is held until its last page, then goes into the batch whole.
-        const tree: PageTree = openTrees.get(page.tree.root) ?? { pages: [], states: new Map() };
+        const tree: PageTree = openTrees.get(page.tree.root) ?? { pages: [], states: new Map(), bytes: 0 };
         openTrees.set(page.tree.root, tree);
-        tree.pages.push(normalized);
+        const bytes = estimatePageBytes(normalized);
+        tree.pages.push({ batches: normalized, bytes });
+        tree.bytes += bytes;
+        heldBytes += bytes;
         tree.states.set(page.resource, state);
-        if (!page.tree.end) continue;
-        const { root } = page.tree;
-        tree.states.set(root, inProgressState(context, root, page.tree.end.checkpoint));
-        openTrees.delete(root);
-        addTree(buffer, tree);
+        if (page.tree.end) {
+          const { root } = page.tree;
+          tree.states.set(root, inProgressState(context, root, page.tree.end.checkpoint));
+          openTrees.delete(root);
+          heldBytes -= tree.bytes;
+          addTree(buffer, tree);
+        }
       } else {
         buffer.add(normalized);
         buffer.setState(state);
       }
-      if (buffer.rowCount >= batchSize || buffer.byteSize >= batchBytes) await flush();
+      if (full()) await flush();
     }
     // A source that ended without closing a tree yielded it whole all the same.
     for (const tree of openTrees.values()) addTree(buffer, tree);
@@ -144,14 +153,15 @@ export async function loadPages(
   return cancelled ? 'cancelled' : 'loaded';
 }
 
-/** The pages of a page tree not yet complete, and the states they reached, per resource. */
+/** The pages of a page tree not yet complete (with their estimated bytes), and the states they reached, per resource. */
 interface PageTree {
-  pages: TableBatch[][];
+  pages: { batches: TableBatch[]; bytes: number }[];
   states: Map<string, ResourceState>;
+  bytes: number;
 }
 
 function addTree(buffer: BatchBuffer, tree: PageTree): void {
-  for (const page of tree.pages) buffer.add(page);
+  for (const page of tree.pages) buffer.add(page.batches, page.bytes);
   for (const state of tree.states.values()) buffer.setState(state);
 }
 

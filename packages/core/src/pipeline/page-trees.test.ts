@@ -71,4 +71,35 @@ describe('page trees in the pipeline', () => {
       { rows: { parents: 2, kids: 4 }, checkpoint: { offset: 6 } },
     ]);
   });
+
+  // Regression: a page tree being held had no byte cap, so the rows of other resources that came
+  // while it was open stayed in memory beside it until the tree's last page.
+  it('should write the rows held beside an open page tree once the tree reaches batchBytes', async () => {
+    const destination = memoryDestination();
+    const wide = 'x'.repeat(2_000);
+    const source: Source = {
+      ...treeSource(),
+      resources: [
+        ...resources,
+        { name: 'events', primaryKey: [], writeDisposition: 'append', nested: 'flatten' },
+      ],
+      async *pages() {
+        yield page('events', 0, [{ id: 1 }]);
+        yield { ...page('parents', 0, [{ id: 1, text: wide }]), tree: { root: 'parents' } };
+        yield page('events', 1, [{ id: 2 }]);
+        yield {
+          ...page('kids', 1, [{ parent: 1, text: wide }]),
+          tree: { root: 'parents', end: { checkpoint: { offset: 1 } } },
+        };
+      },
+    };
+
+    await pipeline({ name: 'test', destination, batchBytes: 1_000 }).run(source);
+
+    expect(
+      destination.store.batches.map((batch) =>
+        Object.fromEntries(batch.tables.map((entry) => [entry.table.name, entry.rows.length])),
+      ),
+    ).toEqual([{ events: 1 }, { events: 1 }, { parents: 1, kids: 1 }]);
+  });
 });
