@@ -14,7 +14,15 @@ export function packageBuildConfig(
 ) {
   return defineConfig({
     entry,
-    ...(options.bundle === undefined ? {} : { noExternal: options.bundle }),
+    ...(options.bundle === undefined
+      ? {}
+      : {
+          noExternal: options.bundle,
+          // Bundled CommonJS (cockatiel, undici) requires Node's own modules: give it a `require`.
+          banner: {
+            js: "import { createRequire as __bundledRequire } from 'node:module'; const require = __bundledRequire(import.meta.url);",
+          },
+        }),
     format: ['esm'],
     dts: true,
     sourcemap: true,

@@ -54,10 +54,11 @@ let dispatcher: Promise<{ request: typeof import('undici').request; agent: Dispa
 
 /** undici, loaded on the first request (so a run that never sends one does not pay for it). */
 function loadUndici() {
-  dispatcher ??= import('undici').then(({ Agent, request }) => ({
-    request,
+  // The CommonJS module object, as Node and the bundled chunk both give it (as `default`).
+  dispatcher ??= import('undici').then(({ default: undici }) => ({
+    request: undici.request,
     // One keep-alive connection pool per origin, shared by every client of the process.
-    agent: new Agent({ keepAliveTimeout: 10_000 }),
+    agent: new undici.Agent({ keepAliveTimeout: 10_000 }),
   }));
   return dispatcher;
 }
