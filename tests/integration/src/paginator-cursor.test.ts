@@ -2,7 +2,6 @@ import type { JsonResult } from '@restsync/cli';
 import type { PaginationOptions } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // dlt's cursor and header_cursor configs, as its docs write them (apart from base_url), and Stripe's
 // starting_after through cursor_path "data[-1].id", run by the built CLI against @restsync/test-server
@@ -51,17 +50,15 @@ describe.concurrent('cursor paginators through the CLI', () => {
     'should load every row with %s in one request per page',
     async (name, { onTestFinished }) => {
       const example = cases[name]!;
-      const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+      const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
       const server = await startServer({
         collections: { items: { records, pageSize, pagination: example.pagination } },
       });
       const schema = dataset('cursor_example');
-      const config = await writeConfig(directory, 'sync.json', {
+      const result = await runConfig(schema, {
         pipeline: { name: 'cursor_example' },
         source: source(server.url, example.paginator),
       });
-
-      const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
       expect(result.code, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as JsonResult).status).toBe('succeeded');
@@ -79,17 +76,15 @@ describe.concurrent('cursor paginators through the CLI', () => {
   it('should fail, naming the resource and the path, when cursor_path finds nothing on the first page', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: { items: { records, pageSize, pagination: { type: 'cursor' } } },
     });
     const schema = dataset('cursor_wrong_path');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'cursor_wrong_path' },
       source: source(server.url, { type: 'cursor', cursor_path: 'next_cursor' }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain(
@@ -101,7 +96,7 @@ describe.concurrent('cursor paginators through the CLI', () => {
   it('should fail instead of looping when the API sends the same cursor again', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     let served = 0;
     const server = await startServer({
       routes: {
@@ -112,12 +107,10 @@ describe.concurrent('cursor paginators through the CLI', () => {
       },
     });
     const schema = dataset('cursor_loop');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'cursor_loop' },
       source: source(server.url, { type: 'cursor' }, '/v1/loop'),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toMatch(/again after page 1, which would loop forever/);

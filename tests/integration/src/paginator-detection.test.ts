@@ -1,7 +1,6 @@
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // No paginator at any level: the built CLI detects it from the first page as dlt does, loads every row
 // into Postgres without fetching a page twice, and says which paginator it chose and why.
@@ -41,12 +40,12 @@ describe.concurrent('paginator detection through the CLI', () => {
   ])(
     'should detect %s and load every row once',
     async ([, pagination, dataKey, notice], { onTestFinished }) => {
-      const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+      const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
       const server = await startServer({
         collections: { items: { records, pageSize, pagination, dataKey } },
       });
       const schema = dataset(`detect_${pagination.type}`);
-      const config = await writeConfig(directory, 'sync.json', {
+      const result = await runConfig(schema, {
         pipeline: { name: `detect_${pagination.type}` },
         source: {
           client: { base_url: `${server.url}/v1` },
@@ -54,8 +53,6 @@ describe.concurrent('paginator detection through the CLI', () => {
           resources: ['items'],
         },
       });
-
-      const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
       expect(result.code, result.stderr).toBe(0);
       expect((JSON.parse(result.stdout) as JsonResult).status).toBe('succeeded');
@@ -68,17 +65,15 @@ describe.concurrent('paginator detection through the CLI', () => {
   it('should fall back to a single page for an API that does not page, and say so', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: { items: { records: 7, pageSize, pagination: { type: 'single_page' } } },
     });
     const schema = dataset('detect_single_page');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'detect_single_page' },
       source: { client: { base_url: `${server.url}/v1` }, resources: [{ name: 'items', primary_key: 'id' }] },
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(

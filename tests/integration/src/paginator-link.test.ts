@@ -1,7 +1,6 @@
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // dlt's json_link and header_link configs, as its docs write them (apart from base_url), run by the built
 // CLI against @restsync/test-server into Postgres: every row once, one request per page.
@@ -22,22 +21,20 @@ describe.concurrent('json_link and header_link through the CLI', () => {
   it("should follow Microsoft Graph's @odata.nextLink with dlt's bracket path", async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: {
         items: { records, pageSize, pagination: { type: 'json_link', nextKey: '@odata.nextLink' } },
       },
     });
     const schema = dataset('json_link_odata');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'json_link_odata' },
       source: source(server.url, {
         data_selector: 'data',
         paginator: { type: 'json_link', next_url_path: "['@odata.nextLink']" },
       }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as JsonResult).status).toBe('succeeded');
@@ -48,17 +45,15 @@ describe.concurrent('json_link and header_link through the CLI', () => {
   it('should follow the Link header of a bare-list API (dlt: { "type": "header_link" })', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: { items: { records, pageSize, pagination: { type: 'header_link' }, dataKey: null } },
     });
     const schema = dataset('header_link_example');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'header_link_example' },
       source: source(server.url, { paginator: { type: 'header_link' } }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(await countRows(database, schema)).toEqual({ rows: records, ids: records });
@@ -68,20 +63,18 @@ describe.concurrent('json_link and header_link through the CLI', () => {
   it('should run the deprecated json_response with a deprecation warning and relative next links', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: { items: { records, pageSize, pagination: { type: 'json_link', relative: true } } },
     });
     const schema = dataset('json_response_alias');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'json_response_alias' },
       source: source(server.url, {
         data_selector: 'data',
         paginator: { type: 'json_response', next_url_path: 'next' },
       }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(
@@ -95,7 +88,7 @@ describe.concurrent('json_link and header_link through the CLI', () => {
   it.for(['json_link', 'header_link'] as const)(
     '%s should follow links to another origin without the API key',
     async (type, { onTestFinished }) => {
-      const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+      const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
       const other = await startServer({
         collections: { items: { records, pageSize, pagination: { type } } },
       });
@@ -104,7 +97,7 @@ describe.concurrent('json_link and header_link through the CLI', () => {
         collections: { items: { records, pageSize, pagination: { type, origin: other.url } } },
       });
       const schema = dataset(`${type}_origin`);
-      const config = await writeConfig(directory, 'sync.json', {
+      const result = await runConfig(schema, {
         pipeline: { name: `${type}_origin` },
         source: source(
           server.url,
@@ -112,8 +105,6 @@ describe.concurrent('json_link and header_link through the CLI', () => {
           { type: 'api_key', name: 'api_key', api_key: 'e2e-link-secret', location: 'query' },
         ),
       });
-
-      const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
       expect(result.code, result.stderr).toBe(0);
       expect(await countRows(database, schema)).toEqual({ rows: records, ids: records });

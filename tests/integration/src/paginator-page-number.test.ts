@@ -1,7 +1,6 @@
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // dlt's page_number config, as its docs write it (apart from base_url), run by the built CLI against
 // @restsync/test-server into Postgres: every row once, and exactly the requests the page count calls for.
@@ -22,14 +21,14 @@ describe.concurrent('page_number through the CLI', () => {
   it('should load every row of a 1-based API with total pages in exactly one request per page', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: {
         items: { records, pageSize, pagination: { type: 'page_number', totalKey: 'total_pages' } },
       },
     });
     const schema = dataset('page_number_example');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'page_number_example' },
       source: source(server.url, {
         type: 'page_number',
@@ -38,8 +37,6 @@ describe.concurrent('page_number through the CLI', () => {
         total_path: 'total_pages',
       }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as JsonResult).status).toBe('succeeded');
@@ -53,17 +50,15 @@ describe.concurrent('page_number through the CLI', () => {
   it('should load every row of an API that sends no total, ending on the empty page', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       collections: { items: { records, pageSize, pagination: { type: 'page_number', totalKey: null } } },
     });
     const schema = dataset('page_number_no_total');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'page_number_no_total' },
       source: source(server.url, { type: 'page_number', base_page: 1 }),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(await countRows(database, schema)).toEqual({ rows: records, ids: records });

@@ -1,9 +1,21 @@
 import { startTestServer, type TestServer, type TestServerOptions } from '@restsync/test-server';
 import type { OnTestFinishedHandler } from 'vitest';
+import type { CliProcessResult } from '../cli-helpers/spawn-cli';
+import { writeConfig } from '../cli-helpers/sync-config';
 import type { TestDatabase } from '../cli-helpers/test-database';
 import { createWorkspace } from '../cli-helpers/workspace';
 
-/** A CLI workspace (directory, database, dataset names, `run`) plus test servers closed after the test. */
+export interface RunConfigOptions {
+  /** The config file's name; its ending picks the format. @default 'sync.json' */
+  file?: string;
+  /** The CLI's environment (secrets); see `CliWorkspace.run`. */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * A CLI workspace (directory, database, dataset names, `run`) plus test servers closed after the
+ * test, and `runConfig`: writes a config and runs it into a dataset with `--json`.
+ */
 export async function authWorkspace(onTestFinished: (handler: OnTestFinishedHandler) => void) {
   const workspace = await createWorkspace('', (cleanup) => onTestFinished(cleanup));
   const servers: TestServer[] = [];
@@ -16,6 +28,18 @@ export async function authWorkspace(onTestFinished: (handler: OnTestFinishedHand
       const server = await startTestServer(options);
       servers.push(server);
       return server;
+    },
+    /** Writes `content` to the config file and runs `restsync run <file> --destination <database> --dataset <schema> --json`. */
+    async runConfig(
+      schema: string,
+      content: unknown,
+      options: RunConfigOptions = {},
+    ): Promise<CliProcessResult> {
+      const config = await writeConfig(workspace.directory, options.file ?? 'sync.json', content);
+      return workspace.run(
+        ['run', config, '--destination', workspace.database.url, '--dataset', schema, '--json'],
+        options.env,
+      );
     },
   };
 }
