@@ -47,8 +47,10 @@ export interface PipelineOptions extends LeaseOptions {
   /**
    * Estimated bytes of rows buffered before a batch is written, whichever of `batchSize` and this
    * comes first, so wide rows (long texts, big JSON columns) keep a batch's memory bounded too. The
-   * estimate samples a few rows per page (strings by length, other values by slot). Units run on an
-   * engine keep the count bound only. @default 16 MiB
+   * estimate samples a few rows per page (strings by length, other values by slot). The page trees
+   * held until their last page (a parent page and its children's pages) count against it too: a tree
+   * bigger than it is written whole, with nothing else buffered beside it. Units run on an engine keep
+   * the count bound only. @default 16 MiB
    */
   batchBytes?: number;
   /** Continue an interrupted run from the stored paginator checkpoints. @default true */
