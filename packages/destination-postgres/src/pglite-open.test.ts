@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +47,32 @@ describe('packDataDir', () => {
     expect(await readFile(join(target, 'base', '1', '1259'))).toEqual(Buffer.alloc(8192 + 3, 7));
     // A closed PGlite's pid file belongs to its process: a copy must not carry it.
     await expect(readFile(join(target, 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('unpackDataDir', () => {
+  it('should restore every file of a tree with many directories, each with its mode', async () => {
+    const source = join(scratch, 'many-files-source');
+    for (let directory = 0; directory < 20; directory++) {
+      await mkdir(join(source, 'base', String(directory)), { recursive: true });
+      for (let file = 0; file < 30; file++) {
+        await writeFile(
+          join(source, 'base', String(directory), String(file)),
+          Buffer.alloc(file * 100, directory),
+        );
+      }
+    }
+    await writeFile(join(source, 'postgresql.conf'), 'x = 1\n', { mode: 0o600 });
+    const target = join(scratch, 'many-files-target');
+    await unpackDataDir(await packDataDir(source), target);
+    for (let directory = 0; directory < 20; directory++) {
+      for (let file = 0; file < 30; file++) {
+        expect(await readFile(join(target, 'base', String(directory), String(file)))).toEqual(
+          Buffer.alloc(file * 100, directory),
+        );
+      }
+    }
+    expect((await stat(join(target, 'postgresql.conf'))).mode & 0o777).toBe(0o600);
   });
 });
 
@@ -100,6 +126,28 @@ describe('openPglite', () => {
       expect(await systemIdentifier(reopened)).toBe(packedIdentifier);
       const rows = await reopened.query<{ id: number }>('SELECT id FROM "twice"."items" ORDER BY id');
       expect(rows.rows.map((row) => row.id)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('should open a new directory whose first open was killed while it unpacked', async () => {
+    const directory = join(scratch, 'killed-first-open');
+    // What a process killed mid-unpack leaves: a partial copy beside the directory, never the directory.
+    const leftover = `${directory}.unpacking-0123456789ab`;
+    await mkdir(join(leftover, 'base', '1'), { recursive: true });
+    await writeFile(join(leftover, 'PG_VERSION'), '17\n');
+    await writeFile(join(leftover, 'base', '1', '1259'), Buffer.alloc(100, 1));
+    const database = await openPglite(directory, packedFile);
+    try {
+      expect(await systemIdentifier(database)).toBe(packedIdentifier);
+      await database.exec('CREATE TABLE kept (id int); INSERT INTO kept VALUES (1)');
+    } finally {
+      await database.close();
+    }
+    const reopened = await openPglite(directory, packedFile);
+    try {
+      expect((await reopened.query<{ id: number }>('SELECT id FROM kept')).rows).toEqual([{ id: 1 }]);
     } finally {
       await reopened.close();
     }

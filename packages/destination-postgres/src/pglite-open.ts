@@ -3,9 +3,12 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import type { PGlite } from '@electric-sql/pglite';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import { unpackDataDir } from './pglite-data-dir';
+
+const gunzipAsync = promisify(gunzip);
 
 /**
  * Where the build puts the packed data directory, named after the PGlite version that ran
@@ -61,34 +64,69 @@ async function placePacked(packed: Buffer, directory: string): Promise<boolean> 
   }
 }
 
+/** PGlite's WebAssembly build, beside its entry module. */
+function pgliteWasmFile(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), 'pglite.wasm');
+}
+
+/**
+ * Reads and compiles PGlite's WebAssembly module. V8 compiles on threads of its own, so this runs
+ * while the caller imports PGlite and unpacks the data directory. Undefined if it cannot: PGlite
+ * then loads the module itself, as it does without this.
+ */
+async function compilePglite(): Promise<PGliteOptions['wasmModule']> {
+  // Node's global WebAssembly: this package's `lib` types the namespace, not the value.
+  const { WebAssembly } = globalThis as unknown as {
+    WebAssembly: { compile(bytes: Uint8Array): Promise<NonNullable<PGliteOptions['wasmModule']>> };
+  };
+  try {
+    return await WebAssembly.compile(await readFile(pgliteWasmFile()));
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Opens PGlite on `directory` (undefined: in memory). A new or empty directory, and a new
  * in-memory database, start from the packed data directory when the build left one for the
  * installed PGlite version: no `initdb` at open. Without it (or if PGlite refuses the copy),
- * PGlite initializes the directory itself, as it always did.
+ * PGlite initializes the directory itself, as it always did. PGlite's WebAssembly module compiles
+ * while the directory is prepared.
  */
 export async function openPglite(directory: string | undefined, packedFile?: string): Promise<PGlite> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const file = packedFile ?? packedDataDirFile(await installedPgliteVersion());
+  const compiling = compilePglite();
+  const [{ PGlite }, file] = await Promise.all([
+    import('@electric-sql/pglite'),
+    packedFile ?? installedPgliteVersion().then(packedDataDirFile),
+  ]);
+  const create = async (options: { loadDataDir?: Blob } = {}) => {
+    const wasmModule = await compiling;
+    return PGlite.create({
+      ...(directory === undefined ? {} : { dataDir: directory }),
+      ...options,
+      ...(wasmModule === undefined ? {} : { wasmModule }),
+    });
+  };
   if (directory === undefined) {
     const packed = await readPacked(file);
-    if (packed === undefined) return PGlite.create();
+    if (packed === undefined) return create();
     try {
-      const loadDataDir = new Blob([gunzipSync(packed)], { type: 'application/x-tar' });
-      return await PGlite.create({ loadDataDir });
+      return await create({
+        loadDataDir: new Blob([await gunzipAsync(packed)], { type: 'application/x-tar' }),
+      });
     } catch {
-      return PGlite.create();
+      return create();
     }
   }
-  if (!(await isEmptyOrMissing(directory))) return PGlite.create(directory);
+  if (!(await isEmptyOrMissing(directory))) return create();
   const packed = await readPacked(file);
   const placed = packed !== undefined && (await placePacked(packed, directory));
   try {
-    return await PGlite.create(directory);
+    return await create();
   } catch (error) {
     if (!placed) throw error;
     // The copy was ours and PGlite could not start on it: start over with its own initdb.
     await rm(directory, { recursive: true, force: true });
-    return PGlite.create(directory);
+    return create();
   }
 }

@@ -1,3 +1,4 @@
+import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { toBlobCopy } from './pglite-client';
@@ -46,9 +47,27 @@ async function handle(database: PGlite, request: WorkerRequest): Promise<unknown
   return [];
 }
 
+/**
+ * V8's budget before it recompiles a hot WebAssembly function with its optimizing compiler
+ * (default 1 800 000, "bytes executed"). At the default, PGlite's start-up alone sends hundreds of
+ * Postgres functions that run once to the optimizer: seconds of CPU on V8's threads that a run of
+ * 100 000 rows never pays back, and that the process waits for before it exits. With this budget
+ * only the functions a long load runs hot get optimized. V8 flags are per process: this applies to
+ * the WebAssembly modules the process compiles from now on (their speed, never their results),
+ * and a budget or tier set on the command line or in NODE_OPTIONS wins.
+ */
+const pgliteTieringBudget = 500_000_000;
+
+function wasmTieringSetByUser(): boolean {
+  return [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((option) =>
+    /--(no-)?(wasm[-_]tiering[-_]budget|wasm[-_]dynamic[-_]tiering|wasm[-_]tier[-_]up|liftoff)/.test(option),
+  );
+}
+
 const port = parentPort;
 if (port) {
   const settings = workerData as WorkerSettings;
+  if (!wasmTieringSetByUser()) setFlagsFromString(`--wasm-tiering-budget=${pgliteTieringBudget}`);
   const opening = openPglite(settings.directory, settings.packedFile);
   let queue: Promise<unknown> = opening;
   port.on('message', (request: WorkerRequest) => {
