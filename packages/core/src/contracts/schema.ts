@@ -86,6 +86,13 @@ export interface TableSchema {
   hardDelete?: string;
   /** Present when `mergeStrategy` is `scd2`. */
   scd2?: Scd2Settings;
+  /**
+   * How a root row's `_restsync_id` is made from a primary key of one scalar value. `key`: the
+   * value as text (`42`, `"abc"`), with no hash to compute; set on every root table created since
+   * 0.17. Absent (tables created before): a hash of the resource name and the key, so their stored
+   * ids stay as they are. A key of several fields is hashed either way.
+   */
+  rowIds?: 'key';
 }
 
 /**

@@ -49,6 +49,7 @@ describe('normalize (documents)', () => {
       ],
       primaryKey: ['id'],
       writeDisposition: 'merge',
+      rowIds: 'key',
     });
   });
 

@@ -397,6 +397,26 @@ describe('normalize (flatten)', () => {
     expect(second[0]!.rows[0]!._restsync_load_id).toBe('load-2');
   });
 
+  it('should use a one-value key as the root id of a new table, and keep hashing for a table stored without rowIds', () => {
+    const fresh = flattening();
+    const [users] = fresh.normalize('users', [{ id: 7 }, { id: 9007199254740993n }], 'load-1');
+    expect(users!.rows.map((row) => row._restsync_id)).toEqual(['7', '9007199254740993']);
+    const [named] = flattening().normalize('users', [{ id: 'x7' }, { id: '' }], 'load-1');
+    expect(named!.rows.map((row) => row._restsync_id)).toEqual(['x7', '']);
+    expect(fresh.schema().tables[0]!.rowIds).toBe('key');
+
+    // A table stored before key ids existed keeps its hashed ids: rows already loaded are matched by them.
+    const { rowIds: _dropped, ...stored } = fresh.schema().tables[0]!;
+    const upgraded = createNormalizer({
+      resources: [resource()],
+      schema: { version: 1, tables: [stored] },
+      nesting: 'flatten',
+    });
+    const [again] = upgraded.normalize('users', [{ id: 7 }], 'load-2');
+    expect(again!.rows[0]!._restsync_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(upgraded.schema().tables[0]!.rowIds).toBeUndefined();
+  });
+
   it('should give child rows ids that are stable for the same parent key', () => {
     const record = { id: 7, tags: ['a', 'b'] };
     const first = flattening().normalize('users', [record], 'load-1');

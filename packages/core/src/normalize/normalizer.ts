@@ -203,7 +203,8 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
       }
       if (records.length === 0) return [];
       if (!rootAllowed(entry)) return [];
-      const allIds = rootRowIds(entry.info, entry.keys, records, !documents);
+      const keyText = registry.rootIdsFromKey(entry.info);
+      const allIds = rootRowIds(entry.info, entry.keys, records, !documents, keyText);
       if (entry.mergeKeys.length > 0) checkMergeKeys(entry.info, entry.mergeKeys, records);
       // A merge key repeated within one page: the last record wins, with its own children only.
       const { kept, ids } =

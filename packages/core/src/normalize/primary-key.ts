@@ -1,6 +1,6 @@
 import type { ResourceInfo } from '../contracts/source';
 import { SchemaError } from '../errors';
-import { keyedRowId, randomRowId } from './row-id';
+import { keyedRowId, keyTextRowId, randomRowId } from './row-id';
 
 /** A primary key field: a top-level key, or a dotted path into nested objects (`owner.id`). */
 export interface PrimaryKeyField {
@@ -44,13 +44,16 @@ function isScalarKey(value: unknown): boolean {
  * The `_restsync_id` of every record of a call, checked before anything is written: a record
  * without a primary key value (missing or null) is a `SchemaError` naming the resource, the field
  * and the record's index. With `scalarOnly` (flattening destinations) a key must be a scalar.
+ * With `keyText` (the table's `rowIds` is `key`), a key of one scalar value is its own id.
  */
 export function rootRowIds(
   resource: ResourceInfo,
   keys: PrimaryKeyField[],
   records: readonly unknown[],
   scalarOnly: boolean,
+  keyText: boolean,
 ): string[] {
+  const single = keyText && keys.length === 1;
   const ids = new Array<string>(records.length);
   const values = new Array<unknown>(keys.length);
   for (let index = 0; index < records.length; index++) {
@@ -76,7 +79,7 @@ export function rootRowIds(
       }
       values[position] = value;
     }
-    ids[index] = keyedRowId(resource.name, values);
+    ids[index] = (single ? keyTextRowId(values[0]) : undefined) ?? keyedRowId(resource.name, values);
   }
   return ids;
 }

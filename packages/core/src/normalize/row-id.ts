@@ -30,6 +30,24 @@ export function keyedRowId(resource: string, keyValues: readonly unknown[]): str
   return hash('sha1', input, 'hex').slice(0, idLength);
 }
 
+/**
+ * The `_restsync_id` of a root row whose primary key is one scalar value, for tables whose ids are
+ * the key (`TableSchema.rowIds`): the value as text. Undefined for a value that has no plain text
+ * (an object, an array, a Date): such a key is hashed.
+ */
+export function keyTextRowId(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      return undefined;
+  }
+}
+
 /** The `_restsync_id` of a root row without a primary key: unique, not stable across runs. */
 export function randomRowId(): string {
   return randomUUID().replaceAll('-', '');

@@ -80,11 +80,26 @@ export class SchemaRegistry {
 
   /** Whether the resource's root table exists (stored, or created in this run). */
   hasRootTable(resource: ResourceInfo): boolean {
+    return this.existingRoot(resource) !== undefined;
+  }
+
+  /**
+   * Whether the resource's root rows take their key as `_restsync_id` (`TableSchema.rowIds`): yes
+   * for a table `rootTable` would create now, as its table says for an existing one.
+   */
+  rootIdsFromKey(resource: ResourceInfo): boolean {
+    const existing = this.existingRoot(resource);
+    return existing === undefined || existing.schema.rowIds === 'key';
+  }
+
+  private existingRoot(resource: ResourceInfo): TableState | undefined {
     const existing = this.roots.get(resource.name);
-    if (existing !== undefined) return this.isRootNamed(existing, resource);
-    if (resource.tableName === undefined) return false;
+    if (existing !== undefined) return this.isRootNamed(existing, resource) ? existing : undefined;
+    if (resource.tableName === undefined) return undefined;
     const stored = this.tables.get(this.rootName(resource));
-    return stored?.schema.parent === undefined && stored?.schema.resource === resource.name;
+    return stored?.schema.parent === undefined && stored?.schema.resource === resource.name
+      ? stored
+      : undefined;
   }
 
   /** The table a field's arrays go to, when it exists already (stored, or created in this run); see `childTable`. */
@@ -128,6 +143,7 @@ export class SchemaRegistry {
       columns: [],
       primaryKey: [],
       writeDisposition: resource.writeDisposition,
+      rowIds: 'key',
     });
     state.configureMerge(...mergeSettings(resource, this.documents));
     this.roots.set(resource.name, state);
