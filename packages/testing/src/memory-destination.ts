@@ -13,6 +13,8 @@ import {
   type Schema,
   stringifyExactJson,
   type TableSchema,
+  type TableWriteCounts,
+  type WriteResult,
 } from '@restsync/core';
 
 /** Everything one dataset holds. */
@@ -41,7 +43,8 @@ export interface MemoryDestinationOptions {
  * version of the dataset and publishes it in one assignment, so a failing batch leaves nothing
  * behind: data and state are atomic, as in a database transaction. Leases live in the dataset
  * (`leases`), so sessions over the same store exclude each other and fence their writes. Records keep their nesting
- * (`nesting: 'documents'`); `merge` upserts on the primary key.
+ * (`nesting: 'documents'`); `merge` upserts on the primary key. `write` reports the rows it inserted
+ * and updated per table (`writeCounts`).
  */
 export function memoryDestination(options: MemoryDestinationOptions = {}): Destination {
   const store = options.store ?? new Map<string, MemoryDataset>();
@@ -49,7 +52,7 @@ export function memoryDestination(options: MemoryDestinationOptions = {}): Desti
     kind: 'destination',
     specificationVersion: 'v1',
     type: 'memory',
-    capabilities: { transactions: true, merge: true, nesting: 'documents' },
+    capabilities: { transactions: true, merge: true, nesting: 'documents', writeCounts: true },
     description: 'memory',
     open: async ({ pipeline, dataset }) => openSession(store, pipeline, dataset),
   };
@@ -111,6 +114,7 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
 
     async write(batch) {
       const startedStaging: string[] = [];
+      const written: WriteResult = { tables: {} };
       update((next) => {
         leases.assertHeld(next);
         if (batch.schema) next.schemas.push(structuredClone(batch.schema));
@@ -125,11 +129,13 @@ function openSession(store: Map<string, MemoryDataset>, pipeline: string, name: 
           }
           const existing = target.get(table.name) ?? [];
           target.set(table.name, existing);
-          writeRows(existing, table, structuredClone(rows));
+          const counts = writeRows(existing, table, structuredClone(rows));
+          if (rows.length > 0) written.tables[table.name] = counts;
         }
         for (const state of batch.states) storeState(next, state);
       });
       for (const table of startedStaging) staged.add(table);
+      return written;
     },
 
     async completeResource({ writeDisposition, tables, state }) {
@@ -222,14 +228,24 @@ function memoryLeases(
   return { acquire, assertHeld };
 }
 
-/** Appends `rows`, or upserts them on the primary key (the last row with a key wins). */
-function writeRows(existing: Row[], table: TableSchema, rows: Row[]): void {
+/**
+ * Appends `rows`, or upserts them on the primary key (the last row with a key wins). Returns what
+ * it counts as inserted and updated: every row of `append` and `replace`; for `merge`, each key of
+ * the batch once, inserted when it was not stored yet, else updated.
+ */
+function writeRows(existing: Row[], table: TableSchema, rows: Row[]): TableWriteCounts {
+  const counts = { inserted: rows.length, updated: 0 };
   if (table.writeDisposition === 'append' || table.primaryKey.length === 0) {
     existing.push(...rows);
-    return;
+    return counts;
   }
   const keyOf = (row: Row) => stringifyExactJson(table.primaryKey.map((column) => row[column]));
   const positions = new Map(existing.map((row, index) => [keyOf(row), index]));
+  if (table.writeDisposition === 'merge') {
+    const keys = new Set(rows.map(keyOf));
+    counts.inserted = [...keys].filter((key) => !positions.has(key)).length;
+    counts.updated = keys.size - counts.inserted;
+  }
   for (const row of rows) {
     const position = positions.get(keyOf(row));
     if (position === undefined) {
@@ -239,4 +255,5 @@ function writeRows(existing: Row[], table: TableSchema, rows: Row[]): void {
       existing[position] = row;
     }
   }
+  return counts;
 }

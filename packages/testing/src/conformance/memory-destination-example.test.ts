@@ -57,7 +57,7 @@ describe('memory', () => {
   });
   afterAll(() => api.close());
 
-  it('should take a merge run of the pipeline, keeping records nested', async () => {
+  it('should take a merge run of the pipeline, keeping records nested and counting inserted and updated records', async () => {
     const own = new Map<string, MemoryDataset>();
     const run = (params: Record<string, string>) =>
       pipeline({ name: 'shop', dataset: 'shop', destination: memoryDestination({ store: own }) }).run(
@@ -73,10 +73,13 @@ describe('memory', () => {
           ],
         }),
       );
-    await run({});
+    const first = await run({});
     const result = await run({ status: 'changed' });
 
     expect(result.status).toBe('succeeded');
+    // The run reports what the destination counted: both orders new, then order 2 overwritten.
+    expect(first.resources.orders).toMatchObject({ inserted: 2, updated: 0 });
+    expect(result.resources.orders).toMatchObject({ inserted: 0, updated: 1 });
     const orders = own.get('shop')?.tables.get('orders') ?? [];
     expect(orders.map(({ id, total, lines }) => ({ id, total, lines }))).toEqual([
       { id: 1, total: 10, lines: [{ sku: 'A' }] },
