@@ -107,11 +107,14 @@ export async function unpackDataDir(packed: Buffer, directory: string): Promise<
   for (const entry of entries) {
     if (entry.directory) await mkdir(join(directory, entry.name), { recursive: true, mode: entry.mode });
   }
-  await Promise.all(
+  // Every write settles before a failure is thrown, so the caller's clean-up never races one.
+  const writes = await Promise.allSettled(
     entries
       .filter((entry) => !entry.directory)
       .map((entry) => writeFile(join(directory, entry.name), entry.data, { mode: entry.mode })),
   );
+  const failed = writes.find((write) => write.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**

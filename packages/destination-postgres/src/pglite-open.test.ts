@@ -74,6 +74,17 @@ describe('unpackDataDir', () => {
     }
     expect((await stat(join(target, 'postgresql.conf'))).mode & 0o777).toBe(0o600);
   });
+  // Regression: a failed write rejected while the others were still writing, racing the clean-up.
+  it('should reject on a file it cannot write only after every other file is written', async () => {
+    const source = join(scratch, 'one-bad-file-source');
+    await mkdir(join(source, 'base'), { recursive: true });
+    await writeFile(join(source, 'base', 'blocked'), 'x');
+    await writeFile(join(source, 'base', 'written'), Buffer.alloc(1 << 20, 3));
+    const target = join(scratch, 'one-bad-file-target');
+    await mkdir(join(target, 'base', 'blocked'), { recursive: true });
+    await expect(unpackDataDir(await packDataDir(source), target)).rejects.toThrow(/EISDIR/);
+    expect(await readFile(join(target, 'base', 'written'))).toEqual(Buffer.alloc(1 << 20, 3));
+  });
 });
 
 describe('openPglite', () => {
