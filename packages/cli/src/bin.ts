@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { announceDestination, earlyDestinationLine } from './destination-line';
 import { createInterruptHandler } from './interrupt';
+import { applyMemorySettings } from './memory-settings';
 import { watchUnexpectedFailures } from './unexpected-failure';
 import { callerDirectory } from './working-directory';
 
@@ -11,6 +12,9 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.stdout.write(`${packageJson.version}\n`);
   process.exit(0);
 }
+
+// Before the CLI's modules load: V8's heap sizing and WebAssembly compiling (see memory-settings.ts).
+applyMemorySettings(process.execArgv, process.env.NODE_OPTIONS);
 
 const controller = new AbortController();
 const interrupt = createInterruptHandler({

@@ -1,0 +1,60 @@
+import { PerformanceObserver } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+
+/**
+ * V8 settings the CLI runs with, each unless the user set the same flag (in `NODE_OPTIONS` or on
+ * node's command line). Measured on a 100k-row sync into Postgres (`pnpm bench`): the peak RSS
+ * falls from about 160 MB to about 120 MB, with no more CPU.
+ */
+const settings = [
+  {
+    // WebAssembly (undici's HTTP parser, PGlite) stays on V8's baseline compiler: the optimizing
+    // compile of the parser alone allocates about 35 MB in a background thread, and costs more CPU
+    // than it saves on a run's worth of responses.
+    flag: '--liftoff-only',
+    userFlags: /^--(no-)?(liftoff|wasm[-_]tier|wasm[-_]dynamic[-_]tiering)/,
+  },
+  {
+    // A full GC when the old generation reaches 1.5 × its live size, not up to 4 ×: rows buffered
+    // for a batch are promoted, then die, and V8 would otherwise keep that garbage around.
+    flag: '--heap-growing-percent=50',
+    userFlags: /^--heap[-_]growing[-_]percent/,
+  },
+];
+
+/** The young generation stops growing at 8 MB semi-spaces (V8 grows them to 16 MB when a batch's rows survive scavenges). */
+const semiSpaceCapBytes = 2 * 8 * 1024 * 1024;
+const userSemiSpace = /^--(max|min)[-_]semi[-_]space[-_]size|^--semi[-_]space[-_]growth[-_]factor/;
+
+/** The flags of node's command line and of `NODE_OPTIONS`, one per entry. */
+export function userNodeFlags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
+  return [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].filter((option) => option.startsWith('--'));
+}
+
+/** The settings to apply: every one whose flag the user did not set. */
+export function memorySettingsFor(userFlags: readonly string[]): { flags: string[]; capSemiSpace: boolean } {
+  return {
+    flags: settings
+      .filter((setting) => !userFlags.some((flag) => setting.userFlags.test(flag)))
+      .map((setting) => setting.flag),
+    capSemiSpace: !userFlags.some((flag) => userSemiSpace.test(flag)),
+  };
+}
+
+/**
+ * Applies the settings to this process, first thing in the CLI. V8 reads each of these flags when
+ * it uses it (compiling WebAssembly, sizing the heap after a GC), so setting them at run time works.
+ */
+export function applyMemorySettings(execArgv: readonly string[], nodeOptions: string | undefined): void {
+  const { flags, capSemiSpace } = memorySettingsFor(userNodeFlags(execArgv, nodeOptions));
+  for (const flag of flags) setFlagsFromString(flag);
+  if (!capSemiSpace) return;
+  // Capped once the semi-spaces reach 8 MB: from the start, 1 MB semi-spaces would cost CPU.
+  const observer = new PerformanceObserver(() => {
+    const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+    if (newSpace === undefined || newSpace.space_size < semiSpaceCapBytes * 0.99) return;
+    setFlagsFromString('--semi-space-growth-factor=1');
+    observer.disconnect();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+}
