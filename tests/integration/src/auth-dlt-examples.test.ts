@@ -3,7 +3,6 @@ import type { JsonResult } from '@restsync/cli';
 import type { AuthCheck, TestServer } from '@restsync/test-server';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows, leakedSecrets, offsetSource } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // The auth examples of dlt's rest_api docs, run as written (apart from URLs) by the built CLI against
 // @restsync/test-server into Postgres; then every auth type with next links that lead to another origin.
@@ -76,20 +75,16 @@ const oauth2 = { clientId, clientSecret, requiredParams: { scope: 'read' } };
 describe.concurrent("dlt's auth examples through the CLI", () => {
   it.for(Object.keys(cases))('should load every row with %s', async (name, { onTestFinished }) => {
     const authCase = cases[name] as AuthCase;
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       oauth2,
       collections: { items: { records, pageSize: 10, auth: authCase.check } },
     });
     const schema = dataset('auth_example');
-    const config = await writeConfig(directory, 'sync.json', {
-      pipeline: { name: 'auth_example' },
-      source: offsetSource(server.url, authCase.config(server)),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      authCase.env,
+    const result = await runConfig(
+      schema,
+      { pipeline: { name: 'auth_example' }, source: offsetSource(server.url, authCase.config(server)) },
+      { env: authCase.env },
     );
 
     expect(result.code, result.stderr).toBe(0);

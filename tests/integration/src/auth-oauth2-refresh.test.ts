@@ -1,7 +1,6 @@
 import type { JsonResult } from '@restsync/cli';
 import { describe, expect, it } from 'vitest';
 import { authWorkspace, countRows, datasetText, leakedSecrets, offsetSource } from './__fixtures__/auth-e2e';
-import { writeConfig } from './cli-helpers/sync-config';
 
 // OAuth2 client credentials through the built CLI into Postgres: short-lived tokens during a longer
 // sync, a token revoked mid-run, and runs that fail on credentials without showing a secret anywhere.
@@ -23,20 +22,17 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
   it('should load every row with 2-second tokens, fetching a token about once per lifetime', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const records = 1_200;
     const server = await startServer({
       oauth2: { clientId, clientSecret, tokenLifetimeSeconds: 2 },
       collections: { items: { records, pageSize: 10, latencyMs: 300, auth: { type: 'oauth2' } } },
     });
     const schema = dataset('auth_oauth2_lifetime');
-    const config = await writeConfig(directory, 'sync.json', {
-      source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      env,
+    const result = await runConfig(
+      schema,
+      { source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)) },
+      { env },
     );
 
     expect(result.code, result.stderr).toBe(0);
@@ -54,7 +50,7 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
   });
 
   it('should fetch one new token after a 401 to a revoked token, and go on', async ({ onTestFinished }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const records = 200;
     const server = await startServer({
       oauth2: { clientId, clientSecret },
@@ -71,13 +67,10 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
       },
     });
     const schema = dataset('auth_oauth2_revoked');
-    const config = await writeConfig(directory, 'sync.json', {
-      source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      env,
+    const result = await runConfig(
+      schema,
+      { source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)) },
+      { env },
     );
 
     expect(result.code, result.stderr).toBe(0);
@@ -89,7 +82,7 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
   it('should fail with an AuthError on two 401s in a row, exit 1, and show no secret anywhere', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       oauth2: { clientId, clientSecret },
       collections: {
@@ -105,13 +98,10 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
       },
     });
     const schema = dataset('auth_oauth2_rejected');
-    const config = await writeConfig(directory, 'sync.json', {
-      source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      env,
+    const result = await runConfig(
+      schema,
+      { source: offsetSource(server.url, oauth2Auth(`${server.url}/oauth/token`)) },
+      { env },
     );
 
     expect(result.code).toBe(1);
@@ -132,17 +122,14 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
   it('should fail with an AuthError naming the token URL and status on a wrong client secret', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const tokens = await startServer({ oauth2: { clientId, clientSecret: 'the-real-client-secret' } });
     const api = await startServer({ collections: { items: { records: 20, pageSize: 10 } } });
     const schema = dataset('auth_oauth2_client');
-    const config = await writeConfig(directory, 'sync.json', {
-      source: offsetSource(api.url, oauth2Auth(`${tokens.url}/oauth/token`)),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      env,
+    const result = await runConfig(
+      schema,
+      { source: offsetSource(api.url, oauth2Auth(`${tokens.url}/oauth/token`)) },
+      { env },
     );
 
     expect(result.code).toBe(1);
@@ -157,7 +144,7 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
   });
 
   it('should fail on a rejected bearer token at once, showing it nowhere', async ({ onTestFinished }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const wrongToken = 'e2e-wrong-bearer-token-2c7e';
     const server = await startServer({
       collections: {
@@ -165,13 +152,10 @@ describe.concurrent('oauth2_client_credentials through the CLI', () => {
       },
     });
     const schema = dataset('auth_bearer_rejected');
-    const config = await writeConfig(directory, 'sync.yaml', {
-      source: offsetSource(server.url, { type: 'bearer', token: wrongToken }),
-    });
-
-    const result = await run(
-      ['run', config, '--destination', database.url, '--dataset', schema, '--json'],
-      {},
+    const result = await runConfig(
+      schema,
+      { source: offsetSource(server.url, { type: 'bearer', token: wrongToken }) },
+      { file: 'sync.yaml', env: {} },
     );
 
     expect(result.code).toBe(1);

@@ -32,7 +32,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
   it('should send a data object form-encoded per parent record, escaped braces as single braces', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       routes: {
         ...postsRoute,
@@ -52,7 +52,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
       },
     });
     const schema = dataset('form_body');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'form_body' },
       source: source(server.url, [
         { name: 'posts', endpoint: '/v1/posts' },
@@ -71,8 +71,6 @@ describe.concurrent('request bodies and methods through the CLI', () => {
         },
       ]),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect((JSON.parse(result.stdout) as JsonResult).status).toBe('succeeded');
@@ -101,7 +99,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
   it('should send a data string as a raw body with no content type of its own, with PUT', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       routes: {
         ...postsRoute,
@@ -111,7 +109,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
       },
     });
     const schema = dataset('raw_body');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'raw_body' },
       source: source(server.url, [
         { name: 'posts', endpoint: '/v1/posts' },
@@ -121,8 +119,6 @@ describe.concurrent('request bodies and methods through the CLI', () => {
         },
       ]),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(sentTo(server.requests, '/v1/lookup').map((request) => [request.method, request.body])).toEqual(
@@ -136,7 +132,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
   it('should send each method a resource names: POST, PUT, PATCH and DELETE with a JSON body, GET without', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const server = await startServer({
       routes: {
         '/v1/items': (request) => ({
@@ -152,7 +148,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
     });
     const schema = dataset('methods');
     const methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'methods' },
       source: source(
         server.url,
@@ -166,8 +162,6 @@ describe.concurrent('request bodies and methods through the CLI', () => {
         })),
       ),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(server.requests.map((request) => request.method).sort()).toEqual([...methods].sort());
@@ -186,7 +180,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
   it('should send a GraphQL query written with {{ }} with single braces, a sole placeholder keeping its type', async ({
     onTestFinished,
   }) => {
-    const { database, dataset, directory, run, startServer } = await authWorkspace(onTestFinished);
+    const { database, dataset, startServer, runConfig } = await authWorkspace(onTestFinished);
     const reposQuery = 'query { viewer { repositories { nodes { id name } } } }';
     const issuesQuery = 'query($repo: Int!) { issues(repo: $repo) { id title } }';
     const server = await startServer({
@@ -219,7 +213,7 @@ describe.concurrent('request bodies and methods through the CLI', () => {
       },
     });
     const schema = dataset('graphql_braces');
-    const config = await writeConfig(directory, 'sync.json', {
+    const result = await runConfig(schema, {
       pipeline: { name: 'graphql_braces' },
       source: source(server.url, [
         {
@@ -245,8 +239,6 @@ describe.concurrent('request bodies and methods through the CLI', () => {
         },
       ]),
     });
-
-    const result = await run(['run', config, '--destination', database.url, '--dataset', schema, '--json']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(server.requests.map((request) => request.body)).toEqual([
