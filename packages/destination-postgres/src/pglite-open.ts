@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
-import { unpackDataDir } from './pglite-data-dir';
+import { unpackChunkSize, unpackDataDir } from './pglite-data-dir';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -112,7 +112,9 @@ export async function openPglite(directory: string | undefined, packedFile?: str
     if (packed === undefined) return create();
     try {
       return await create({
-        loadDataDir: new Blob([await gunzipAsync(packed)], { type: 'application/x-tar' }),
+        loadDataDir: new Blob([await gunzipAsync(packed, { chunkSize: unpackChunkSize })], {
+          type: 'application/x-tar',
+        }),
       });
     } catch {
       return create();
