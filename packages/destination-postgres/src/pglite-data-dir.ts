@@ -7,10 +7,13 @@ import { gunzip, gzipSync } from 'node:zlib';
 const gunzipAsync = promisify(gunzip);
 
 /**
- * Output chunks of 1 MB instead of zlib's 16 kB: the 28 MB a data directory unpacks to comes back
- * in 27 pieces to join, not 1 700.
+ * The tar of a packed data directory, decompressed off the calling thread in output chunks of
+ * 1 MB instead of zlib's 16 kB: the 28 MB a data directory unpacks to comes back in 27 pieces to
+ * join, not 1 700.
  */
-export const unpackChunkSize = 1 << 20;
+export function unpackTar(packed: Buffer): Promise<Buffer> {
+  return gunzipAsync(packed, { chunkSize: 1 << 20 });
+}
 
 /**
  * A packed, pre-initialized PGlite data directory: what `initdb` writes, as a gzipped tar (ustar,
@@ -108,7 +111,7 @@ function readEntries(tar: Buffer): PackedEntry[] {
  * their directories exist, so a first open spends its time on PGlite, not on waiting for writes.
  */
 export async function unpackDataDir(packed: Buffer, directory: string): Promise<void> {
-  const entries = readEntries(await gunzipAsync(packed, { chunkSize: unpackChunkSize }));
+  const entries = readEntries(await unpackTar(packed));
   await mkdir(directory, { recursive: true, mode: 0o700 });
   for (const entry of entries) {
     if (entry.directory) await mkdir(join(directory, entry.name), { recursive: true, mode: entry.mode });

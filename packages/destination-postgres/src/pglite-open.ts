@@ -3,12 +3,8 @@ import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
-import { unpackChunkSize, unpackDataDir } from './pglite-data-dir';
-
-const gunzipAsync = promisify(gunzip);
+import { unpackDataDir, unpackTar } from './pglite-data-dir';
 
 /**
  * Where the build puts the packed data directory, named after the PGlite version that ran
@@ -112,9 +108,7 @@ export async function openPglite(directory: string | undefined, packedFile?: str
     if (packed === undefined) return create();
     try {
       return await create({
-        loadDataDir: new Blob([await gunzipAsync(packed, { chunkSize: unpackChunkSize })], {
-          type: 'application/x-tar',
-        }),
+        loadDataDir: new Blob([await unpackTar(packed)], { type: 'application/x-tar' }),
       });
     } catch {
       return create();

@@ -212,20 +212,20 @@ export function runSource(
         ...(resumable && !trees && reached !== undefined ? { checkpoint: reached } : {}),
         ...(cursor === undefined ? {} : { cursor: { key, value: cursor } }),
       };
-      if (children.length === 0) {
-        // A resource without children (most): no child tasks to build per record.
-        if (resource.selected) yield own;
-      } else {
-        const childTasks = records.flatMap((record) =>
-          children.map((child) => ({ start: () => sequence(child, record), parallel: child.parallelized })),
+      const childPages = () =>
+        mergeSequences(
+          records.flatMap((record) =>
+            children.map((child) => ({ start: () => sequence(child, record), parallel: child.parallelized })),
+          ),
+          slots,
+          cancel,
         );
-        const childPages = mergeSequences(childTasks, slots, cancel);
-        if (trees) {
-          yield* pageTree(name, own, childPages, reached);
-        } else {
-          if (resource.selected) yield own;
-          yield* childPages;
-        }
+      if (trees) {
+        yield* pageTree(name, own, childPages(), reached);
+      } else {
+        if (resource.selected) yield own;
+        // A resource without children (most) builds no child tasks per record.
+        if (children.length > 0) yield* childPages();
       }
       // With row_order, rows past the range mean no later page has rows in it (top-level only, as in dlt).
       if (filtered.stop && resource.info.parent === undefined) break;
