@@ -152,6 +152,24 @@ describe('runCli', () => {
     expect(result.stdout + result.stderr).not.toContain(apiKey);
   });
 
+  // Regression: --quiet still printed the plain progress line its timer writes on a slow run.
+  it('should print no progress line with --quiet, however long the run takes', async () => {
+    api = await startReferenceApi({ records: 300, apiKey, latencyMs: 30 });
+    const stdout = captured();
+    const stderr = captured();
+    const argv = ['run', await writeConfig(seedConfig(api.url)), '--quiet'];
+    const code = await runCli(argv, {
+      stdout,
+      stderr,
+      cwd: directory,
+      env: { API_KEY: apiKey },
+      progressIntervalMs: 1,
+    });
+    expect(code).toBe(0);
+    expect(stdout.text()).toBe('');
+    expect(stderr.text()).toBe('');
+  });
+
   it('should stop after the batch in its transaction on an abort, exit 130 and say what it committed', async () => {
     // More than one 5,000-row batch: the second can only start after the first commits, and the abort comes first.
     api = await startReferenceApi({ records: 12_000, apiKey });

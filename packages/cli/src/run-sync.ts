@@ -71,16 +71,19 @@ function announceRun(prepared: PreparedRun, options: RunSyncOptions): { done(ope
 /** Runs the prepared pipeline with live progress; resolves with its result or rejects with its error. */
 export async function runSync(prepared: PreparedRun, options: RunSyncOptions): Promise<RunResult> {
   const { tracker } = options;
-  const progress = createProgress({
-    stream: options.progressStream,
-    tracker,
-    ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
-  });
+  // `--quiet`: no progress at all (its timer would print plain progress lines on a slow run).
+  const progress = options.quiet
+    ? undefined
+    : createProgress({
+        stream: options.progressStream,
+        tracker,
+        ...(options.progressIntervalMs === undefined ? {} : { intervalMs: options.progressIntervalMs }),
+      });
   const opening = announceRun(prepared, options);
   const onEvent = (event: RestsyncEvent) => {
     opening.done();
     tracker.onEvent(event);
-    if (!options.quiet) progress.onEvent(event);
+    progress?.onEvent(event);
     for (const listener of options.listeners ?? []) listener(event);
     if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));
     if (event.type === 'lease_wait') options.progressStream.write(`restsync: ${event.message}\n`);
@@ -88,7 +91,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
   };
   const stop = () => {
     opening.done();
-    progress.stop();
+    progress?.stop();
     options.progressStream.write(stoppingNotice);
   };
   options.signal?.addEventListener('abort', stop, { once: true });
@@ -113,6 +116,6 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
   } finally {
     options.signal?.removeEventListener('abort', stop);
     opening.done();
-    progress.stop();
+    progress?.stop();
   }
 }
