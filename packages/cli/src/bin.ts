@@ -2,8 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { announceDestination, earlyDestinationLine } from './destination-line';
 import { createInterruptHandler } from './interrupt';
-import { applyMemorySettings } from './memory-settings';
 import { watchUnexpectedFailures } from './unexpected-failure';
+import { applyV8Settings } from './v8-settings';
 import { callerDirectory } from './working-directory';
 
 const argv = process.argv.slice(2);
@@ -13,8 +13,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
   process.exit(0);
 }
 
-// Before the CLI's modules load: V8's heap sizing and WebAssembly compiling (see memory-settings.ts).
-applyMemorySettings(process.execArgv, process.env.NODE_OPTIONS);
+// Before the CLI's modules load: V8's heap sizing, tier-up and WebAssembly compiling (see v8-settings.ts).
+applyV8Settings(process.execArgv, process.env.NODE_OPTIONS);
 
 const controller = new AbortController();
 const interrupt = createInterruptHandler({

@@ -20,6 +20,15 @@ describe('keepLastPerKey', () => {
     expect([...result.supersededIds].sort()).toEqual(['r1', 'r3']);
   });
 
+  it('should dedupe a repeat inside rows that are otherwise in key order, and keep unordered unique rows', () => {
+    const ordered = [{ id: 1 }, { id: 2 }, { id: 2, v: 'last' }, { id: 3 }];
+    expect(keepLastPerKey(ordered, ['id'], 't').rows).toEqual([{ id: 1 }, { id: 2, v: 'last' }, { id: 3 }]);
+    const texts = [{ id: '9' }, { id: '10' }, { id: '10', v: 'last' }];
+    expect(keepLastPerKey(texts, ['id'], 't').rows).toEqual([{ id: '9' }, { id: '10', v: 'last' }]);
+    const unordered = [{ id: 3 }, { id: 1 }, { id: 2 }];
+    expect(keepLastPerKey(unordered, ['id'], 't').rows).toBe(unordered);
+  });
+
   it('should compare composite keys on every column', () => {
     const rows = [
       { tenant: 'a', id: 1, v: 1 },

@@ -1,4 +1,5 @@
 import { DestinationError, type Row, systemColumns } from '@restsync/core';
+import { orderedDistinct } from '@restsync/core/adapter-utils';
 
 const noIds: ReadonlySet<unknown> = new Set();
 
@@ -18,7 +19,6 @@ export interface LastPerKey {
  */
 export function keepLastPerKey(rows: Row[], key: readonly string[], table: string): LastPerKey {
   const keys = new Array<unknown>(rows.length);
-  const lastIndex = new Map<unknown, number>();
   // A key of one column whose values are all numbers is its own map key: two numbers are the same
   // key exactly when their texts are, and no text is built per row.
   const plain = key.length === 1 && rows.every((row) => typeof row[key[0] as string] === 'number');
@@ -38,8 +38,11 @@ export function keepLastPerKey(rows: Row[], key: readonly string[], table: strin
       rowKey = plain ? value : part === 0 ? String(value) : `${rowKey}\u0000${String(value)}`;
     }
     keys[index] = rowKey;
-    lastIndex.set(rowKey, index);
   }
+  // Rows in key order (most APIs page so) are unique without a map.
+  if (key.length === 1 && orderedDistinct(keys)) return { rows, supersededIds: noIds };
+  const lastIndex = new Map<unknown, number>();
+  for (let index = 0; index < keys.length; index++) lastIndex.set(keys[index], index);
   if (lastIndex.size === rows.length) return { rows, supersededIds: noIds };
   const kept: Row[] = [];
   const supersededIds = new Set<unknown>();

@@ -17,6 +17,7 @@ export { option } from '../adapters/option-schemas';
 export { sleep } from '../http/retry-policy';
 export type { JsonPath } from '../json-path/json-path';
 export { checkJsonPath, compileJsonPath, findJsonPath, readJsonPath } from '../json-path/json-path';
+export { orderedDistinct } from '../normalize/ordered-keys';
 export type { FoundKey } from './find-key';
 export { findKey } from './find-key';
 export { parseJsonPath, writeJsonPath } from './json-path';

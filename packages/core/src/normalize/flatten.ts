@@ -11,6 +11,9 @@ import type { SchemaRegistry } from './schema-registry';
 import type { FieldNode, TableState } from './table-state';
 import { accepts, inferType, isPlainObject, prepareValue, widenedType } from './value-types';
 
+// V8 folds this check inside for-in over an object with an enum cache.
+const ownKey = Object.prototype.hasOwnProperty;
+
 /** Objects nested deeper than this many levels are stored whole in a `json` column. */
 export const maxFlattenDepth = 5;
 
@@ -224,7 +227,10 @@ function writeObject(
   rootId: string,
   rowId: string,
 ): void {
-  for (const key of Object.keys(object)) {
+  // for-in reads V8's enum cache of the object's shape (no key array per object); the own-key
+  // check keeps Object.keys' meaning for a plain object whose prototype has enumerable keys.
+  for (const key in object) {
+    if (!ownKey.call(object, key)) continue;
     const node = group.get(key) ?? table.addField(group, parent, key);
     writeValue(context, table, row, node, object[key], depth, rootId, rowId);
   }

@@ -5,6 +5,7 @@ import { ConfigError, SchemaError } from '../errors';
 import { documentRow } from './documents';
 import { type FlattenContext, flattenRecord, keyNode, maxFlattenDepth, preparePrimaryKey } from './flatten';
 import { assertMaxIdentifierLength, defaultMaxIdentifierLength } from './identifier';
+import { orderedDistinct } from './ordered-keys';
 import { checkMergeKeys, type PrimaryKeyField, primaryKeyFields, rootRowIds } from './primary-key';
 import { SchemaRegistry } from './schema-registry';
 import type { SchemaChange } from './schema-tracker';
@@ -226,11 +227,15 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   };
 }
 
-/** Keeps the last record of each id, in order; returns the input itself when every id is unique. */
+/**
+ * Keeps the last record of each id, in order; returns the input itself when every id is unique
+ * (proved without a map when the ids are in order, as most APIs page).
+ */
 function lastPerId(
   records: Record<string, unknown>[],
   ids: string[],
 ): { kept: Record<string, unknown>[]; ids: string[] } {
+  if (orderedDistinct(ids)) return { kept: records, ids };
   const last = new Map<string, number>();
   for (let index = 0; index < ids.length; index += 1) last.set(ids[index] as string, index);
   if (last.size === ids.length) return { kept: records, ids };

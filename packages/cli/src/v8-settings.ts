@@ -4,7 +4,8 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 /**
  * V8 settings the CLI runs with, each unless the user set the same flag (in `NODE_OPTIONS` or on
  * node's command line). Measured on a 100k-row sync into Postgres (`pnpm bench`): the peak RSS
- * falls from about 160 MB to about 120 MB, with no more CPU.
+ * falls from about 160 MB to about 120 MB, with no more CPU; the later tier-up saves 5–10 % of
+ * the client's CPU.
  */
 const settings = [
   {
@@ -20,6 +21,14 @@ const settings = [
     flag: '--heap-growing-percent=50',
     userFlags: /^--heap[-_]growing[-_]percent/,
   },
+  {
+    // A function is optimized after 4 × V8's default budget of work (67 584 bytecode bytes): a
+    // sync's per-row functions still reach TurboFan within its first pages, while the per-page
+    // and per-batch machinery (async functions that inline much) is no longer compiled on a
+    // background thread at 10–30 ms each. On a 100k-row sync: 146 → 59 functions optimized.
+    flag: '--interrupt-budget=270336',
+    userFlags: /^--interrupt[-_]budget=/,
+  },
 ];
 
 /** The young generation stops growing at 8 MB semi-spaces (V8 grows them to 16 MB when a batch's rows survive scavenges). */
@@ -32,7 +41,7 @@ export function userNodeFlags(execArgv: readonly string[], nodeOptions: string |
 }
 
 /** The settings to apply: every one whose flag the user did not set. */
-export function memorySettingsFor(userFlags: readonly string[]): { flags: string[]; capSemiSpace: boolean } {
+export function v8SettingsFor(userFlags: readonly string[]): { flags: string[]; capSemiSpace: boolean } {
   return {
     flags: settings
       .filter((setting) => !userFlags.some((flag) => setting.userFlags.test(flag)))
@@ -43,10 +52,11 @@ export function memorySettingsFor(userFlags: readonly string[]): { flags: string
 
 /**
  * Applies the settings to this process, first thing in the CLI. V8 reads each of these flags when
- * it uses it (compiling WebAssembly, sizing the heap after a GC), so setting them at run time works.
+ * it uses it (compiling WebAssembly, sizing the heap after a GC, giving a function its tier-up
+ * budget), so setting them at run time works: the CLI's own modules load after this.
  */
-export function applyMemorySettings(execArgv: readonly string[], nodeOptions: string | undefined): void {
-  const { flags, capSemiSpace } = memorySettingsFor(userNodeFlags(execArgv, nodeOptions));
+export function applyV8Settings(execArgv: readonly string[], nodeOptions: string | undefined): void {
+  const { flags, capSemiSpace } = v8SettingsFor(userNodeFlags(execArgv, nodeOptions));
   for (const flag of flags) setFlagsFromString(flag);
   if (!capSemiSpace) return;
   // Capped once the semi-spaces reach 8 MB: from the start, 1 MB semi-spaces would cost CPU.
