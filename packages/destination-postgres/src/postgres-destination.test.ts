@@ -157,6 +157,65 @@ for (const target of targets) {
       await session.close();
     });
 
+    it('should merge batch after batch through one staging table per shape, and a new one once a column widens', async () => {
+      const dataset = newDataset();
+      const narrow = rootTable(
+        'items',
+        [
+          ['id', 'bigint'],
+          ['size', 'bigint'],
+        ],
+        {
+          writeDisposition: 'merge',
+          primaryKey: ['id'],
+        },
+      );
+      const wide = rootTable(
+        'items',
+        [
+          ['id', 'bigint'],
+          ['size', 'double'],
+        ],
+        {
+          writeDisposition: 'merge',
+          primaryKey: ['id'],
+        },
+      );
+      const destination = await target.create();
+      const loadId = testLoadId();
+      const write = async (table: typeof narrow, rows: Row[]) => {
+        const session = await destination.open({ pipeline: 'p', dataset });
+        try {
+          const result = await session.write({
+            loadId,
+            tables: [{ table, rows: rows.map((row) => rootRow(loadId, row)) }],
+            states: [],
+          });
+          return result?.tables.items;
+        } finally {
+          await session.close();
+        }
+      };
+      expect(
+        await write(narrow, [
+          { id: 1, size: 1 },
+          { id: 2, size: 2 },
+        ]),
+      ).toEqual({ inserted: 2, updated: 0 });
+      // The staging table kept no row of the last batch: only this batch's rows are merged and counted.
+      expect(await write(narrow, [{ id: 2, size: 5 }])).toEqual({ inserted: 0, updated: 1 });
+      expect(await write(wide, [{ id: 3, size: 1.5 }])).toEqual({ inserted: 1, updated: 0 });
+      expect(await write(wide, [{ id: 1, size: 0.25 }])).toEqual({ inserted: 0, updated: 1 });
+      const rows = await readRows(target)(dataset, 'items');
+      expect(
+        rows.map((row) => [Number(row.id), row.size]).sort((a, b) => Number(a[0]) - Number(b[0])),
+      ).toEqual([
+        [1, 0.25],
+        [2, 5],
+        [3, 1.5],
+      ]);
+    });
+
     it('should refuse a column type change it cannot apply, writing nothing', async () => {
       const dataset = newDataset();
       const before = rootTable('things', [['size', 'bigint']], { writeDisposition: 'append' });
