@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,6 +95,23 @@ describe('openPglite', () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('should start a new directory with only the database PGlite runs in, and few files', async () => {
+    const directory = join(scratch, 'one-database');
+    const database = await openPglite(directory, packedFile);
+    try {
+      const names = await database.query<{ datname: string }>('SELECT datname FROM pg_database');
+      expect(names.rows).toEqual([{ datname: 'template1' }]);
+      expect((await database.query('SELECT current_database() AS name')).rows).toEqual([
+        { name: 'template1' },
+      ]);
+    } finally {
+      await database.close();
+    }
+    // initdb's three databases came to about 970 files; the one kept is about 380.
+    const files = await readdir(directory, { recursive: true });
+    expect(files.length).toBeLessThan(500);
   });
 
   it('should open an empty existing directory and an in-memory database from the packed data directory', async () => {

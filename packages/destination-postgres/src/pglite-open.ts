@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
-import { unpackDataDir, unpackTar } from './pglite-data-dir';
+import { pgliteDatabase, unpackDataDir, unpackTar } from './pglite-data-dir';
 
 /**
  * Where the build puts the packed data directory, named after the PGlite version that ran
@@ -98,6 +98,7 @@ export async function openPglite(directory: string | undefined, packedFile?: str
   const create = async (options: { loadDataDir?: Blob } = {}) => {
     const wasmModule = await compiling;
     return PGlite.create({
+      database: pgliteDatabase,
       ...(directory === undefined ? {} : { dataDir: directory }),
       ...options,
       ...(wasmModule === undefined ? {} : { wasmModule }),
