@@ -52,7 +52,8 @@ interface TableWrite {
   layout: TableLayout;
   rows: Row[];
   /** The rows as COPY text. */
-  data: string;
+  /** The rows in COPY text format (UTF-8). */
+  data: Uint8Array;
   /** `replace`: the first write of this table in this load (the staging table starts empty). */
   firstStaging: boolean;
 }
@@ -150,7 +151,9 @@ function mergeStatements(context: SessionContext, table: TableSchema): MergeStat
   return statements;
 }
 
-function encodeRows(rows: Row[], table: TableSchema, columns: readonly ColumnSchema[]): string {
+const noBytes = new Uint8Array(0);
+
+function encodeRows(rows: Row[], table: TableSchema, columns: readonly ColumnSchema[]): Uint8Array {
   try {
     return encodeCopyText(rows, columns);
   } catch (error) {
@@ -237,7 +240,7 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
       physical,
       layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(table),
       rows,
-      data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : '',
+      data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : noBytes,
       firstStaging: mode === 'replace' && batch.sharedStaging !== true && !staged?.has(table.name),
     };
   });

@@ -2,6 +2,9 @@ import { type ColumnSchema, stringifyExactJson } from '@restsync/core';
 import { describe, expect, it } from 'vitest';
 import { CopyEncodingError, encodeCopyText, escapeCopyText } from './copy-text';
 
+/** The COPY text of the rows, decoded from the UTF-8 bytes the encoder writes. */
+const encodeText = (...args: Parameters<typeof encodeCopyText>) => encodeCopyText(...args).toString('utf8');
+
 const columns = (specs: Array<[string, ColumnSchema['type']]>): ColumnSchema[] =>
   specs.map(([name, type]) => ({ name, type, nullable: true }));
 
@@ -19,7 +22,7 @@ describe('escapeCopyText', () => {
 
 describe('encodeCopyText', () => {
   it('should encode one tab-separated line per row, in column order, ending with a newline', () => {
-    const text = encodeCopyText(
+    const text = encodeText(
       [
         { id: 1, name: 'a', extra: 'ignored' },
         { name: 'b', id: 2 },
@@ -33,7 +36,7 @@ describe('encodeCopyText', () => {
   });
 
   it('should write NULL as \\N and keep the literal text "\\N" and the empty string distinct', () => {
-    const text = encodeCopyText(
+    const text = encodeText(
       [{ a: null, b: undefined, c: '\\N', d: '' }],
       columns([
         ['a', 'text'],
@@ -46,7 +49,7 @@ describe('encodeCopyText', () => {
   });
 
   it('should encode booleans as t/f, json as escaped JSON and dates as ISO strings', () => {
-    const text = encodeCopyText(
+    const text = encodeText(
       [
         {
           yes: true,
@@ -76,7 +79,7 @@ describe('encodeCopyText', () => {
   });
 
   it('should write bigints exactly in bigint, decimal and json columns', () => {
-    const text = encodeCopyText(
+    const text = encodeText(
       [{ id: 9007199254740993n, huge: -(2n ** 70n), data: { amount: 9007199254740993n } }],
       columns([
         ['id', 'bigint'],
@@ -88,7 +91,7 @@ describe('encodeCopyText', () => {
   });
 
   it('should store a U+0000 in json strings and keys as the six characters \\u0000, other backslashes unchanged', () => {
-    const text = encodeCopyText(
+    const text = encodeText(
       [{ data: { 'key\u0000name': ['nul\u0000', 'back\\slash'], when: new Date(0) } }],
       columns([['data', 'json']]),
     );
@@ -102,16 +105,35 @@ describe('encodeCopyText', () => {
   it('should name the column and row of a value it cannot encode', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
+    expect(() => encodeText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
       CopyEncodingError,
     );
-    expect(() => encodeCopyText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
+    expect(() => encodeText([{ data: 1 }, { data: circular }], columns([['data', 'json']]))).toThrow(
       /column "data" of row 2/,
     );
   });
 
+  it('should write non-ASCII and long texts as UTF-8, growing past its first buffer', () => {
+    const long = `${'ü'.repeat(60_000)}🚀${'a'.repeat(5_000)}`;
+    const rows = Array.from({ length: 3_000 }, (_value, index) => ({
+      id: index,
+      name: index % 2 === 0 ? `ünï ${index} 🚀` : `plain ${index}`,
+    }));
+    rows.push({ id: -1, name: long });
+    const bytes = encodeCopyText(
+      rows,
+      columns([
+        ['id', 'bigint'],
+        ['name', 'text'],
+      ]),
+    );
+    const expected = rows.map((row) => `${row.id}\t${row.name}\n`).join('');
+    expect(bytes.toString('utf8')).toBe(expected);
+    expect(bytes.length).toBe(Buffer.byteLength(expected));
+  });
+
   it('should return an empty text for no rows', () => {
-    expect(encodeCopyText([], columns([['id', 'bigint']]))).toBe('');
+    expect(encodeText([], columns([['id', 'bigint']]))).toBe('');
   });
 
   // What every value in every column type must become, written out as one plain switch per value.
@@ -187,7 +209,7 @@ describe('encodeCopyText', () => {
           : allValues;
       const names = values.map((_value, index) => `c${index}`);
       const row = Object.fromEntries(names.map((name, index) => [name, values[index]]));
-      const text = encodeCopyText(
+      const text = encodeText(
         [row, row],
         names.map((name) => ({ name, type, nullable: true })),
       );

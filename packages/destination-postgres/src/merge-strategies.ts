@@ -100,7 +100,7 @@ async function stageRows(
   executor: SqlExecutor,
   table: TableSchema,
   columns: readonly ColumnSchema[],
-  data: string,
+  data: Uint8Array,
 ): Promise<string> {
   context.temporaryCount += 1;
   const stage = quoteIdentifier(`_restsync_stage_${context.temporaryCount}`);
@@ -126,7 +126,7 @@ export async function writeDeleteInsert(
   context: SessionContext,
   executor: SqlExecutor,
   table: TableSchema,
-  data: string,
+  data: Uint8Array,
   loadId: string,
   descendants: readonly string[],
 ): Promise<TableWriteCounts> {
@@ -310,7 +310,7 @@ export async function writeScd2Root(
   executor: SqlExecutor,
   table: TableSchema,
   rows: readonly Row[],
-  data: string,
+  data: Uint8Array,
   loadId: string,
 ): Promise<{ insertedIds: string; counts: TableWriteCounts }> {
   const settings = scd2Of(table) as Scd2Settings;
@@ -380,7 +380,7 @@ export async function writeScd2Child(
   context: SessionContext,
   executor: SqlExecutor,
   table: TableSchema,
-  data: string,
+  data: Uint8Array,
   inserted: string,
 ): Promise<number> {
   const stage = await stageRows(context, executor, table, table.columns, data);

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe('openPgliteWorker', () => {
   it('should load COPY data and read it back through the worker thread', async () => {
-    await client.copyFrom('COPY items (id, name) FROM STDIN', '1\tone\n2\t\\N\n');
+    await client.copyFrom('COPY items (id, name) FROM STDIN', Buffer.from('1\tone\n2\t\\N\n'));
     expect(await client.query('SELECT id::int AS id, name FROM items ORDER BY id')).toEqual([
       { id: 1, name: 'one' },
       { id: 2, name: null },

@@ -13,7 +13,7 @@ import { openPglite } from './pglite-open';
 /** A request from the destination's thread. */
 export type WorkerRequest =
   | { id: number; kind: 'query'; text: string; params: readonly unknown[] }
-  | { id: number; kind: 'copy'; sql: string; data: string }
+  | { id: number; kind: 'copy'; sql: string; data: Uint8Array }
   | { id: number; kind: 'close' };
 
 /** The answer to one request; a failure carries the error's own fields (`code`, `detail`, `hint`, ...). */

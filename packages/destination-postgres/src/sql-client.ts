@@ -3,10 +3,10 @@ export interface SqlExecutor {
   /** Runs one statement with `$1`-style parameters and returns its rows. */
   query<ResultRow = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<ResultRow[]>;
   /**
-   * Runs `COPY <table> (<columns>) FROM STDIN` with `data` in Postgres text format
-   * (one line per row, tab-separated, `\N` for NULL).
+   * Runs `COPY <table> (<columns>) FROM STDIN` with `data` in Postgres text format, as UTF-8
+   * bytes (one line per row, tab-separated, `\N` for NULL).
    */
-  copyFrom(copySql: string, data: string): Promise<void>;
+  copyFrom(copySql: string, data: Uint8Array): Promise<void>;
 }
 
 /** A small SQL client over `pg` or PGlite; the destination has one code path over it. */
