@@ -14,6 +14,18 @@ import { accepts, inferType, isPlainObject, prepareValue, widenedType } from './
 // V8 folds this check inside for-in over an object with an enum cache.
 const ownKey = Object.prototype.hasOwnProperty;
 
+/**
+ * A new, empty row. Rows are built a property at a time: made by a constructor, V8 learns from
+ * the first rows how many properties they get and lays out the next ones with every column
+ * inline, where an object literal spills its columns into a second, growing array. The prototype
+ * is `Object.prototype`: a row is a plain object like any other.
+ */
+const PlainRow = (() => {
+  function PlainRow() {}
+  PlainRow.prototype = Object.prototype;
+  return PlainRow as unknown as new () => Row;
+})();
+
 /** Objects nested deeper than this many levels are stored whole in a `json` column. */
 export const maxFlattenDepth = 5;
 
@@ -184,7 +196,9 @@ export function flattenRecord(
   index: number,
   id: string,
 ): void {
-  const row: Row = { [systemColumns.loadId]: context.loadId, [systemColumns.id]: id };
+  const row = new PlainRow();
+  row[systemColumns.loadId] = context.loadId;
+  row[systemColumns.id] = id;
   context.recordIndex = index;
   pushRow(context, table, row);
   try {
@@ -393,13 +407,12 @@ function writeArray(
   for (let index = 0; index < array.length; index++) {
     const element = array[index];
     const id = childRowId(parentId, node.path, index);
-    const row: Row = {
-      [systemColumns.loadId]: context.loadId,
-      [systemColumns.id]: id,
-      [systemColumns.parentId]: parentId,
-      [systemColumns.rootId]: rootId,
-      [systemColumns.listIndex]: index,
-    };
+    const row = new PlainRow();
+    row[systemColumns.loadId] = context.loadId;
+    row[systemColumns.id] = id;
+    row[systemColumns.parentId] = parentId;
+    row[systemColumns.rootId] = rootId;
+    row[systemColumns.listIndex] = index;
     const start = context.pending?.length ?? 0;
     pushRow(context, child, row);
     context.trail.push(node.path, index);

@@ -90,6 +90,18 @@ describe('normalize (flatten)', () => {
     expect(second!.rows[0]![longColumn.name]).toBe('b');
   });
 
+  it('should give plain objects as rows, root and child, whose own keys are exactly their columns', () => {
+    const normalizer = flattening();
+    const batches = normalizer.normalize('users', [{ id: 1, name: 'a', tags: [{ tag: 'x' }] }], 'load-1');
+    for (const batch of batches) {
+      for (const row of batch.rows) {
+        expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+        expect(Object.keys(row).sort()).toEqual(batch.table.columns.map((entry) => entry.name).sort());
+        expect(JSON.parse(JSON.stringify(row))).toStrictEqual({ ...row });
+      }
+    }
+  });
+
   it('should flatten nested objects into parent__child columns', () => {
     const [users] = flattening().normalize(
       'users',
