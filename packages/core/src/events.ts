@@ -22,11 +22,12 @@ export type RestsyncEvent =
   | {
       /**
        * A request waited for the client's own rate limit (`rateLimit`: a token, or a concurrency
-       * slot) before it went out. Emitted only when it really waited.
+       * slot) before it went out. Emitted only when it really waited: 10 ms or more (less is the
+       * event loop's own latency, even with a token free).
        */
       type: 'rate_limit_wait';
       resource: string;
-      /** How long it waited, in milliseconds (>= 1). */
+      /** How long it waited, in milliseconds (>= 10). */
       waitMs: number;
     }
   | {

@@ -104,6 +104,8 @@ export interface RestClient {
 
 const defaultTimeoutMs = 30_000;
 
+/** Waits in a rate limit shorter than this are not reported (see `reportingWaits`). */
+const minimumReportedWaitMs = 10;
 /** The redacted identity of a request, as it appears in events and errors. */
 interface Target {
   resource: string;
@@ -479,14 +481,18 @@ export function createRestClient(options: RestClientOptions): RestClient {
     );
   }
 
-  /** `gate`, emitting `rate_limit_wait` when an attempt waited in it (only clients with a limit pay for this). */
+  /**
+   * `gate`, emitting `rate_limit_wait` when an attempt waited in it (only clients with a limit pay
+   * for this). A start within `minimumReportedWaitMs` of queueing is the event loop's own latency
+   * (a token was free, but the limiter's promises still take a turn), not a wait for the limit.
+   */
   function reportingWaits(gate: AttemptGate, resource: string): AttemptGate {
     return {
       run(attempt, signal) {
         const queuedAt = performance.now();
         return gate.run(() => {
           const waitMs = Math.round(performance.now() - queuedAt);
-          if (waitMs > 0) events.emit({ type: 'rate_limit_wait', resource, waitMs });
+          if (waitMs >= minimumReportedWaitMs) events.emit({ type: 'rate_limit_wait', resource, waitMs });
           return attempt();
         }, signal);
       },
