@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   type ColumnSchema,
   DestinationError,
@@ -15,6 +14,7 @@ import { encodeCopyText } from './copy-text';
 import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
 import { keepLastPerKey } from './merge-rows';
+import { mergeStage } from './merge-stage';
 import {
   deleteFlaggedKeys,
   isFlagged,
@@ -51,7 +51,6 @@ interface TableWrite {
   physical: string;
   layout: TableLayout;
   rows: Row[];
-  /** The rows as COPY text. */
   /** The rows in COPY text format (UTF-8). */
   data: Uint8Array;
   /** `replace`: the first write of this table in this load (the staging table starts empty). */
@@ -94,36 +93,13 @@ function copyStatement(context: SessionContext, table: string, columns: readonly
   return statement;
 }
 
-/**
- * The merge staging table of a target table's shape: named after the dataset, the table, its
- * columns (names, types, nullability) and its key, so a connection that already holds a staging
- * table of that name holds one of that exact shape, whichever session created it. A new column or
- * a widened type is a new shape, and so a new staging table.
- */
-function stageName(dataset: string, table: TableSchema): string {
-  const shape = JSON.stringify([
-    dataset,
-    table.name,
-    table.columns.map((column) => [
-      column.name,
-      column.type,
-      column.nullable,
-      column.precision ?? null,
-      column.scale ?? null,
-    ]),
-    table.primaryKey,
-  ]);
-  return `_restsync_stage_${createHash('sha1').update(shape).digest('hex').slice(0, 16)}`;
-}
-
 function mergeStatements(context: SessionContext, table: TableSchema): MergeStatements {
   const names = table.columns.map((column) => column.name);
-  const stageTable = stageName(context.dataset, table);
+  const { stage, create } = mergeStage(context.dataset, table);
   // Keyed by the shape: a widened column type gets statements (and a staging table) of its own.
-  const key = `merge\u0001${stageTable}`;
+  const key = `merge\u0001${stage}`;
   const cached = context.statements.get(key) as MergeStatements | undefined;
   if (cached) return cached;
-  const stage = quoteIdentifier(stageTable);
   const target = qualifiedName(context.dataset, table.name);
   const columns = columnList(table.columns);
   const updates = names
@@ -141,9 +117,7 @@ function mergeStatements(context: SessionContext, table: TableSchema): MergeStat
          SELECT count(*)::int AS inserted, ((SELECT count(*) FROM pg_temp.${stage}) - count(*))::int AS updated FROM up`;
   const statements: MergeStatements = {
     stage,
-    // Created once per connection and emptied at every commit, not created and dropped per batch:
-    // that catalog churn cost PGlite about 10 ms a batch.
-    createStage: `CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${target}) ON COMMIT DELETE ROWS`,
+    createStage: create,
     copy: `COPY pg_temp.${stage} (${columns}) FROM STDIN`,
     upsert,
   };

@@ -13,6 +13,7 @@ import {
   type TableWriteCounts,
 } from '@restsync/core';
 import { fitIdentifier, qualifiedName, quoteIdentifier } from './identifier';
+import { mergeStage } from './merge-stage';
 import type { SessionContext } from './session-context';
 import type { SqlExecutor } from './sql-client';
 
@@ -94,7 +95,7 @@ async function countOf(executor: SqlExecutor, sql: string): Promise<number> {
   return row?.count ?? 0;
 }
 
-/** A temporary copy of `table`'s shape, filled from COPY text; dropped at commit. */
+/** `table`'s staging table (see `mergeStage`), filled from COPY text; emptied at commit. */
 async function stageRows(
   context: SessionContext,
   executor: SqlExecutor,
@@ -102,11 +103,8 @@ async function stageRows(
   columns: readonly ColumnSchema[],
   data: Uint8Array,
 ): Promise<string> {
-  context.temporaryCount += 1;
-  const stage = quoteIdentifier(`_restsync_stage_${context.temporaryCount}`);
-  await executor.query(
-    `CREATE TEMP TABLE ${stage} (LIKE ${qualifiedName(context.dataset, table.name)}) ON COMMIT DROP`,
-  );
+  const { stage, create } = mergeStage(context.dataset, table);
+  await executor.query(create);
   await executor.copyFrom(`COPY pg_temp.${stage} (${columnList(columns)}) FROM STDIN`, data);
   return stage;
 }

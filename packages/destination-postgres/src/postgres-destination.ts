@@ -80,7 +80,6 @@ export function postgres(options: PostgresDestinationOptions = {}): Destination 
           tables: new Map((stored?.tables ?? []).map((table) => [table.name, table])),
           staged: new Map(),
           statements: new Map(),
-          temporaryCount: 0,
         };
         return createSession(context, () => provider.release());
       } catch (error) {

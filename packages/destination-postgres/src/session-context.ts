@@ -19,8 +19,6 @@ export interface SessionContext {
   staged: Map<string, Map<string, string>>;
   /** SQL text per table, mode and column set. */
   statements: Map<string, unknown>;
-  /** Numbers temporary staging tables (unique within a transaction). */
-  temporaryCount: number;
   /**
    * The lease version this session acquired; every transaction that writes data, state or a load
    * start checks it first (`fenceLease`). Undefined until `acquireLease` succeeds.
