@@ -1,3 +1,4 @@
+import { setQueryParams } from '../contracts/query-params';
 import type { RequestSpec } from '../contracts/request';
 import { PaginationError } from '../errors';
 import { parseJsonPath, writeJsonPath } from './json-path';
@@ -21,9 +22,7 @@ export function setRequestValue(
   value: string | number | boolean,
 ): RequestSpec {
   if ('query' in target) {
-    const url = new URL(request.url);
-    url.searchParams.set(target.query, String(value));
-    return { ...request, url: url.toString() };
+    return { ...request, url: setQueryParams(request.url, [[target.query, String(value)]]) };
   }
   const segments = parseJsonPath(target.body);
   const json = segments === undefined ? undefined : writeJsonPath(request.json, segments, value);

@@ -1,3 +1,5 @@
+import { setQueryParams } from './query-params';
+
 /** A request the engine is about to send. Paginators and auth return modified copies; never mutate. */
 export interface RequestSpec {
   /** HTTP method in upper case. @default 'GET' */
@@ -44,9 +46,8 @@ export function withQuery(
   request: RequestSpec,
   params: Record<string, string | number | boolean>,
 ): RequestSpec {
-  const url = new URL(request.url);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, String(value));
-  return { ...request, url: url.toString() };
+  const entries = Object.entries(params).map(([key, value]) => [key, String(value)] as const);
+  return { ...request, url: setQueryParams(request.url, entries) };
 }
 
 /** Returns a copy of `request` with the given headers set. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExactJson, stringifyExactJson } from './exact-json';
+import { hasLongNumberToken, parseExactJson, stringifyExactJson } from './exact-json';
 
 describe('parseExactJson', () => {
   it('should parse a text without long numbers exactly like JSON.parse', () => {
@@ -63,6 +63,75 @@ describe('parseExactJson', () => {
       '[12345678901234567890 1]',
     ]) {
       expect(() => parseExactJson(text)).toThrow(SyntaxError);
+    }
+  });
+});
+
+describe('hasLongNumberToken', () => {
+  // It reads one character in 16: a long number must be found wherever it starts and ends.
+  it('should find an unsafe integer at every position of a page', () => {
+    for (let padding = 0; padding < 40; padding++) {
+      const text = `{"name":"${'x'.repeat(padding)}","id":9007199254740993,"n":1}`;
+
+      expect(hasLongNumberToken(text)).toBe(true);
+      expect(parseExactJson(text)).toEqual({ name: 'x'.repeat(padding), id: 9007199254740993n, n: 1 });
+    }
+  });
+
+  it('should find a long number after a colon, a comma, a bracket or the start, with whitespace and a minus', () => {
+    for (const text of [
+      '12345678901234567',
+      '-12345678901234567',
+      '[ \t\n\r-12345678901234567]',
+      '{"a":1,\n 12345678901234567}',
+      '{"a": -1234567890123456}',
+    ]) {
+      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found: true });
+    }
+  });
+
+  it('should not find 15-digit numbers, fractions or digits inside words', () => {
+    for (const text of [
+      `[${'123456789012345,'.repeat(20)}1]`,
+      '[0.30000000000000004, 1.1234567890123456789]',
+      '{"id":"a12345678901234567890"}',
+      '{"id":"x-12345678901234567890"}',
+      '',
+    ]) {
+      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found: false });
+    }
+  });
+
+  it('should agree with the number-token pattern on random JSON-like text', () => {
+    const pattern = /(?:^|[:,[])[ \t\n\r]*-?\d{16}/;
+    const pieces = [
+      '1',
+      '9',
+      '0',
+      '12345',
+      '1234567890',
+      '-',
+      ' ',
+      '\n',
+      ':',
+      ',',
+      '[',
+      ']',
+      '"',
+      'a',
+      '.',
+      'e',
+    ];
+    let state = 7;
+    const next = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    for (let round = 0; round < 2000; round++) {
+      let text = '';
+      const count = Math.floor(next() * 40);
+      for (let index = 0; index < count; index++) text += pieces[Math.floor(next() * pieces.length)];
+      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found: pattern.test(text) });
     }
   });
 });

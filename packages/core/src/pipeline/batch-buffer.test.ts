@@ -141,7 +141,7 @@ describe('BatchBuffer.add', () => {
 describe('BatchBuffer.drain', () => {
   it('should return the latest state per resource and leave the buffer empty', () => {
     const buffer = new BatchBuffer();
-    buffer.setState({
+    buffer.setState('items', {
       formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
@@ -149,7 +149,7 @@ describe('BatchBuffer.drain', () => {
       loadId: 'l',
       updatedAt: 't',
     });
-    buffer.setState({
+    buffer.setState('items', {
       formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
@@ -168,6 +168,28 @@ describe('BatchBuffer.drain', () => {
         updatedAt: 't',
       },
     ]);
+    expect(buffer.isEmpty).toBe(true);
+  });
+
+  it('should build a state given as a function only once, when it drains, and only the latest', () => {
+    const buffer = new BatchBuffer();
+    const built: number[] = [];
+    const stateAt = (offset: number) => () => {
+      built.push(offset);
+      return {
+        formatVersion: 1,
+        resource: 'items',
+        status: 'in_progress' as const,
+        checkpoint: { offset },
+        loadId: 'l',
+        updatedAt: 't',
+      };
+    };
+    buffer.setState('items', stateAt(1));
+    buffer.setState('items', stateAt(2));
+    expect(built).toEqual([]);
+    expect(buffer.drain().states.map((state) => state.checkpoint)).toEqual([{ offset: 2 }]);
+    expect(built).toEqual([2]);
     expect(buffer.isEmpty).toBe(true);
     expect(buffer.rowCount).toBe(0);
   });

@@ -112,7 +112,8 @@ export async function loadPages(
         const cursors = context.cursors.get(page.resource) ?? {};
         context.cursors.set(page.resource, { ...cursors, [page.cursor.key]: page.cursor.value });
       }
-      const state = inProgressState(context, page.resource, page.checkpoint);
+      // Built when the batch is drained: only the last page's state before it is stored.
+      const state = pendingState(context, page.resource, page.checkpoint);
       if (page.tree) {
         // A page tree is held until its last page, then goes into the batch whole.
         const tree: PageTree = openTrees.get(page.tree.root) ?? { pages: [], states: new Map(), bytes: 0 };
@@ -124,14 +125,14 @@ export async function loadPages(
         tree.states.set(page.resource, state);
         if (page.tree.end) {
           const { root } = page.tree;
-          tree.states.set(root, inProgressState(context, root, page.tree.end.checkpoint));
+          tree.states.set(root, pendingState(context, root, page.tree.end.checkpoint));
           openTrees.delete(root);
           heldBytes -= tree.bytes;
           addTree(buffer, tree);
         }
       } else {
         buffer.add(normalized);
-        buffer.setState(state);
+        buffer.setState(page.resource, state);
       }
       if (full()) await flush();
     }
@@ -156,29 +157,33 @@ export async function loadPages(
 /** The pages of a page tree not yet complete (with their estimated bytes), and the states they reached, per resource. */
 interface PageTree {
   pages: { batches: TableBatch[]; bytes: number }[];
-  states: Map<string, ResourceState>;
+  states: Map<string, () => ResourceState>;
   bytes: number;
 }
 
 function addTree(buffer: BatchBuffer, tree: PageTree): void {
   for (const page of tree.pages) buffer.add(page.batches, page.bytes);
-  for (const state of tree.states.values()) buffer.setState(state);
+  for (const [resource, state] of tree.states) buffer.setState(resource, state);
 }
 
-/** The `in_progress` state of a resource after a page: its checkpoint (if any) and current cursors. */
-function inProgressState(
+/**
+ * The `in_progress` state of a resource after a page, made when called: its checkpoint (if any)
+ * and the cursors as they are now (each page replaces the cursors object, never changes it).
+ */
+function pendingState(
   context: RunContext,
   resource: string,
   checkpoint: PaginatorCheckpoint | undefined,
-): ResourceState {
+): () => ResourceState {
   const cursors = context.cursors.get(resource);
-  return nextResourceState(context.storedStates.get(resource), {
-    resource,
-    status: 'in_progress',
-    ...(checkpoint ? { checkpoint } : {}),
-    ...(cursors ? { incremental: { cursors } } : {}),
-    loadId: context.loadId,
-  });
+  return () =>
+    nextResourceState(context.storedStates.get(resource), {
+      resource,
+      status: 'in_progress',
+      ...(checkpoint ? { checkpoint } : {}),
+      ...(cursors ? { incremental: { cursors } } : {}),
+      loadId: context.loadId,
+    });
 }
 
 function normalizePage(context: RunContext, page: SourcePage) {
