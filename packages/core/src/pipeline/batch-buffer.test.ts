@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TableBatch } from '../contracts/destination';
+import type { ResourceState, TableBatch } from '../contracts/destination';
 import type { Row, WriteDisposition } from '../contracts/schema';
 import { createNormalizer, type Normalizer } from '../normalize/normalizer';
 import { BatchBuffer } from './batch-buffer';
@@ -174,12 +174,12 @@ describe('BatchBuffer.drain', () => {
   it('should build a state given as a function only once, when it drains, and only the latest', () => {
     const buffer = new BatchBuffer();
     const built: number[] = [];
-    const stateAt = (offset: number) => () => {
+    const stateAt = (offset: number) => (): ResourceState => {
       built.push(offset);
       return {
         formatVersion: 1,
         resource: 'items',
-        status: 'in_progress' as const,
+        status: 'in_progress',
         checkpoint: { offset },
         loadId: 'l',
         updatedAt: 't',
