@@ -33,6 +33,14 @@ export function setQueryParams(url: string, params: readonly (readonly [string, 
 }
 
 /**
+ * Whether `url` is one `setQueryParams` returned lately: then it is exactly as `URL` writes it, and
+ * parsing and writing it again would give it back unchanged.
+ */
+export function isSerializedUrl(url: string): boolean {
+  return serialized.has(url);
+}
+
+/**
  * URLs returned by `setQueryParams` (their queries are serialized pairs), the least recently used
  * first: a `Set` iterates in insertion order.
  */

@@ -1,3 +1,4 @@
+import { isSerializedUrl } from '../contracts/query-params';
 import { ConfigError } from '../errors';
 import type { Redactor } from '../redact';
 
@@ -27,6 +28,8 @@ export function resolveUrl(
   query: QueryParams = {},
   redactor?: Redactor,
 ): string {
+  // A page URL restsync wrote itself (a paginator's or a query auth's), with no query to add.
+  if (isSerializedUrl(pathOrUrl) && isEmptyQuery(query)) return pathOrUrl;
   let url: URL;
   if (absoluteUrlPattern.test(pathOrUrl)) {
     url = parseUrl(pathOrUrl, undefined, redactor);
@@ -38,6 +41,11 @@ export function resolveUrl(
     if (value !== undefined) url.searchParams.set(key, String(value));
   }
   return url.toString();
+}
+
+function isEmptyQuery(query: QueryParams): boolean {
+  for (const key in query) if (query[key] !== undefined) return false;
+  return true;
 }
 
 /** The origin of an absolute URL (scheme, host and port, as `URL.origin` writes it). */

@@ -125,6 +125,46 @@ describe('paginate', () => {
     ]);
   });
 
+  // Request keys are kept per request object: one changed in place must not pass for the one before.
+  it('should follow a paginator that changes the same request object in place', async () => {
+    const server = await serve(fiveRecords);
+    const { run } = setup(server);
+    const inPlace: Paginator = {
+      kind: 'paginator',
+      specificationVersion: 'v1',
+      type: 'in_place',
+      create() {
+        let offset = 0;
+        let current: RequestSpec | undefined;
+        const at = (request: RequestSpec) => {
+          const url = new URL(request.url);
+          url.searchParams.set('offset', String(offset));
+          url.searchParams.set('limit', '2');
+          request.url = url.toString();
+          return request;
+        };
+        return {
+          first: (request: RequestSpec) => {
+            current = { ...request };
+            return at(current);
+          },
+          next: (page: { records: unknown[] }) => {
+            offset += page.records.length;
+            if (page.records.length < 2) return paginationDone('short page');
+            return nextRequest(at(current as RequestSpec));
+          },
+        };
+      },
+    };
+
+    const pages = await collect(run({ paginator: inPlace }));
+
+    expect(pages.map((page) => page.records.map((record) => record.id))).toEqual([[0, 1], [2, 3], [4]]);
+    expect(
+      server.requests.map((request) => new URL(request.url ?? '/', 'http://x').searchParams.get('offset')),
+    ).toEqual(['0', '2', '4']);
+  });
+
   it('should resume from a checkpoint before the first request', async () => {
     const server = await serve(fiveRecords);
     const { run } = setup(server);

@@ -50,16 +50,26 @@ const decompressors: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
 /** The encodings the undici transport asks for and decodes, as `fetch` does. */
 const acceptedEncodings = 'gzip, deflate, br';
 
-let dispatcher: Promise<{ request: typeof import('undici').request; agent: Dispatcher }> | undefined;
+interface Undici {
+  request: typeof import('undici').request;
+  agent: Dispatcher;
+}
+
+let dispatcher: Promise<Undici> | undefined;
+/** undici once loaded: later requests do not wait a turn for the loading promise. */
+let loaded: Undici | undefined;
 
 /** undici, loaded on the first request (so a run that never sends one does not pay for it). */
-function loadUndici() {
+function loadUndici(): Promise<Undici> {
   // The CommonJS module object, as Node and the bundled chunk both give it (as `default`).
-  dispatcher ??= import('undici').then(({ default: undici }) => ({
-    request: undici.request,
-    // One keep-alive connection pool per origin, shared by every client of the process.
-    agent: new undici.Agent({ keepAliveTimeout: 10_000 }),
-  }));
+  dispatcher ??= import('undici').then(({ default: undici }) => {
+    loaded = {
+      request: undici.request,
+      // One keep-alive connection pool per origin, shared by every client of the process.
+      agent: new undici.Agent({ keepAliveTimeout: 10_000 }),
+    };
+    return loaded;
+  });
   return dispatcher;
 }
 
@@ -79,7 +89,7 @@ function toHeaders(raw: Record<string, string | string[] | undefined>): Headers 
  * unless the request names its own `accept-encoding`, and decodes the body as `fetch` would.
  */
 const undiciTransport: Transport = async (request) => {
-  const { request: send, agent } = await loadUndici();
+  const { request: send, agent } = loaded ?? (await loadUndici());
   const headers =
     request.headers['accept-encoding'] === undefined
       ? { ...request.headers, 'accept-encoding': acceptedEncodings }
