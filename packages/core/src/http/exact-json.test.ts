@@ -78,27 +78,21 @@ describe('hasLongNumberToken', () => {
     }
   });
 
-  it('should find a long number after a colon, a comma, a bracket or the start, with whitespace and a minus', () => {
-    for (const text of [
-      '12345678901234567',
-      '-12345678901234567',
-      '[ \t\n\r-12345678901234567]',
-      '{"a":1,\n 12345678901234567}',
-      '{"a": -1234567890123456}',
-    ]) {
-      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found: true });
-    }
-  });
-
-  it('should not find 15-digit numbers, fractions or digits inside words', () => {
-    for (const text of [
-      `[${'123456789012345,'.repeat(20)}1]`,
-      '[0.30000000000000004, 1.1234567890123456789]',
-      '{"id":"a12345678901234567890"}',
-      '{"id":"x-12345678901234567890"}',
-      '',
-    ]) {
-      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found: false });
+  it('should find a long number only where a JSON value starts, not 15 digits, fractions or words', () => {
+    const cases: [string, boolean][] = [
+      ['12345678901234567', true],
+      ['-12345678901234567', true],
+      ['[ \t\n\r-12345678901234567]', true],
+      ['{"a":1,\n 12345678901234567}', true],
+      ['{"a": -1234567890123456}', true],
+      [`[${'123456789012345,'.repeat(20)}1]`, false],
+      ['[0.30000000000000004, 1.1234567890123456789]', false],
+      ['{"id":"a12345678901234567890"}', false],
+      ['{"id":"x-12345678901234567890"}', false],
+      ['', false],
+    ];
+    for (const [text, found] of cases) {
+      expect({ text, found: hasLongNumberToken(text) }).toEqual({ text, found });
     }
   });
 

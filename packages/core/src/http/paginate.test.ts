@@ -125,7 +125,7 @@ describe('paginate', () => {
     ]);
   });
 
-  // Request keys are kept per request object: one changed in place must not pass for the one before.
+  // The contract asks for copies; a request object changed in place must still not pass for the one before.
   it('should follow a paginator that changes the same request object in place', async () => {
     const server = await serve(fiveRecords);
     const { run } = setup(server);
