@@ -141,22 +141,22 @@ describe('BatchBuffer.add', () => {
 describe('BatchBuffer.drain', () => {
   it('should return the latest state per resource and leave the buffer empty', () => {
     const buffer = new BatchBuffer();
-    buffer.setState('items', {
+    buffer.setState('items', () => ({
       formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
       checkpoint: { offset: 1 },
       loadId: 'l',
       updatedAt: 't',
-    });
-    buffer.setState('items', {
+    }));
+    buffer.setState('items', () => ({
       formatVersion: 1,
       resource: 'items',
       status: 'in_progress',
       checkpoint: { offset: 2 },
       loadId: 'l',
       updatedAt: 't',
-    });
+    }));
     expect(buffer.isEmpty).toBe(false);
     expect(buffer.drain().states).toEqual([
       {

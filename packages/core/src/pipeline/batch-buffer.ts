@@ -21,7 +21,7 @@ interface TableEntry {
  */
 export class BatchBuffer {
   private tables = new Map<string, TableEntry>();
-  private states = new Map<string, ResourceState | (() => ResourceState)>();
+  private states = new Map<string, () => ResourceState>();
   private count = 0;
   private bytes = 0;
   private adds = 0;
@@ -65,11 +65,11 @@ export class BatchBuffer {
   }
 
   /**
-   * The state a resource reaches with the rows added so far: a document, or a function that makes
-   * it when the batch is drained (a page's state is replaced by the next page's, so only the last
-   * one before a drain is ever built).
+   * The state a resource reaches with the rows added so far, as a function that makes it when the
+   * batch is drained (a page's state is replaced by the next page's, so only the last one before a
+   * drain is ever built).
    */
-  setState(resource: string, state: ResourceState | (() => ResourceState)): void {
+  setState(resource: string, state: () => ResourceState): void {
     this.states.set(resource, state);
   }
 
@@ -87,7 +87,7 @@ export class BatchBuffer {
     }
     const drained = {
       tables: entries.map((entry) => ({ table: entry.table, rows: entry.rows })),
-      states: [...this.states.values()].map((state) => (typeof state === 'function' ? state() : state)),
+      states: [...this.states.values()].map((state) => state()),
     };
     this.tables = new Map();
     this.states = new Map();
