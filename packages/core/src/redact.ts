@@ -20,13 +20,21 @@ export interface Redactor {
   redactValue<T>(value: T): T;
 }
 
+/** How many redacted URLs a redactor remembers (a page's requests in flight and its own). */
+const rememberedUrls = 32;
+
 export function createRedactor(initial: Iterable<string> = []): Redactor {
   const values = new Set<string>();
   // The values `add` was called with: adding one again is a set lookup, not three encodings.
   const added = new Set<string>();
   let pattern: RegExp | undefined;
 
+  // URLs redacted lately and their results: a page's URL is redacted for its request and again for
+  // its page event, with the requests sent ahead in between. A new secret forgets them.
+  const redactedUrls = new Map<string, string>();
+
   const rebuild = () => {
+    redactedUrls.clear();
     const escaped = [...values]
       .sort((a, b) => b.length - a.length)
       .map((value) => value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -61,7 +69,13 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
     redact,
     containsSecret,
     redactUrl(url) {
-      return redact(url.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, `$1:${mask}@`));
+      let redacted = redactedUrls.get(url);
+      if (redacted === undefined) {
+        redacted = redact(url.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, `$1:${mask}@`));
+        if (redactedUrls.size >= rememberedUrls) redactedUrls.clear();
+        redactedUrls.set(url, redacted);
+      }
+      return redacted;
     },
     redactValue<T>(value: T): T {
       if (!pattern) return value;

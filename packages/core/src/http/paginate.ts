@@ -2,6 +2,7 @@ import type { PageExpectation, Paginator, PaginatorCheckpoint } from '../contrac
 import type { Page, RequestSpec } from '../contracts/request';
 import type { SourcePage } from '../contracts/source';
 import { ConfigError, PaginationError } from '../errors';
+import type { RestsyncEvent } from '../events';
 import type { RateLimiter } from './rate-limit';
 import type { ResponseAction } from './response-actions';
 import type { RestClient, SendResult } from './rest-client';
@@ -50,6 +51,8 @@ export interface PaginateOptions {
   concurrency?: number;
 }
 
+type PageEvent = Extract<RestsyncEvent, { type: 'page' }>;
+
 /** A page that passed the consistency check, with what the paginator expected of it. */
 interface Checked {
   page: Page;
@@ -74,15 +77,25 @@ function isEmpty(object: object): boolean {
  * any other is a JSON array, which starts with `[` where a method cannot, so the two never meet.
  */
 function requestKey(request: RequestSpec): string {
-  const method = (request.method || 'GET').toUpperCase();
+  const method = request.method || 'GET';
   if (request.json == null && (request.headers === undefined || isEmpty(request.headers))) {
-    return `${method} ${request.url}`;
+    // A paginator planning ahead returns the same request for a position each time: its key, made
+    // once, keeps its hash for the sets it is looked up in. Checked against the URL and method, so
+    // a paginator that changes a request in place gets a new key.
+    const known = simpleKeys.get(request);
+    if (known !== undefined && known.url === request.url && known.method === method) return known.key;
+    const key = `${method.toUpperCase()} ${request.url}`;
+    simpleKeys.set(request, { url: request.url, method, key });
+    return key;
   }
   const headers = Object.entries(request.headers ?? {})
     .map(([name, value]) => [name.toLowerCase(), value])
     .sort(([first = ''], [second = '']) => first.localeCompare(second));
-  return JSON.stringify([method, request.url, request.json ?? null, headers]);
+  return JSON.stringify([method.toUpperCase(), request.url, request.json ?? null, headers]);
 }
+
+/** The keys of requests with neither a JSON body nor headers, by request object (see `requestKey`). */
+const simpleKeys = new WeakMap<RequestSpec, { url: string; method: string; key: string }>();
 
 /**
  * Walks one request sequence: creates a fresh paginator instance, sends each request, selects the
@@ -127,38 +140,33 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
     ...(options.rateLimiter === undefined ? {} : { rateLimiter: options.rateLimiter }),
   };
   // Responses sent ahead, kept until `next` asks for their request or the paginator's plan drops it.
-  const prefetched = new Map<string, { sending: Promise<SendResult>; cancel: AbortController }>();
+  const prefetched = new Map<string, Promise<SendResult>>();
   const sendAhead = (upcoming: RequestSpec[]) => {
     const planned = new Set(upcoming.map(requestKey));
-    for (const [key, entry] of prefetched) {
+    for (const key of prefetched.keys()) {
       if (planned.has(key)) continue;
-      // Sent on a plan the paginator has revised (e.g. after a capped page): no `next` will ask for it.
-      entry.cancel.abort();
+      // Sent on a plan the paginator has revised (e.g. after a capped page): no `next` will ask for
+      // it. It runs to its end unread, or until the sequence ends: an abort of its own would cost
+      // a controller per page sent ahead, for a plan that rarely changes.
       prefetched.delete(key);
     }
     for (const candidate of upcoming) {
       if (prefetched.size >= concurrency) return;
       const key = requestKey(candidate);
       if (prefetched.has(key) || seen.has(key)) continue;
-      // The sequence's abort is forwarded by hand: `AbortSignal.any` per page costs more than the page's request.
-      const cancel = new AbortController();
-      const forward = () => cancel.abort(signal.reason);
-      if (signal.aborted) forward();
-      else signal.addEventListener('abort', forward, { once: true });
-      const sending = client.send(candidate, { ...sendOptions, signal: cancel.signal });
-      sending.then(
-        () => signal.removeEventListener('abort', forward),
-        () => signal.removeEventListener('abort', forward),
-      );
-      prefetched.set(key, { sending, cancel });
+      const sending = client.send(candidate, sendOptions);
+      // Its failure reaches the page that takes it; one never taken (the sequence ended first, the
+      // plan changed) is no failure of the sequence.
+      sending.catch(() => undefined);
+      prefetched.set(key, sending);
     }
   };
   const take = (next: RequestSpec): Promise<SendResult> => {
     const key = requestKey(next);
-    const entry = prefetched.get(key);
-    if (!entry) return client.send(next, sendOptions);
+    const sending = prefetched.get(key);
+    if (!sending) return client.send(next, sendOptions);
     prefetched.delete(key);
-    return entry.sending;
+    return sending;
   };
   let index = 0;
   let warnedPageSize = false;
@@ -177,14 +185,15 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       });
       return undefined;
     }
-    return {
+    const page: Page = {
       resource,
       index,
       request: sent,
       response: { status: result.status, headers: result.headers, body: result.body },
       records: selectRecords(result.body, { resource, request: sent, index }),
-      ...(options.parent ? { parent: options.parent } : {}),
     };
+    if (options.parent) page.parent = options.parent;
+    return page;
   };
 
   const tooFew = (page: Page, expectation: PageExpectation) =>
@@ -259,17 +268,20 @@ export async function* paginate(options: PaginateOptions): AsyncGenerator<Source
       const checkpoint = instance.checkpoint?.();
       const total = instance.expectedTotal?.();
       if (!step.done && concurrency > 1 && instance.upcoming) sendAhead(instance.upcoming(concurrency));
-      events.emit({
+      const pageEvent: PageEvent = {
         type: 'page',
         resource,
         index,
         url: redactor.redactUrl(request.url),
         status: page.response.status,
         records: page.records.length,
-        ...(total === undefined ? {} : { total }),
-      });
+      };
+      if (total !== undefined) pageEvent.total = total;
+      events.emit(pageEvent);
       index += 1;
-      yield checkpoint === undefined ? page : { ...page, checkpoint };
+      // The page itself, not a copy with the checkpoint spread in: the paginator made it for this sequence.
+      if (checkpoint !== undefined) (page as SourcePage).checkpoint = checkpoint;
+      yield page;
 
       if (step.done) {
         done(step.reason);

@@ -1,4 +1,5 @@
 import { ConfigError, type RestsyncError } from '../errors';
+import { AbortScope, scopeOfSignal, timeoutAbortReason } from './abort-scope';
 
 /** How the engine retries failed requests. Every field is optional; unset fields keep their default. */
 export interface RetryOptions {
@@ -86,8 +87,8 @@ export class RetryableFailure extends Error {
 export interface AttemptContext {
   /** 1 for the first request, 2 for the first retry, ... */
   attempt: number;
-  /** Aborted when the caller aborts or the attempt times out. */
-  signal: AbortSignal;
+  /** Aborted when the caller aborts or the attempt times out (its `signal` is made only if asked for). */
+  abort: AbortScope;
 }
 
 /** What every attempt passes before it goes out: a rate limit and a circuit breaker (see `ApiLimits`). */
@@ -111,8 +112,8 @@ export interface HttpPolicy {
 }
 
 /**
- * Runs one attempt with its own signal, aborted when `timeoutMs` passes or `signal` aborts. The
- * attempt itself settles (it reads the abort); nothing is aborted once it has returned.
+ * Runs one attempt with its own abort scope, aborted when `timeoutMs` passes or `signal` aborts.
+ * The attempt itself settles (it reads the abort); nothing is aborted once it has returned.
  */
 async function attemptWithTimeout<T>(
   attempt: (context: AttemptContext) => Promise<T>,
@@ -120,22 +121,21 @@ async function attemptWithTimeout<T>(
   timeoutMs: number,
   signal: AbortSignal | undefined,
 ): Promise<T> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (signal?.aborted) abort();
-  else signal?.addEventListener('abort', abort, { once: true });
-  const timer = setTimeout(abort, timeoutMs);
+  const abort = new AbortScope();
+  const detach =
+    signal === undefined ? undefined : scopeOfSignal(signal).onAbort((reason) => abort.abort(reason));
+  const timer = setTimeout(() => abort.abort(timeoutAbortReason()), timeoutMs);
   try {
-    return await attempt({ attempt: number, signal: controller.signal });
+    return await attempt({ attempt: number, abort });
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener('abort', abort);
+    detach?.();
   }
 }
 
 /**
- * A plain loop, not a policy library: per attempt one AbortController, one timer and (with a
- * caller's signal) one listener, which is all a request needs.
+ * A plain loop, not a policy library: per attempt one abort scope and one timer, which is all a
+ * request needs.
  */
 function createHttpPolicy(maxRetries: number, timeoutMs: number): HttpPolicy {
   return {

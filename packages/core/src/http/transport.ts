@@ -1,6 +1,8 @@
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
+import type { AbortScope } from './abort-scope';
+import { responseHeaders } from './response-headers';
 
 /** One request as it goes on the wire (the client follows redirects itself). */
 export interface WireRequest {
@@ -10,7 +12,7 @@ export interface WireRequest {
   /** A string, or bytes (so `fetch` adds no content type of its own). */
   body: string | Uint8Array | undefined;
   /** Aborts the request and the reading of its body (per-attempt timeout, caller's abort). */
-  signal: AbortSignal;
+  abort: AbortScope;
 }
 
 /** A complete response: status, headers and the whole body as text. */
@@ -34,7 +36,7 @@ export function fetchTransport(fetchImplementation: typeof globalThis.fetch): Tr
       headers: request.headers,
       body: request.body,
       redirect: 'manual',
-      signal: request.signal,
+      signal: request.abort.signal,
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
@@ -50,69 +52,147 @@ const decompressors: Record<string, (buffer: Buffer) => Promise<Buffer>> = {
 /** The encodings the undici transport asks for and decodes, as `fetch` does. */
 const acceptedEncodings = 'gzip, deflate, br';
 
-interface Undici {
-  request: typeof import('undici').request;
-  agent: Dispatcher;
-}
-
-let dispatcher: Promise<Undici> | undefined;
-/** undici once loaded: later requests do not wait a turn for the loading promise. */
-let loaded: Undici | undefined;
+let dispatcher: Promise<Dispatcher> | undefined;
+/** undici's agent once loaded: later requests do not wait a turn for the loading promise. */
+let loaded: Dispatcher | undefined;
 
 /** undici, loaded on the first request (so a run that never sends one does not pay for it). */
-function loadUndici(): Promise<Undici> {
+function loadUndici(): Promise<Dispatcher> {
   // The CommonJS module object, as Node and the bundled chunk both give it (as `default`).
   dispatcher ??= import('undici').then(({ default: undici }) => {
-    loaded = {
-      request: undici.request,
-      // One keep-alive connection pool per origin, shared by every client of the process.
-      agent: new undici.Agent({ keepAliveTimeout: 10_000 }),
-    };
+    // One keep-alive connection pool per origin, shared by every client of the process.
+    loaded = new undici.Agent({ keepAliveTimeout: 10_000 });
     return loaded;
   });
   return dispatcher;
 }
 
-function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const name in raw) {
-    const value = raw[name];
-    if (typeof value === 'string') headers.append(name, value);
-    else if (value !== undefined) for (const item of value) headers.append(name, item);
+/**
+ * `url`'s origin and its path with query (no fragment), as undici's dispatcher takes them. An
+ * http(s) URL without user info is split where its path starts; anything else goes through `URL`.
+ */
+export function originAndPath(url: string): { origin: string; path: string } {
+  const start = url.startsWith('https://') ? 8 : url.startsWith('http://') ? 7 : -1;
+  let end = start;
+  while (end > 0 && end < url.length) {
+    const code = url.charCodeAt(end);
+    // '/', '?' and '#' end the authority; user info ('@') or a backslash take the slow path.
+    if (code === 47 || code === 63 || code === 35) break;
+    end = code === 64 || code === 92 ? -1 : end + 1;
   }
-  return headers;
+  if (end > start) {
+    const hash = url.indexOf('#', end);
+    const rest = hash < 0 ? url.slice(end) : url.slice(end, hash);
+    return { origin: url.slice(0, end), path: rest.startsWith('/') ? rest : `/${rest}` };
+  }
+  const parsed = new URL(url);
+  return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+/** A whole response as undici's dispatcher delivers it: the status, the raw header pairs, the body's chunks. */
+interface RawResponse {
+  status: number;
+  rawHeaders: Buffer[];
+  chunks: Buffer[];
 }
 
 /**
- * The default transport: undici's `request` on a keep-alive connection pool per origin, which
- * does far less work per request than `fetch` (no WHATWG streams). Asks for gzip, deflate or br
- * unless the request names its own `accept-encoding`, and decodes the body as `fetch` would.
+ * Receives one response from undici's dispatcher into memory: no stream, no async resource and no
+ * abort listener per request, which `request()` adds. The attempt's abort scope aborts it at any
+ * point, before the response or while its body arrives.
  */
-const undiciTransport: Transport = async (request) => {
-  const { request: send, agent } = loaded ?? (await loadUndici());
+class WholeResponseHandler {
+  readonly #resolve: (response: RawResponse) => void;
+  readonly #reject: (error: unknown) => void;
+  readonly #abort: AbortScope;
+  #detach: (() => void) | undefined;
+  #status = 0;
+  #rawHeaders: Buffer[] = [];
+  #chunks: Buffer[] = [];
+
+  constructor(abort: AbortScope, resolve: (response: RawResponse) => void, reject: (error: unknown) => void) {
+    this.#abort = abort;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.#detach?.();
+    this.#detach = this.#abort.onAbort((reason) => abort(reason as Error));
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[]): boolean {
+    // 1xx responses (100 Continue, 103 Early Hints) precede the response itself.
+    if (status < 200) return true;
+    this.#status = status;
+    this.#rawHeaders = rawHeaders;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.#chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.#detach?.();
+    this.#resolve({ status: this.#status, rawHeaders: this.#rawHeaders, chunks: this.#chunks });
+  }
+
+  onError(error: Error): void {
+    this.#detach?.();
+    this.#reject(error);
+  }
+}
+
+/** The response headers as `fetch` gives them, and the body's `content-encoding` (lower case), if any. */
+function readHeaders(rawHeaders: Buffer[]): { headers: Headers; encoding: string | undefined } {
+  const raw: string[] = [];
+  let encoding: string | undefined;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = (rawHeaders[index] as Buffer).toString('latin1');
+    const value = (rawHeaders[index + 1] as Buffer).toString('latin1');
+    raw.push(name, value);
+    if (name.length === 16 && name.toLowerCase() === 'content-encoding')
+      encoding = value.trim().toLowerCase();
+  }
+  return { headers: responseHeaders(raw), encoding };
+}
+
+function sendRaw(agent: Dispatcher, request: WireRequest): Promise<RawResponse> {
+  const { origin, path } = originAndPath(request.url);
   const headers =
     request.headers['accept-encoding'] === undefined
       ? { ...request.headers, 'accept-encoding': acceptedEncodings }
       : request.headers;
-  const response = await send(request.url, {
-    method: request.method as Dispatcher.HttpMethod,
-    headers,
-    body: request.body,
-    signal: request.signal,
-    dispatcher: agent,
+  return new Promise((resolve, reject) => {
+    const handler = new WholeResponseHandler(request.abort, resolve, reject);
+    if (request.abort.aborted) {
+      reject(request.abort.reason);
+      return;
+    }
+    agent.dispatch(
+      { origin, path, method: request.method as Dispatcher.HttpMethod, headers, body: request.body ?? null },
+      handler as unknown as Dispatcher.DispatchHandler,
+    );
   });
-  const encoding = response.headers['content-encoding'];
-  const decompress = typeof encoding === 'string' ? decompressors[encoding.trim().toLowerCase()] : undefined;
-  const text =
-    decompress === undefined
-      ? await response.body.text()
-      : (await decompress(Buffer.from(await response.body.arrayBuffer()))).toString('utf8');
-  const responseHeaders = toHeaders(response.headers);
-  if (decompress !== undefined) {
-    responseHeaders.delete('content-encoding');
-    responseHeaders.delete('content-length');
-  }
-  return { status: response.statusCode, headers: responseHeaders, text };
+}
+
+/**
+ * The default transport: undici's dispatcher on a keep-alive connection pool per origin, with the
+ * whole response gathered in memory, which does far less work per request than `fetch` (no WHATWG
+ * streams) or undici's `request` (no body stream). Asks for gzip, deflate or br unless the request
+ * names its own `accept-encoding`, and decodes the body as `fetch` would.
+ */
+const undiciTransport: Transport = async (request) => {
+  const { status, rawHeaders, chunks } = await sendRaw(loaded ?? (await loadUndici()), request);
+  const { headers, encoding } = readHeaders(rawHeaders);
+  const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+  const decompress = encoding === undefined ? undefined : decompressors[encoding];
+  if (decompress === undefined) return { status, headers, text: body.toString('utf8') };
+  headers.delete('content-encoding');
+  headers.delete('content-length');
+  return { status, headers, text: (await decompress(body)).toString('utf8') };
 };
 
 /**
