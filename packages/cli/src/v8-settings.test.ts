@@ -4,7 +4,7 @@ import { userNodeFlags, v8SettingsFor } from './v8-settings';
 describe('v8SettingsFor', () => {
   it('should apply every setting when the user set none of its flags', () => {
     expect(v8SettingsFor(userNodeFlags(['--enable-source-maps'], undefined))).toEqual({
-      flags: ['--liftoff-only', '--heap-growing-percent=50', '--interrupt-budget=270336'],
+      flags: ['--liftoff-only', '--heap-growing-percent=100', '--interrupt-budget=270336'],
       capSemiSpace: true,
     });
   });
@@ -19,7 +19,7 @@ describe('v8SettingsFor', () => {
       ),
     ).toEqual({ flags: [], capSemiSpace: true });
     expect(v8SettingsFor(userNodeFlags([], '--wasm-tiering-budget=100 --max-semi-space-size=32'))).toEqual({
-      flags: ['--heap-growing-percent=50', '--interrupt-budget=270336'],
+      flags: ['--heap-growing-percent=100', '--interrupt-budget=270336'],
       capSemiSpace: false,
     });
   });

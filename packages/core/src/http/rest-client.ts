@@ -56,7 +56,7 @@ export interface RestClientOptions {
   redactor?: Redactor;
   /**
    * A `fetch` implementation to send every request with (the client follows redirects itself,
-   * `redirect: 'manual'`). Without it, requests go out through undici's `request` on a keep-alive
+   * `redirect: 'manual'`). Without it, requests go out through undici's dispatcher on a keep-alive
    * connection pool, unless `globalThis.fetch` was replaced after restsync loaded (msw or another
    * interceptor): then through that. @default undici
    */
