@@ -20,6 +20,9 @@ export interface Redactor {
   redactValue<T>(value: T): T;
 }
 
+/** `scheme://user:password@`: the password part is masked. */
+const userInfoPassword = /\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi;
+
 /** How many redacted URLs a redactor remembers (a page's requests in flight and its own). */
 const rememberedUrls = 32;
 
@@ -71,7 +74,9 @@ export function createRedactor(initial: Iterable<string> = []): Redactor {
     redactUrl(url) {
       let redacted = redactedUrls.get(url);
       if (redacted === undefined) {
-        redacted = redact(url.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@/\s]*@/gi, `$1:${mask}@`));
+        // A password in the URL's user info (only a URL with an `@` can have one).
+        const withoutPassword = url.includes('@') ? url.replace(userInfoPassword, `$1:${mask}@`) : url;
+        redacted = redact(withoutPassword);
         if (redactedUrls.size >= rememberedUrls) redactedUrls.clear();
         redactedUrls.set(url, redacted);
       }

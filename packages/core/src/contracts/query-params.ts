@@ -14,22 +14,39 @@ export function setQueryParams(url: string, params: readonly (readonly [string, 
   const hashAt = url.indexOf('#');
   const end = hashAt === -1 ? url.length : hashAt;
   const queryAt = url.indexOf('?');
-  const pairs = url.slice(queryAt + 1, end).split('&');
-  for (const [name, value] of params) {
-    const key = `${formEncoded(name)}=`;
-    const pair = key + formEncoded(value);
-    const first = pairs.findIndex((item) => item.startsWith(key));
-    if (first === -1) {
-      pairs.push(pair);
-      continue;
-    }
-    pairs[first] = pair;
-    // `set` keeps the first pair of the name and removes the others.
-    for (let index = pairs.length - 1; index > first; index--) {
-      if ((pairs[index] as string).startsWith(key)) pairs.splice(index, 1);
-    }
+  let query = url.slice(queryAt + 1, end);
+  for (const [name, value] of params) query = setPair(query, `${formEncoded(name)}=`, formEncoded(value));
+  return remember(`${url.slice(0, queryAt)}?${query}${url.slice(end)}`);
+}
+
+/**
+ * `query` (serialized pairs) with the pair of `key` (`name=`) set to `value`, as `set` does: the
+ * first pair of the name takes the value, later ones go, and a new name goes last. A name found
+ * once (a paginator's position, an auth's key) is replaced in the text; a repeated one through
+ * the list of pairs.
+ */
+function setPair(query: string, key: string, value: string): string {
+  const first = query.startsWith(key) ? 0 : pairStart(query, key, 0);
+  if (first === -1) return `${query}&${key}${value}`;
+  const after = query.indexOf('&', first);
+  if (after === -1) return `${query.slice(0, first)}${key}${value}`;
+  if (pairStart(query, key, after) === -1)
+    return `${query.slice(0, first)}${key}${value}${query.slice(after)}`;
+  const pairs = query.split('&');
+  const index = pairs.findIndex((item) => item.startsWith(key));
+  pairs[index] = key + value;
+  for (let later = pairs.length - 1; later > index; later--) {
+    if ((pairs[later] as string).startsWith(key)) pairs.splice(later, 1);
   }
-  return remember(`${url.slice(0, queryAt)}?${pairs.join('&')}${url.slice(end)}`);
+  return pairs.join('&');
+}
+
+/** Where a pair starting with `key` begins after position `from` (after an `&`), or -1. */
+function pairStart(query: string, key: string, from: number): number {
+  for (let at = query.indexOf(key, from); at !== -1; at = query.indexOf(key, at + 1)) {
+    if (at > 0 && query.charCodeAt(at - 1) === 38) return at;
+  }
+  return -1;
 }
 
 /**
