@@ -250,6 +250,51 @@ async function deleteDescendants(
   }
 }
 
+/** Postgres's `unique_violation`. */
+const uniqueViolation = '23505';
+
+/**
+ * Whether an `upsert` batch of a root table may first try a plain `COPY` into the table: the table
+ * has a unique index on exactly the primary key (so a stored key cannot slip in twice), nothing
+ * but the upsert itself would read the staging table (no child tables to replace, no
+ * `hard_delete`), and no batch of this session has met a stored key of the table yet.
+ */
+function mayCopyDirectly(context: SessionContext, catalog: LiveCatalog, table: TableSchema): boolean {
+  if (table.parent !== undefined || table.hardDelete !== undefined) return false;
+  if (context.keysStored.has(table.name)) return false;
+  const key = [...table.primaryKey].sort().join('\u0000');
+  const unique = catalog
+    .get(table.name)
+    ?.uniqueKeys.some((columns) => [...columns].sort().join('\u0000') === key);
+  return unique === true && liveDescendantsOf(context, catalog, table).length === 0;
+}
+
+/**
+ * A merge batch whose keys are all new needs no upsert: `COPY` straight into the table, inside a
+ * savepoint, is the same insert without the staging copy. The table's unique key refuses the
+ * first stored key (`unique_violation`): the savepoint undoes the partial `COPY`, the table is
+ * remembered for the session, and false tells the caller to merge through the staging table. Any
+ * other error fails the batch as before.
+ */
+async function copyNewKeys(
+  context: SessionContext,
+  executor: SqlExecutor,
+  write: TableWrite,
+): Promise<boolean> {
+  await executor.query('SAVEPOINT restsync_new_keys');
+  try {
+    await executor.copyFrom(copyStatement(context, write.physical, write.table.columns), write.data);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
+    await executor.query('ROLLBACK TO SAVEPOINT restsync_new_keys');
+    await executor.query('RELEASE SAVEPOINT restsync_new_keys');
+    context.keysStored.add(write.table.name);
+    return false;
+  }
+  await executor.query('RELEASE SAVEPOINT restsync_new_keys');
+  return true;
+}
+
 /** Writes one table's rows; returns how many it inserted and updated (see `TableWriteCounts`). */
 async function writeTable(
   context: SessionContext,
@@ -284,6 +329,9 @@ async function writeTable(
   }
   if (table.primaryKey.length === 0) {
     await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
+    return appended;
+  }
+  if (mayCopyDirectly(context, catalog, table) && (await copyNewKeys(context, executor, write))) {
     return appended;
   }
   const statements = mergeStatements(context, table);

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { type Destination, DestinationError, type Row } from '@restsync/core';
@@ -216,6 +218,72 @@ for (const target of targets) {
       ]);
     });
 
+    it('should count merges exactly and store each key once, whether a batch brings only new keys or meets stored ones', async () => {
+      const dataset = newDataset();
+      const table = rootTable(
+        'accounts',
+        [
+          ['id', 'bigint'],
+          ['balance', 'bigint'],
+        ],
+        { writeDisposition: 'merge', primaryKey: ['id'] },
+      );
+      const destination = await target.create();
+      const loadId = testLoadId();
+      const writer = async () => {
+        const session = await destination.open({ pipeline: 'p', dataset });
+        const write = async (rows: Row[]) =>
+          (
+            await session.write({
+              loadId,
+              tables: [{ table, rows: rows.map((row) => rootRow(loadId, row)) }],
+              states: [],
+            })
+          )?.tables.accounts;
+        return { write, close: () => session.close() };
+      };
+      const first = await writer();
+      expect(
+        await first.write([
+          { id: 1, balance: 10 },
+          { id: 2, balance: 20 },
+        ]),
+      ).toEqual({ inserted: 2, updated: 0 });
+      // A new key before a stored one: the new key is inserted once, not also counted as updated.
+      expect(
+        await first.write([
+          { id: 3, balance: 30 },
+          { id: 2, balance: 21 },
+        ]),
+      ).toEqual({ inserted: 1, updated: 1 });
+      expect(await first.write([{ id: 4, balance: 40 }])).toEqual({ inserted: 1, updated: 0 });
+      await first.close();
+      const second = await writer();
+      expect(await second.write([{ id: 5, balance: 50 }])).toEqual({ inserted: 1, updated: 0 });
+      expect(
+        await second.write([
+          { id: 6, balance: 60 },
+          { id: 1, balance: 11 },
+          { id: 7, balance: 70 },
+        ]),
+      ).toEqual({ inserted: 2, updated: 1 });
+      await second.close();
+      const rows = await readRows(target)(dataset, 'accounts');
+      expect(
+        rows
+          .map((row): [number, number] => [Number(row.id), Number(row.balance)])
+          .sort((left, right) => left[0] - right[0]),
+      ).toEqual([
+        [1, 11],
+        [2, 21],
+        [3, 30],
+        [4, 40],
+        [5, 50],
+        [6, 60],
+        [7, 70],
+      ]);
+    });
+
     it('should refuse a column type change it cannot apply, writing nothing', async () => {
       const dataset = newDataset();
       const before = rootTable('things', [['size', 'bigint']], { writeDisposition: 'append' });
@@ -379,6 +447,65 @@ describe('postgres', () => {
       const rows = await database.query<{ id: number }>('SELECT id FROM "persisted"."items" ORDER BY id');
       await database.close();
       expect(rows.rows.map((row) => row.id)).toEqual([1, 2]);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+
+  it('should keep a pglite:<directory> dataset whole when its process is killed mid-load, and let a rerun complete it', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'restsync-pglite-kill-'));
+    const load = (first: number, last: number, killAfter?: number) =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--conditions=@restsync/source',
+            '--import',
+            'tsx',
+            fileURLToPath(new URL('./__fixtures__/pglite-batch-writer.ts', import.meta.url)),
+            directory,
+            String(first),
+            String(last),
+          ],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let committed = first;
+        let errors = '';
+        child.stdout.setEncoding('utf8').on('data', (text: string) => {
+          for (const match of text.matchAll(/committed (\d+)/g)) committed = Number(match[1]);
+          if (killAfter !== undefined && committed >= killAfter) child.kill('SIGKILL');
+        });
+        child.stderr.setEncoding('utf8').on('data', (text: string) => {
+          errors += text;
+        });
+        child.on('error', reject);
+        child.on('exit', (code, signal) => {
+          if (code === 0 || signal === 'SIGKILL') resolve(committed);
+          else reject(new Error(`The loading process failed (${code}): ${errors}`));
+        });
+      });
+    const stored = async () => {
+      const session = await postgres({ url: `pglite:${directory}` }).open({
+        pipeline: 'p',
+        dataset: 'killed',
+      });
+      const state = await session.readState('items');
+      await session.close();
+      const database = await PGlite.create(directory);
+      const { rows } = await database.query<{ count: number; distinct: number; max: number | null }>(
+        'SELECT count(*)::int AS count, count(DISTINCT id)::int AS distinct, max(id)::int AS max FROM "killed"."items"',
+      );
+      await database.close();
+      return { offset: (state?.checkpoint as { offset?: number } | undefined)?.offset ?? 0, ...rows[0] };
+    };
+    try {
+      const printed = await load(0, 1_000_000, 3_000);
+      const afterKill = await stored();
+      // Every batch whose write returned is kept; a batch in flight is kept whole or not at all.
+      expect(afterKill.offset).toBeGreaterThanOrEqual(printed);
+      expect(afterKill).toMatchObject({ count: afterKill.offset, distinct: afterKill.offset });
+      expect(await load(afterKill.offset, 5_000)).toBe(5_000);
+      expect(await stored()).toEqual({ offset: 5_000, count: 5_000, distinct: 5_000, max: 4_999 });
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

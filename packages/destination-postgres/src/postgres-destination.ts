@@ -80,6 +80,7 @@ export function postgres(options: PostgresDestinationOptions = {}): Destination 
           tables: new Map((stored?.tables ?? []).map((table) => [table.name, table])),
           staged: new Map(),
           statements: new Map(),
+          keysStored: new Set(),
         };
         return createSession(context, () => provider.release());
       } catch (error) {

@@ -20,6 +20,12 @@ export interface SessionContext {
   /** SQL text per table, mode and column set. */
   statements: Map<string, unknown>;
   /**
+   * Merge tables in which a batch met a key already stored, during this session: their batches go
+   * through the staging table and the upsert from then on, without trying a plain `COPY` first
+   * (see `writeTable`).
+   */
+  keysStored: Set<string>;
+  /**
    * The lease version this session acquired; every transaction that writes data, state or a load
    * start checks it first (`fenceLease`). Undefined until `acquireLease` succeeds.
    */
