@@ -212,7 +212,7 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
       table,
       mode,
       physical,
-      layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(table),
+      layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(context, table),
       rows,
       data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : noBytes,
       firstStaging: mode === 'replace' && batch.sharedStaging !== true && !staged?.has(table.name),
@@ -269,21 +269,32 @@ function mayCopyDirectly(context: SessionContext, catalog: LiveCatalog, table: T
   return unique === true && liveDescendantsOf(context, catalog, table).length === 0;
 }
 
+/** Where the first row of COPY text ends (after its newline; a newline inside a value is escaped). */
+function firstRowEnd(data: Uint8Array): number {
+  const newline = data.indexOf(0x0a);
+  return newline === -1 ? data.length : newline + 1;
+}
+
 /**
  * A merge batch whose keys are all new needs no upsert: `COPY` straight into the table, inside a
- * savepoint, is the same insert without the staging copy. The table's unique key refuses the
- * first stored key (`unique_violation`): the savepoint undoes the partial `COPY`, the table is
- * remembered for the session, and false tells the caller to merge through the staging table. Any
- * other error fails the batch as before.
+ * savepoint, is the same insert without the staging copy. The first row goes alone, so a batch
+ * of stored keys (an update run) fails on one row instead of on the hundreds `COPY` inserts
+ * before it checks the index, whose dead versions would stay in the table's pages until a vacuum
+ * (PGlite runs none). The table's unique key refuses a stored key (`unique_violation`): the
+ * savepoint undoes the partial `COPY`, the table is remembered for the session, and false tells
+ * the caller to merge through the staging table. Any other error fails the batch as before.
  */
 async function copyNewKeys(
   context: SessionContext,
   executor: SqlExecutor,
   write: TableWrite,
 ): Promise<boolean> {
+  const copy = copyStatement(context, write.physical, write.table.columns);
+  const split = firstRowEnd(write.data);
   await executor.query('SAVEPOINT restsync_new_keys');
   try {
-    await executor.copyFrom(copyStatement(context, write.physical, write.table.columns), write.data);
+    await executor.copyFrom(copy, write.data.slice(0, split));
+    if (split < write.data.length) await executor.copyFrom(copy, write.data.subarray(split));
   } catch (error) {
     if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
     await executor.query('ROLLBACK TO SAVEPOINT restsync_new_keys');

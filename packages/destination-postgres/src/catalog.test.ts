@@ -32,6 +32,14 @@ describe('planTableChanges', () => {
     ]);
   });
 
+  it('should create a table with the fill factor of its layout, and leave an existing one as it is', () => {
+    const layout = { name: 't', columns: columns([['id', 'bigint']]), uniqueKey: ['id'], fillfactor: 50 };
+    expect(planTableChanges('ds', layout, undefined)).toEqual([
+      'CREATE TABLE IF NOT EXISTS "ds"."t" ("id" bigint, PRIMARY KEY ("id")) WITH (fillfactor = 50)',
+    ]);
+    expect(planTableChanges('ds', layout, live([['id', 'bigint']], [['id']]))).toEqual([]);
+  });
+
   it('should change nothing when the table already matches', () => {
     const layout = { name: 't', columns: columns([['id', 'bigint']]), uniqueKey: ['id'] };
     expect(planTableChanges('ds', layout, live([['id', 'bigint']], [['id']]))).toEqual([]);

@@ -97,6 +97,8 @@ export interface TableLayout {
   uniqueKey?: readonly string[];
   /** Index `_restsync_root_id` so merge can delete the descendants of updated rows quickly. */
   indexRootId?: boolean;
+  /** The table's fill factor when it is created (10-100); undefined: Postgres's 100. */
+  fillfactor?: number;
 }
 
 function sameColumns(left: readonly string[], right: readonly string[]): boolean {
@@ -123,7 +125,8 @@ export function planTableChanges(
     if (layout.uniqueKey && layout.uniqueKey.length > 0) {
       definitions.push(`PRIMARY KEY (${layout.uniqueKey.map(quoteIdentifier).join(', ')})`);
     }
-    statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${definitions.join(', ')})`);
+    const storage = layout.fillfactor === undefined ? '' : ` WITH (fillfactor = ${layout.fillfactor})`;
+    statements.push(`CREATE TABLE IF NOT EXISTS ${table} (${definitions.join(', ')})${storage}`);
     if (layout.indexRootId && hasRootId) {
       const index = quoteIdentifier(fitIdentifier(`${layout.name}__restsync_root_idx`));
       statements.push(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} ("_restsync_root_id")`);

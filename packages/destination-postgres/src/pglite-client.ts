@@ -22,6 +22,7 @@ function executorFor(database: PGliteInterface | Transaction): SqlExecutor {
 export function createPgliteClient(database: PGliteInterface, options: { ownsDatabase: boolean }): SqlClient {
   const direct = executorFor(database);
   return {
+    embedded: true,
     query: direct.query,
     copyFrom: direct.copyFrom,
     transaction: (work) => database.transaction((transaction) => work(executorFor(transaction))),

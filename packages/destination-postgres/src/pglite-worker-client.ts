@@ -92,6 +92,7 @@ export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlCli
   };
 
   return {
+    embedded: true,
     query: (text, params) => exclusive(() => executor.query(text, params)),
     copyFrom: (sql, data) => exclusive(() => executor.copyFrom(sql, data)),
     transaction: (work) =>

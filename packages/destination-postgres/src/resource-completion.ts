@@ -103,7 +103,7 @@ export async function completeResource(
       const ddl: string[] = [];
       for (const table of tables) {
         setStep('plan schema changes', table.name);
-        ddl.push(...changesFor(context, catalog, targetLayout(withScd2Columns(table))));
+        ddl.push(...changesFor(context, catalog, targetLayout(context, withScd2Columns(table))));
       }
       setStep('create the tables of the resource');
       await applyDdl(context, executor, ddl);

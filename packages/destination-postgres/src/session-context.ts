@@ -94,17 +94,32 @@ export function liveDescendantsOf(
 }
 
 /**
- * The layout of a table itself: merge tables get a unique key (not `scd2` roots: they keep every
- * version of a key), their children an index on the root id.
+ * The fill factor of an `upsert` root table in an embedded PGlite. PGlite runs no autovacuum, so
+ * at Postgres's 100 a merge that updates every row writes each new version to a new page and
+ * leaves the old page's space unused: the table grew by its whole size on every such run (12, 24,
+ * 35, 47 MB over four runs of 100 000 rows) and its index by a new entry per row. With half of
+ * each page left free, an update fits beside the version it replaces (a HOT update: no new index
+ * entry, less WAL), and the space of versions two runs old is reused: the same four runs stay at
+ * 24 MB, and an update run takes about a fifth less time. A server's autovacuum reclaims the
+ * space there, so server tables keep the default.
  */
-export function targetLayout(table: TableSchema): TableLayout {
+const embeddedUpsertFillfactor = 50;
+
+/**
+ * The layout of a table itself: merge tables get a unique key (not `scd2` roots: they keep every
+ * version of a key), their children an index on the root id; in PGlite, `upsert` roots get room
+ * for their updates (see `embeddedUpsertFillfactor`).
+ */
+export function targetLayout(context: SessionContext, table: TableSchema): TableLayout {
   const merge = table.writeDisposition === 'merge';
   const unique = merge && table.primaryKey.length > 0 && table.mergeStrategy !== 'scd2';
+  const upsertRoot = unique && table.parent === undefined && (table.mergeStrategy ?? 'upsert') === 'upsert';
   return {
     name: table.name,
     columns: table.columns,
     ...(unique ? { uniqueKey: table.primaryKey } : {}),
     indexRootId: merge && table.parent !== undefined,
+    ...(upsertRoot && context.client.embedded === true ? { fillfactor: embeddedUpsertFillfactor } : {}),
   };
 }
 

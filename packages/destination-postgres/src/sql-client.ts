@@ -13,6 +13,11 @@ export interface SqlExecutor {
 export interface SqlClient extends SqlExecutor {
   /** Runs `work` in one transaction: COMMIT when it resolves, ROLLBACK (and rethrow) when it rejects. */
   transaction<Result>(work: (transaction: SqlExecutor) => Promise<Result>): Promise<Result>;
+  /**
+   * True for an embedded PGlite: a single-user Postgres, which runs no autovacuum. Undefined for a
+   * server.
+   */
+  readonly embedded?: boolean;
   /** Releases what the client owns (a pool it created, a PGlite instance it opened). */
   close(): Promise<void>;
 }
