@@ -147,16 +147,9 @@ class WholeResponseHandler {
 
 /** The response headers as `fetch` gives them, and the body's `content-encoding` (lower case), if any. */
 function readHeaders(rawHeaders: Buffer[]): { headers: Headers; encoding: string | undefined } {
-  const raw: string[] = [];
-  let encoding: string | undefined;
-  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-    const name = (rawHeaders[index] as Buffer).toString('latin1');
-    const value = (rawHeaders[index + 1] as Buffer).toString('latin1');
-    raw.push(name, value);
-    if (name.length === 16 && name.toLowerCase() === 'content-encoding')
-      encoding = value.trim().toLowerCase();
-  }
-  return { headers: responseHeaders(raw), encoding };
+  const raw = rawHeaders.map((item) => item.toString('latin1'));
+  const headers = responseHeaders(raw);
+  return { headers, encoding: headers.get('content-encoding')?.toLowerCase() };
 }
 
 function sendRaw(agent: Dispatcher, request: WireRequest): Promise<RawResponse> {
