@@ -25,6 +25,7 @@ export type {
   DestinationCapabilities,
   DestinationOpenOptions,
   DestinationSession,
+  EncodedRows,
   IncrementalCursor,
   IncrementalState,
   Lease,
@@ -42,7 +43,7 @@ export type {
   TableWriteCounts,
   WriteResult,
 } from './contracts/destination';
-export { resourceStateFormatVersion } from './contracts/destination';
+export { resourceStateFormatVersion, tableBatchRowCount } from './contracts/destination';
 export type {
   PageExpectation,
   Paginator,

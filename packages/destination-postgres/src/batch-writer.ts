@@ -10,7 +10,7 @@ import {
   type WriteResult,
 } from '@restsync/core';
 import { type LiveCatalog, planTableChanges, type TableLayout } from './catalog';
-import { encodeCopyText } from './copy-text';
+import { type CopyPart, encodeTableRows, pagesToParts } from './copy-rows';
 import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
 import { keepLastPerKey } from './merge-rows';
@@ -50,9 +50,12 @@ interface TableWrite {
   /** The table written: the table itself, or its staging table for `replace`. */
   physical: string;
   layout: TableLayout;
+  /** The rows (none when the pipeline passed them encoded). */
   rows: Row[];
-  /** The rows in COPY text format (UTF-8). */
-  data: Uint8Array;
+  /** How many rows are written: `rows`, or the encoded pages' rows. */
+  rowCount: number;
+  /** The rows in COPY text format (UTF-8), with the columns they fill: one part per column list. */
+  parts: CopyPart[];
   /** `replace`: the first write of this table in this load (the staging table starts empty). */
   firstStaging: boolean;
 }
@@ -83,11 +86,11 @@ function columnList(columns: readonly ColumnSchema[]): string {
   return columns.map((column) => quoteIdentifier(column.name)).join(', ');
 }
 
-function copyStatement(context: SessionContext, table: string, columns: readonly ColumnSchema[]): string {
-  const key = `copy\u0001${table}\u0001${columns.map((column) => column.name).join('\u0000')}`;
+function copyStatement(context: SessionContext, table: string, columns: readonly string[]): string {
+  const key = `copy\u0001${table}\u0001${columns.join('\u0000')}`;
   let statement = context.statements.get(key) as string | undefined;
   if (statement === undefined) {
-    statement = `COPY ${qualifiedName(context.dataset, table)} (${columnList(columns)}) FROM STDIN`;
+    statement = `COPY ${qualifiedName(context.dataset, table)} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`;
     context.statements.set(key, statement);
   }
   return statement;
@@ -125,20 +128,6 @@ function mergeStatements(context: SessionContext, table: TableSchema): MergeStat
   return statements;
 }
 
-const noBytes = new Uint8Array(0);
-
-function encodeRows(rows: Row[], table: TableSchema, columns: readonly ColumnSchema[]): Uint8Array {
-  try {
-    return encodeCopyText(rows, columns);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DestinationError(`Could not encode the rows of table "${table.name}": ${reason}.`, {
-      cause: error,
-      table: table.name,
-    });
-  }
-}
-
 /** The columns COPY fills: every column but an `scd2` table's validity columns (set by SQL). */
 function copiedColumns(table: TableSchema): readonly ColumnSchema[] {
   const settings = scd2Of(table);
@@ -163,7 +152,9 @@ function assertMergeKey(table: TableSchema): void {
 
 /**
  * Orders tables roots first, dedupes merge rows, drops children of superseded and `hard_delete`d
- * rows, gives `scd2` rows their versions and ids, encodes.
+ * rows, gives `scd2` rows their versions and ids, encodes. Pages the pipeline passed encoded
+ * (`TableBatch.encoded`, see `encodePage`) are written as they are: the pipeline already dropped
+ * the earlier copies of their keys, and their tables have neither child rows nor `hard_delete`.
  */
 function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] {
   const staged = context.staged.get(batch.loadId);
@@ -171,7 +162,13 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
     .map((tableBatch) => ({ tableBatch, depth: depthOf(context, tableBatch.table) }))
     .sort((left, right) => left.depth - right.depth);
   const supersededByRoot = new Map<string, ReadonlySet<unknown>>();
-  const prepared: TableRows[] = ordered.map(({ tableBatch: { table, rows: batchRows } }) => {
+  const encodedPages = new Map<string, CopyPart[]>();
+  const prepared: TableRows[] = ordered.map(({ tableBatch: { table, rows: batchRows, encoded } }) => {
+    if (encoded !== undefined && encoded.length > 0) {
+      if (table.writeDisposition === 'merge') assertMergeKey(table);
+      encodedPages.set(table.name, pagesToParts(encoded));
+      return { table, rows: batchRows };
+    }
     let rows = batchRows;
     if (table.parent !== undefined) {
       const superseded = supersededByRoot.get(rootOf(context, table).name);
@@ -208,13 +205,26 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
     const rows = remapped.get(table.name) ?? entry.rows;
     const mode = table.writeDisposition;
     const physical = mode === 'replace' ? stagingTableName(table.name) : table.name;
+    const encoded = encodedPages.get(table.name);
+    const columns = copiedColumns(table);
     return {
       table,
       mode,
       physical,
       layout: mode === 'replace' ? { name: physical, columns: table.columns } : targetLayout(context, table),
       rows,
-      data: rows.length > 0 ? encodeRows(rows, table, copiedColumns(table)) : noBytes,
+      rowCount: encoded === undefined ? rows.length : encoded.reduce((sum, part) => sum + part.rowCount, 0),
+      parts:
+        encoded ??
+        (rows.length > 0
+          ? [
+              {
+                columns: columns.map((column) => column.name),
+                rowCount: rows.length,
+                data: encodeTableRows(rows, table, columns),
+              },
+            ]
+          : []),
       firstStaging: mode === 'replace' && batch.sharedStaging !== true && !staged?.has(table.name),
     };
   });
@@ -289,12 +299,14 @@ async function copyNewKeys(
   executor: SqlExecutor,
   write: TableWrite,
 ): Promise<boolean> {
-  const copy = copyStatement(context, write.physical, write.table.columns);
-  const split = firstRowEnd(write.data);
+  const [first, ...others] = write.parts as [CopyPart, ...CopyPart[]];
+  const copy = copyStatement(context, write.physical, first.columns);
+  const split = firstRowEnd(first.data);
   await executor.query('SAVEPOINT restsync_new_keys');
   try {
-    await executor.copyFrom(copy, write.data.slice(0, split));
-    if (split < write.data.length) await executor.copyFrom(copy, write.data.subarray(split));
+    await executor.copyFrom(copy, first.data.slice(0, split));
+    if (split < first.data.length) await executor.copyFrom(copy, first.data.subarray(split));
+    await copyParts(executor, others, (columns) => copyStatement(context, write.physical, columns));
   } catch (error) {
     if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
     await executor.query('ROLLBACK TO SAVEPOINT restsync_new_keys');
@@ -306,6 +318,20 @@ async function copyNewKeys(
   return true;
 }
 
+/** Copies each part with the statement for its columns. */
+async function copyParts(
+  executor: SqlExecutor,
+  parts: readonly CopyPart[],
+  statementFor: (columns: readonly string[]) => string,
+): Promise<void> {
+  for (const part of parts) await executor.copyFrom(statementFor(part.columns), part.data);
+}
+
+/** The COPY text of a write that came as rows (one part: the strategies that take rows never get encoded pages). */
+function rowData(write: TableWrite): Uint8Array {
+  return write.parts[0]?.data ?? new Uint8Array(0);
+}
+
 /** Writes one table's rows; returns how many it inserted and updated (see `TableWriteCounts`). */
 async function writeTable(
   context: SessionContext,
@@ -314,32 +340,33 @@ async function writeTable(
   write: TableWrite,
   batch: BatchProgress,
 ): Promise<TableWriteCounts> {
-  const appended = { inserted: write.rows.length, updated: 0 };
-  if (write.rows.length === 0) return appended;
+  const appended = { inserted: write.rowCount, updated: 0 };
+  if (write.rowCount === 0) return appended;
   const { table } = write;
+  const copyInto = (columns: readonly string[]) => copyStatement(context, write.physical, columns);
   if (write.mode !== 'merge') {
-    await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
+    await copyParts(executor, write.parts, copyInto);
     return appended;
   }
   const strategy = strategyOf(rootOf(context, table));
   if (strategy === 'scd2') {
     if (table.parent === undefined) {
-      const written = await writeScd2Root(context, executor, table, write.rows, write.data, batch.loadId);
+      const written = await writeScd2Root(context, executor, table, write.rows, rowData(write), batch.loadId);
       batch.insertedVersions.set(table.name, written.insertedIds);
       return written.counts;
     }
     const inserted = batch.insertedVersions.get(rootOf(context, table).name);
     if (inserted === undefined) return { inserted: 0, updated: 0 };
-    return { inserted: await writeScd2Child(context, executor, table, write.data, inserted), updated: 0 };
+    return { inserted: await writeScd2Child(context, executor, table, rowData(write), inserted), updated: 0 };
   }
   if (strategy === 'delete-insert' && table.parent === undefined) {
     const descendants = catalog.get(table.name)?.columns.has(systemColumns.id)
       ? liveDescendantsOf(context, catalog, table)
       : [];
-    return await writeDeleteInsert(context, executor, table, write.data, batch.loadId, descendants);
+    return await writeDeleteInsert(context, executor, table, rowData(write), batch.loadId, descendants);
   }
   if (table.primaryKey.length === 0) {
-    await executor.copyFrom(copyStatement(context, write.physical, table.columns), write.data);
+    await copyParts(executor, write.parts, copyInto);
     return appended;
   }
   if (mayCopyDirectly(context, catalog, table) && (await copyNewKeys(context, executor, write))) {
@@ -347,7 +374,12 @@ async function writeTable(
   }
   const statements = mergeStatements(context, table);
   await executor.query(statements.createStage);
-  await executor.copyFrom(statements.copy, write.data);
+  const all = table.columns.length;
+  await copyParts(executor, write.parts, (columns) =>
+    columns.length === all
+      ? statements.copy
+      : `COPY pg_temp.${statements.stage} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
+  );
   if (table.parent === undefined) {
     await deleteDescendants(context, executor, catalog, table, statements.stage);
     await deleteFlaggedKeys(context, executor, table, statements.stage);
@@ -397,9 +429,9 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
       const progress: BatchProgress = { loadId: batch.loadId, insertedVersions: new Map() };
       written.tables = {};
       for (const write of writes) {
-        step = { operation: `${write.mode} ${write.rows.length} rows`, table: write.table.name };
+        step = { operation: `${write.mode} ${write.rowCount} rows`, table: write.table.name };
         const counts = await writeTable(context, executor, catalog, write, progress);
-        if (write.rows.length > 0) written.tables[write.table.name] = counts;
+        if (write.rowCount > 0) written.tables[write.table.name] = counts;
       }
       for (const state of batch.states) {
         step = { operation: `store the state of resource "${state.resource}"`, table: systemTables.state };

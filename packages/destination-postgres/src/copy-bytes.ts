@@ -1,22 +1,39 @@
+/** Bytes a slab starts with when pages of rows are encoded one after another into it. */
+const slabBytes = 1 << 20;
+
 /**
  * A growing byte buffer that COPY text is written into: no string is built per field or row, and
  * the driver sends the bytes as they are (a string would be copied once more into a Buffer).
+ *
+ * It holds one piece of text at a time, from `begin()` to `take()`, and may hold many in turn: the
+ * pages of a run are encoded one after another into one slab of memory (one allocation per
+ * megabyte instead of one per page). A piece that does not fit moves to a new slab; the pieces
+ * taken before keep the old one.
  */
 export class CopyBytes {
   private buffer: Buffer;
   private offset = 0;
+  private start = 0;
 
-  constructor(sizeHint: number) {
+  constructor(sizeHint = slabBytes) {
     // Its own memory (not a slice of Node's shared pool): the bytes go to a worker thread whole.
     this.buffer = Buffer.allocUnsafeSlow(Math.max(1024, sizeHint));
   }
 
-  /** Room for `bytes` more bytes. */
+  /** Starts a new piece of text. */
+  begin(): void {
+    this.start = this.offset;
+  }
+
+  /** Room for `bytes` more bytes: the current piece moves to a new, larger slab when it must. */
   private reserve(bytes: number): void {
     if (this.buffer.length - this.offset >= bytes) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(this.buffer.length * 2, this.offset + bytes));
-    this.buffer.copy(grown, 0, 0, this.offset);
+    const piece = this.offset - this.start;
+    const grown = Buffer.allocUnsafeSlow(Math.max(slabBytes, (piece + bytes) * 2));
+    this.buffer.copy(grown, 0, this.start, this.offset);
     this.buffer = grown;
+    this.start = 0;
+    this.offset = piece;
   }
 
   byte(value: number): void {
@@ -40,7 +57,10 @@ export class CopyBytes {
     this.offset += index === length ? length : buffer.write(text, offset, 'utf8');
   }
 
-  bytes(): Buffer {
-    return this.buffer.subarray(0, this.offset);
+  /** The current piece's bytes (a view of the slab); the next piece starts after them. */
+  take(): Buffer {
+    const piece = this.buffer.subarray(this.start, this.offset);
+    this.start = this.offset;
+    return piece;
   }
 }

@@ -112,13 +112,18 @@ const newline = 10;
  * by tabs, `\N` for null/undefined, booleans `t`/`f`, `json` as JSON text, Dates as ISO strings,
  * bigints exactly, a U+0000 in any text or JSON string or key as the six characters `\u0000`.
  * Each column's encoder is chosen once per call, so a value costs one property read and one call,
- * and the fields go straight into one buffer.
+ * and the fields go straight into one buffer: `out`, when given, holds the text after what it
+ * already holds (see `CopyBytes`).
  */
-export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSchema[]): Buffer {
+export function encodeCopyText(
+  rows: readonly Row[],
+  columns: readonly ColumnSchema[],
+  out = new CopyBytes(rows.length * columns.length * 16),
+): Buffer {
   const names = columns.map((column) => column.name);
   const encoders = columns.map((column) => fieldEncoders[column.type] ?? textField);
   const count = names.length;
-  const out = new CopyBytes(rows.length * count * 16);
+  out.begin();
   let rowIndex = 0;
   let columnIndex = 0;
   try {
@@ -136,5 +141,5 @@ export function encodeCopyText(rows: readonly Row[], columns: readonly ColumnSch
   } catch (error) {
     throw new CopyEncodingError(names[columnIndex] as string, rowIndex, { cause: error });
   }
-  return out.bytes();
+  return out.take();
 }

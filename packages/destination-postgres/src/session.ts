@@ -1,5 +1,7 @@
 import { DestinationError, type DestinationSession, LeaseError, type LoadRecord } from '@restsync/core';
 import { writeBatch } from './batch-writer';
+import { CopyBytes } from './copy-bytes';
+import { encodePage } from './copy-rows';
 import { operationFailed } from './destination-errors';
 import { acquireLease } from './lease';
 import { completeResource } from './resource-completion';
@@ -16,6 +18,8 @@ import {
 /** A session over an opened dataset. `release` runs once, on `close()`. */
 export function createSession(context: SessionContext, release: () => Promise<void>): DestinationSession {
   let closed = false;
+  // The COPY text of the pages the pipeline has this session encode, one after another.
+  const pages = new CopyBytes();
   const guard = async <Result>(operation: string, table: string | undefined, work: () => Promise<Result>) => {
     if (closed) {
       throw new DestinationError(`Cannot ${operation}: the destination session is closed. Open a new one.`);
@@ -72,6 +76,8 @@ export function createSession(context: SessionContext, release: () => Promise<vo
           await abandonRunningLoads(executor, context.dataset, load);
         }),
       ),
+    // Each page of a root table as COPY text at once: the pipeline keeps the bytes, not the rows.
+    encodeRows: (table, rows) => encodePage(pages, table, rows),
     write: (batch) => guard('write a batch', undefined, () => writeBatch(context, batch)),
     completeResource: (completion) =>
       guard(`complete resource "${completion.resource}"`, undefined, () =>

@@ -113,6 +113,39 @@ export interface TableBatch {
   /** The table's current schema (columns may have grown since the last batch). */
   table: TableSchema;
   rows: Row[];
+  /**
+   * Rows the session encoded page by page as they arrived (see `DestinationSession.encodeRows`),
+   * in page order, instead of `rows` (which is then empty). The pipeline dropped every row a later
+   * row of the batch with the same primary key replaced, so no key repeats among them. Only for a
+   * root table of a session that implements `encodeRows`.
+   */
+  encoded?: EncodedRows[];
+}
+
+/**
+ * One page's rows of one table, encoded by the destination for its later `write` (see
+ * `DestinationSession.encodeRows`). The pipeline keeps this instead of the row objects until the
+ * batch is written, and reads only the members below.
+ */
+export interface EncodedRows {
+  /** The column of each encoded field, in order: the table's columns when the page was encoded. */
+  readonly columns: readonly string[];
+  /** How many rows it holds. */
+  readonly rowCount: number;
+  /** Its size in bytes; counts toward the batch's memory bound (`batchBytes`). */
+  readonly byteLength: number;
+  /**
+   * The same rows without those at `indexes` (ascending, each below `rowCount`): earlier copies of
+   * keys that a later row of the batch replaced.
+   */
+  without(indexes: readonly number[]): EncodedRows;
+}
+
+/** How many rows a table batch holds: its `rows` and its `encoded` pages. */
+export function tableBatchRowCount(batch: TableBatch): number {
+  let count = batch.rows.length;
+  if (batch.encoded !== undefined) for (const part of batch.encoded) count += part.rowCount;
+  return count;
 }
 
 /** One atomic unit of work: rows for one or more tables plus the state they lead to. */
@@ -295,6 +328,17 @@ export interface DestinationSession {
    */
   // biome-ignore lint/suspicious/noConfusingVoidType: a destination reporting no counts keeps its `Promise<void>` write.
   write(batch: LoadBatch): Promise<WriteResult | void>;
+  /**
+   * Optional, synchronous. Encodes one page's rows of a root table for a later `write`, as they
+   * arrive, so the pipeline keeps the encoded form instead of the row objects until the batch is
+   * full (row objects kept that long are what the garbage collector copies most). Those rows then
+   * reach `write` in `TableBatch.encoded`. Called only for a table whose write keeps every row as
+   * it is (`append`, `replace`, and `merge` with the `upsert` strategy, a primary key and no
+   * `hard_delete`), and only for pages without child rows; a batch holds either encoded pages or
+   * rows of a table, never both. Returns undefined to take the rows as they are. A row it cannot
+   * encode throws a `DestinationError`, which fails the run before anything of the batch is written.
+   */
+  encodeRows?(table: TableSchema, rows: readonly Row[]): EncodedRows | undefined;
   /**
    * Called once per resource after every batch was written, never for a failed or cancelled run.
    * Ends a resource for this run: `replace` swaps its staging tables in atomically; the state is stored.

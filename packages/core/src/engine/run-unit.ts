@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  Destination,
-  DestinationSession,
-  IncrementalCursor,
-  LoadBatch,
-  ResourceState,
+import {
+  type Destination,
+  type DestinationSession,
+  type IncrementalCursor,
+  type LoadBatch,
+  type ResourceState,
+  tableBatchRowCount,
 } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { TableSchema } from '../contracts/schema';
@@ -148,7 +149,7 @@ async function loadUnit(
     write: async (batch: LoadBatch) => {
       const tables = { ...Object.fromEntries(tableRows) };
       for (const entry of batch.tables)
-        tables[entry.table.name] = (tables[entry.table.name] ?? 0) + entry.rows.length;
+        tables[entry.table.name] = (tables[entry.table.name] ?? 0) + tableBatchRowCount(entry);
       const unitProgress: UnitProgress = {
         loadId: job.loadId,
         tables,

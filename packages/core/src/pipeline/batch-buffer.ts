@@ -1,5 +1,15 @@
-import type { ResourceState, TableBatch } from '../contracts/destination';
+import type { EncodedRows, ResourceState, TableBatch } from '../contracts/destination';
 import { type Row, systemColumns, type TableSchema } from '../contracts/schema';
+
+/** Encodes one page's rows of a table for the destination: the session's `encodeRows`. */
+export type RowEncoder = (table: TableSchema, rows: readonly Row[]) => EncodedRows | undefined;
+
+/** One page of a table as the destination encoded it, with its rows' keys for a `merge` table. */
+interface EncodedPage {
+  rows: EncodedRows;
+  /** `merge`: each row's key (its primary key value, or its `_restsync_id` for a key of several columns). */
+  keys: unknown[] | undefined;
+}
 
 interface TableEntry {
   table: TableSchema;
@@ -7,6 +17,41 @@ interface TableEntry {
   /** The `add()` call of each row run: run k covers rows from `runStarts[k]` on, added by call `runAdds[k]`. */
   runAdds: number[];
   runStarts: number[];
+  /** Pages the destination encoded (the entry then holds no `rows`). */
+  encoded: EncodedPage[];
+  /** Whether the keys of the encoded pages rose from row to row so far: then none repeats. */
+  keysRising: boolean;
+  lastKey: unknown;
+}
+
+/** Whether a table's rows may be encoded page by page: a root table whose write keeps every row as is. */
+function encodable(table: TableSchema): boolean {
+  if (table.parent !== undefined) return false;
+  if (table.writeDisposition !== 'merge') return true;
+  return (
+    (table.mergeStrategy ?? 'upsert') === 'upsert' &&
+    table.primaryKey.length > 0 &&
+    table.hardDelete === undefined
+  );
+}
+
+/** The one table of a page that has rows, when it is a root table and no other table (a child table) has any. */
+function onlyRootRows(batches: TableBatch[]): TableBatch | undefined {
+  let found: TableBatch | undefined;
+  for (const batch of batches) {
+    if (batch.rows.length === 0) continue;
+    if (found !== undefined || batch.table.parent !== undefined) return undefined;
+    found = batch;
+  }
+  return found;
+}
+
+/** The key of each row of a `merge` table: the value of a one-column key, else the row's `_restsync_id` (made from the key). */
+function rowKeys(table: TableSchema, rows: readonly Row[]): unknown[] {
+  const column = table.primaryKey.length === 1 ? (table.primaryKey[0] as string) : systemColumns.id;
+  const keys = new Array<unknown>(rows.length);
+  for (let index = 0; index < rows.length; index++) keys[index] = (rows[index] as Row)[column];
+  return keys;
 }
 
 /**
@@ -18,6 +63,14 @@ interface TableEntry {
  * extra children of the earlier one. At `drain()`, for merge resources that have child rows, the
  * earlier copies and their descendants are dropped. (The normalizer already keeps one copy per
  * key within a page.) Resources without child rows cost nothing here.
+ *
+ * With an `encoder` (the session's `encodeRows`), a page of root rows alone, of a table whose
+ * write keeps every row as is, is handed to the destination to encode at once, and only the
+ * encoded form is kept: the row objects die with their page instead of living until the batch is
+ * written. The earlier copies of a `merge` key repeated across encoded pages are dropped at
+ * `drain()` (`EncodedRows.without`), so the destination meets each key once, as it would have
+ * deduplicated the rows itself. A batch holds either encoded pages or rows of a table: a page
+ * that would mix them is refused by `add()` (`false`), to go into the next batch.
  */
 export class BatchBuffer {
   private tables = new Map<string, TableEntry>();
@@ -25,6 +78,8 @@ export class BatchBuffer {
   private count = 0;
   private bytes = 0;
   private adds = 0;
+
+  constructor(private readonly encoder?: RowEncoder) {}
 
   /** Rows added since the last drain. */
   get rowCount(): number {
@@ -34,7 +89,7 @@ export class BatchBuffer {
   /**
    * Estimated memory of the rows added since the last drain, in bytes: per page, the mean size of
    * a few sampled rows times the page's row count (see `estimateRowBytes`), so the estimate costs
-   * a few rows' fields per page, not a walk over every row.
+   * a few rows' fields per page, not a walk over every row; an encoded page counts its bytes.
    */
   get byteSize(): number {
     return this.bytes;
@@ -44,24 +99,93 @@ export class BatchBuffer {
     return this.count === 0 && this.states.size === 0;
   }
 
-  /** Adds the rows of one normalized page; `bytes` is its estimate when the caller already has it. */
-  add(batches: TableBatch[], bytes = estimatePageBytes(batches)): void {
-    this.bytes += bytes;
+  /**
+   * Adds the rows of one normalized page; `bytes` is its estimate when the caller already has it.
+   * `encode: false` keeps its rows as they are (the pages of a page tree). Returns false, having
+   * added nothing, for a page whose rows would join encoded pages of their table (or of their root
+   * table): drain the buffer, then add it again (an empty buffer takes every page).
+   */
+  add(batches: TableBatch[], bytes?: number, encode = true): boolean {
+    const single = encode && this.encoder !== undefined ? onlyRootRows(batches) : undefined;
+    if (single !== undefined && encodable(single.table) && this.addEncoded(single)) return true;
+    if (this.mixes(batches)) return false;
+    this.bytes += bytes ?? estimatePageBytes(batches);
     this.adds += 1;
     for (const batch of batches) {
-      let entry = this.tables.get(batch.table.name);
-      if (entry) {
-        entry.table = batch.table;
-      } else {
-        entry = { table: batch.table, rows: [], runAdds: [], runStarts: [] };
-        this.tables.set(batch.table.name, entry);
-      }
+      const entry = this.entryOf(batch.table);
       if (batch.rows.length === 0) continue;
       entry.runAdds.push(this.adds);
       entry.runStarts.push(entry.rows.length);
       for (const row of batch.rows) entry.rows.push(row);
       this.count += batch.rows.length;
     }
+    return true;
+  }
+
+  /**
+   * Whether a page's rows (kept as rows) would join encoded pages of their table, or child rows
+   * the encoded pages of their root table.
+   */
+  mixes(batches: TableBatch[]): boolean {
+    for (const batch of batches) {
+      if (batch.rows.length === 0) continue;
+      if ((this.tables.get(batch.table.name)?.encoded.length ?? 0) > 0) return true;
+      if (batch.table.parent === undefined) continue;
+      for (const entry of this.tables.values()) {
+        if (entry.table.resource === batch.table.resource && entry.encoded.length > 0) return true;
+      }
+    }
+    return false;
+  }
+
+  private entryOf(table: TableSchema): TableEntry {
+    let entry = this.tables.get(table.name);
+    if (entry) {
+      entry.table = table;
+    } else {
+      entry = {
+        table,
+        rows: [],
+        runAdds: [],
+        runStarts: [],
+        encoded: [],
+        keysRising: true,
+        lastKey: undefined,
+      };
+      this.tables.set(table.name, entry);
+    }
+    return entry;
+  }
+
+  /** Has the destination encode the page's rows and keeps that; false when it declines or rows of the table are kept as rows. */
+  private addEncoded(batch: TableBatch): boolean {
+    for (const entry of this.tables.values()) {
+      if (entry.table.resource === batch.table.resource && entry.rows.length > 0) return false;
+    }
+    const encoded = (this.encoder as RowEncoder)(batch.table, batch.rows);
+    if (encoded === undefined) return false;
+    const entry = this.entryOf(batch.table);
+    let keys: unknown[] | undefined;
+    if (batch.table.writeDisposition === 'merge') {
+      keys = rowKeys(batch.table, batch.rows);
+      if (entry.keysRising) {
+        for (const key of keys) {
+          if (
+            entry.lastKey !== undefined &&
+            !(typeof key === typeof entry.lastKey && (key as number) > (entry.lastKey as number))
+          ) {
+            entry.keysRising = false;
+            break;
+          }
+          entry.lastKey = key;
+        }
+      }
+    }
+    entry.encoded.push({ rows: encoded, keys });
+    this.adds += 1;
+    this.count += encoded.rowCount;
+    this.bytes += encoded.byteLength;
+    return true;
   }
 
   /**
@@ -78,6 +202,10 @@ export class BatchBuffer {
     const entries = [...this.tables.values()];
     for (const root of entries) {
       if (root.table.parent !== undefined || root.table.writeDisposition !== 'merge') continue;
+      if (root.encoded.length > 0) {
+        if (!root.keysRising) dropReplacedEncoded(root);
+        continue;
+      }
       if (root.table.primaryKey.length === 0) continue;
       const children = entries.filter(
         (entry) => entry.table.resource === root.table.resource && entry.table.parent !== undefined,
@@ -86,7 +214,12 @@ export class BatchBuffer {
       dropReplacedCopies(root, children);
     }
     const drained = {
-      tables: entries.map((entry) => ({ table: entry.table, rows: entry.rows })),
+      tables: entries.map(
+        (entry): TableBatch =>
+          entry.encoded.length > 0
+            ? { table: entry.table, rows: entry.rows, encoded: entry.encoded.map((page) => page.rows) }
+            : { table: entry.table, rows: entry.rows },
+      ),
       states: [...this.states.values()].map((state) => state()),
     };
     this.tables = new Map();
@@ -96,6 +229,26 @@ export class BatchBuffer {
     this.adds = 0;
     return drained;
   }
+}
+
+/** Keeps the last row of every key among a table's encoded pages: the earlier copies are cut out of their pages. */
+function dropReplacedEncoded(entry: TableEntry): void {
+  const latest = new Map<unknown, number>();
+  let position = 0;
+  for (const page of entry.encoded) for (const key of page.keys as unknown[]) latest.set(key, position++);
+  if (latest.size === position) return;
+  position = 0;
+  const kept: EncodedPage[] = [];
+  for (const page of entry.encoded) {
+    const replaced: number[] = [];
+    const keys = page.keys as unknown[];
+    for (let index = 0; index < keys.length; index++, position++) {
+      if (latest.get(keys[index]) !== position) replaced.push(index);
+    }
+    if (replaced.length === keys.length) continue;
+    kept.push(replaced.length === 0 ? page : { rows: page.rows.without(replaced), keys: undefined });
+  }
+  entry.encoded = kept;
 }
 
 /** What a row costs beyond its values: the object, its hidden class share and its property slots. */

@@ -1,5 +1,5 @@
 import { ExponentialBackoff, handleWhen, noJitterGenerator, retry } from 'cockatiel';
-import type { DestinationSession } from '../contracts/destination';
+import { type DestinationSession, tableBatchRowCount } from '../contracts/destination';
 import { ConfigError, DestinationError } from '../errors';
 import type { EventBus } from '../events';
 
@@ -116,8 +116,12 @@ export function retryingSession(
     readState: (resource) =>
       retried(`read the state of resource "${resource}"`, () => session.readState(resource)),
     startLoad: (load) => retried('record the start of the load', () => session.startLoad(load)),
+    // Synchronous and local (no connection): nothing to retry.
+    ...(session.encodeRows === undefined
+      ? {}
+      : { encodeRows: (table, rows) => session.encodeRows?.(table, rows) }),
     write: (batch) => {
-      const rows = batch.tables.reduce((sum, table) => sum + table.rows.length, 0);
+      const rows = batch.tables.reduce((sum, table) => sum + tableBatchRowCount(table), 0);
       return retried(`write a batch of ${rows} rows`, () => session.write(batch));
     },
     completeResource: (completion) =>

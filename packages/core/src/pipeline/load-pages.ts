@@ -1,17 +1,18 @@
-import type {
-  DestinationSession,
-  IncrementalCursor,
-  LoadBatch,
-  ResourceState,
-  TableBatch,
-  TableWriteCounts,
+import {
+  type DestinationSession,
+  type IncrementalCursor,
+  type LoadBatch,
+  type ResourceState,
+  type TableBatch,
+  type TableWriteCounts,
+  tableBatchRowCount,
 } from '../contracts/destination';
 import type { PaginatorCheckpoint } from '../contracts/paginator';
 import type { Source, SourcePage } from '../contracts/source';
 import { SchemaError } from '../errors';
 import type { EventBus } from '../events';
 import type { Normalizer } from '../normalize/normalizer';
-import { BatchBuffer, estimatePageBytes } from './batch-buffer';
+import { BatchBuffer, estimatePageBytes, type RowEncoder } from './batch-buffer';
 import { nextResourceState } from './resource-state';
 import type { ResourceRunStats } from './run-result';
 
@@ -63,8 +64,10 @@ export async function loadPages(
   batchSize: number,
   batchBytes = Number.POSITIVE_INFINITY,
 ): Promise<'loaded' | 'cancelled'> {
-  const { signal } = context;
-  let buffer = new BatchBuffer();
+  const { signal, session } = context;
+  const encoder: RowEncoder | undefined =
+    session.encodeRows === undefined ? undefined : (table, rows) => session.encodeRows?.(table, rows);
+  let buffer = new BatchBuffer(encoder);
   let pendingWrite: Promise<void> | undefined;
   let cancelled = false;
   const openTrees = new Map<string, PageTree>();
@@ -81,7 +84,7 @@ export async function loadPages(
       return;
     }
     const batch = buildBatch(context, buffer);
-    buffer = new BatchBuffer();
+    buffer = new BatchBuffer(encoder);
     pendingWrite = writeBatch(context, batch);
     // Keep a rejected write from being reported as unhandled before it is awaited.
     pendingWrite.catch(() => undefined);
@@ -128,16 +131,27 @@ export async function loadPages(
           tree.states.set(root, pendingState(context, root, page.tree.end.checkpoint));
           openTrees.delete(root);
           heldBytes -= tree.bytes;
+          if (tree.pages.some((held) => buffer.mixes(held.batches))) await flush();
+          if (cancelled) break;
           addTree(buffer, tree);
         }
       } else {
-        buffer.add(normalized);
+        // A page refused (its rows would join encoded pages of their table) starts the next batch.
+        if (!buffer.add(normalized)) {
+          await flush();
+          if (cancelled) break;
+          buffer.add(normalized);
+        }
         buffer.setState(page.resource, state);
       }
       if (full()) await flush();
     }
     // A source that ended without closing a tree yielded it whole all the same.
-    for (const tree of openTrees.values()) addTree(buffer, tree);
+    for (const tree of openTrees.values()) {
+      if (cancelled) break;
+      if (tree.pages.some((held) => buffer.mixes(held.batches))) await flush();
+      if (!cancelled) addTree(buffer, tree);
+    }
     await flush();
   } catch (error) {
     // A fetch or normalize failure must not leave a write running under the failed load's bookkeeping.
@@ -162,7 +176,8 @@ interface PageTree {
 }
 
 function addTree(buffer: BatchBuffer, tree: PageTree): void {
-  for (const page of tree.pages) buffer.add(page.batches, page.bytes);
+  // Never encoded, and never refused: the caller drained the buffer first when they would mix.
+  for (const page of tree.pages) buffer.add(page.batches, page.bytes, false);
   for (const [resource, state] of tree.states) buffer.setState(resource, state);
 }
 
@@ -215,10 +230,9 @@ function buildBatch(context: RunContext, buffer: BatchBuffer): LoadBatch {
   }
   const { tables, states } = buffer.drain();
   // Every table batch carries the latest table schema, so earlier rows meet the grown columns.
-  const current = tables.map((entry) => ({
-    table: context.normalizer.table(entry.table.name) ?? entry.table,
-    rows: entry.rows,
-  }));
+  const current = tables.map(
+    (entry): TableBatch => ({ ...entry, table: context.normalizer.table(entry.table.name) ?? entry.table }),
+  );
   return { loadId: context.loadId, ...(changes.length > 0 ? { schema } : {}), tables: current, states };
 }
 
@@ -230,12 +244,10 @@ async function writeBatch(context: RunContext, batch: LoadBatch): Promise<void> 
   const perResource = new Map<string, Record<string, number>>();
   const rootCounts = new Map<string, TableWriteCounts>();
   for (const entry of batch.tables) {
-    context.tableRows.set(
-      entry.table.name,
-      (context.tableRows.get(entry.table.name) ?? 0) + entry.rows.length,
-    );
+    const rows = tableBatchRowCount(entry);
+    context.tableRows.set(entry.table.name, (context.tableRows.get(entry.table.name) ?? 0) + rows);
     const counts = perResource.get(entry.table.resource) ?? {};
-    counts[entry.table.name] = entry.rows.length;
+    counts[entry.table.name] = rows;
     perResource.set(entry.table.resource, counts);
     const reported = written ? written.tables[entry.table.name] : undefined;
     if (reported !== undefined && entry.table.parent === undefined) {
