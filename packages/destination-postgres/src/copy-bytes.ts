@@ -57,6 +57,56 @@ export class CopyBytes {
     this.offset += index === length ? length : buffer.write(text, offset, 'utf8');
   }
 
+  /**
+   * Writes `text` as a COPY text field: a short ASCII text without a backslash, tab, newline,
+   * carriage return or U+0000 byte by byte in one pass (no second pass to look for what to escape);
+   * any other text through `escape` and UTF-8.
+   */
+  field(text: string, escape: (text: string) => string): void {
+    const length = text.length;
+    if (length < 64) {
+      this.reserve(length);
+      const { buffer, offset } = this;
+      let index = 0;
+      for (; index < length; index++) {
+        const code = text.charCodeAt(index);
+        // 92: backslash; below 32, only tab (9), newline (10), carriage return (13) and U+0000 are escaped.
+        if (
+          code > 127 ||
+          code === 92 ||
+          (code < 14 && (code === 9 || code === 10 || code === 13 || code === 0))
+        )
+          break;
+        buffer[offset + index] = code;
+      }
+      if (index === length) {
+        this.offset += length;
+        return;
+      }
+    }
+    this.text(escape(text));
+  }
+
+  /** Writes a safe integer's decimal digits, with no string made for them. */
+  integer(value: number): void {
+    this.reserve(17);
+    const { buffer } = this;
+    let rest = value;
+    if (rest < 0) {
+      buffer[this.offset++] = 45;
+      rest = -rest;
+    }
+    let digits = 1;
+    for (let scale = 10; scale <= rest; scale *= 10) digits += 1;
+    let position = this.offset + digits;
+    this.offset = position;
+    do {
+      const next = Math.floor(rest / 10);
+      buffer[--position] = 48 + (rest - next * 10);
+      rest = next;
+    } while (rest > 0);
+  }
+
   /** The current piece's bytes (a view of the slab); the next piece starts after them. */
   take(): Buffer {
     const piece = this.buffer.subarray(this.start, this.offset);

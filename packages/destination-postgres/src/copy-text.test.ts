@@ -193,12 +193,24 @@ describe('encodeCopyText', () => {
       'tab\there',
       'back\\slash\nnew\rline',
       'nul\u0000char',
+      'carriage\rreturn only',
+      'bell\u0007 and escape\u001b stay',
+      `long ${'x'.repeat(80)}\tafter 64 characters`,
       'ünïcödé 🚀 ✓',
       '2024-01-02T03:04:05.123Z',
       '\\N',
       0,
       -0,
       42,
+      -7,
+      9,
+      10,
+      99,
+      100,
+      1_000_000,
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 53,
       -7.25,
       1e21,
       Number.NaN,
@@ -215,7 +227,7 @@ describe('encodeCopyText', () => {
       // A number that is no valid time cannot go into a timestamp column, with either encoder.
       const values =
         type === 'timestamp'
-          ? allValues.filter((value) => value !== 1e21 && !Number.isNaN(value))
+          ? allValues.filter((value) => typeof value !== 'number' || Math.abs(value) <= 8.64e15)
           : allValues;
       const names = values.map((_value, index) => `c${index}`);
       const row = Object.fromEntries(names.map((name, index) => [name, values[index]]));

@@ -1,8 +1,6 @@
 import { type ColumnSchema, type Row, stringifyExactJson } from '@restsync/core';
 import { CopyBytes } from './copy-bytes';
 
-const nullField = '\\N';
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: Postgres cannot store U+0000, so it is escaped.
 const needsEscape = /[\\\n\r\t\u0000]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: Postgres cannot store U+0000, so it is escaped.
@@ -70,26 +68,33 @@ export class CopyEncodingError extends Error {
   }
 }
 
-function textField(value: unknown): string {
-  return escapeCopyText(typeof value === 'string' ? value : textOf(value));
+/** Writes one non-null value of a column into the COPY text, escaped. */
+type FieldEncoder = (out: CopyBytes, value: unknown) => void;
+
+function textField(out: CopyBytes, value: unknown): void {
+  out.field(typeof value === 'string' ? value : textOf(value), escapeCopyText);
 }
 
-function numberField(value: unknown): string {
-  return typeof value === 'number' || typeof value === 'bigint' ? String(value) : textField(value);
+function numberField(out: CopyBytes, value: unknown): void {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) out.integer(value);
+  else if (typeof value === 'number' || typeof value === 'bigint') out.text(String(value));
+  else textField(out, value);
 }
 
-function boolField(value: unknown): string {
-  return value === true ? 't' : value === false ? 'f' : textField(value);
+function boolField(out: CopyBytes, value: unknown): void {
+  if (value === true) out.byte(116);
+  else if (value === false) out.byte(102);
+  else textField(out, value);
 }
 
-function jsonField(value: unknown): string {
-  return escapeCopyText(jsonText(value));
+function jsonField(out: CopyBytes, value: unknown): void {
+  out.field(jsonText(value), escapeCopyText);
 }
 
-function timestampField(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'number') return new Date(value).toISOString();
-  return textField(value);
+function timestampField(out: CopyBytes, value: unknown): void {
+  if (value instanceof Date) out.text(value.toISOString());
+  else if (typeof value === 'number') out.text(new Date(value).toISOString());
+  else textField(out, value);
 }
 
 const fieldEncoders: Partial<Record<ColumnSchema['type'], FieldEncoder>> = {
@@ -101,11 +106,10 @@ const fieldEncoders: Partial<Record<ColumnSchema['type'], FieldEncoder>> = {
   timestamp: timestampField,
 };
 
-/** Encodes one non-null value of a column as a COPY text field. */
-type FieldEncoder = (value: unknown) => string;
-
 const tab = 9;
 const newline = 10;
+/** `\N`: NULL in COPY text. */
+const nullBytes = [92, 78];
 
 /**
  * Encodes rows as COPY text, in UTF-8 bytes: one line per row, fields in `columns` order separated
@@ -132,9 +136,12 @@ export function encodeCopyText(
       for (columnIndex = 0; columnIndex < count; columnIndex++) {
         if (columnIndex > 0) out.byte(tab);
         const value = row[names[columnIndex] as string];
-        out.text(
-          value === null || value === undefined ? nullField : (encoders[columnIndex] as FieldEncoder)(value),
-        );
+        if (value === null || value === undefined) {
+          out.byte(nullBytes[0] as number);
+          out.byte(nullBytes[1] as number);
+        } else {
+          (encoders[columnIndex] as FieldEncoder)(out, value);
+        }
       }
       out.byte(newline);
     }
