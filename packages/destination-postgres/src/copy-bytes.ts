@@ -60,9 +60,9 @@ export class CopyBytes {
   /**
    * Writes `text` as a COPY text field: a short ASCII text without a backslash, tab, newline,
    * carriage return or U+0000 byte by byte in one pass (no second pass to look for what to escape);
-   * any other text through `escape` and UTF-8.
+   * any other text through `escapeText` and UTF-8.
    */
-  field(text: string, escape: (text: string) => string): void {
+  field(text: string, escapeText: (text: string) => string): void {
     const length = text.length;
     if (length < 64) {
       this.reserve(length);
@@ -84,7 +84,7 @@ export class CopyBytes {
         return;
       }
     }
-    this.text(escape(text));
+    this.text(escapeText(text));
   }
 
   /** Writes a safe integer's decimal digits, with no string made for them. */
