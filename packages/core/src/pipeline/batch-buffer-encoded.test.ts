@@ -3,7 +3,8 @@ import type { EncodedRows, TableBatch } from '../contracts/destination';
 import type { Row, TableSchema } from '../contracts/schema';
 import type { ResourceInfo } from '../contracts/source';
 import { createNormalizer } from '../normalize/normalizer';
-import { BatchBuffer, type RowEncoder } from './batch-buffer';
+import { BatchBuffer } from './batch-buffer';
+import type { RowEncoder } from './encoded-pages';
 
 /** Encoded rows as a test destination would keep them: one JSON text per row, in the page's column order. */
 class JsonLines implements EncodedRows {

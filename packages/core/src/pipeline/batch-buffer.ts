@@ -1,15 +1,6 @@
-import type { EncodedRows, ResourceState, TableBatch } from '../contracts/destination';
+import type { ResourceState, TableBatch } from '../contracts/destination';
 import { type Row, systemColumns, type TableSchema } from '../contracts/schema';
-
-/** Encodes one page's rows of a table for the destination: the session's `encodeRows`. */
-export type RowEncoder = (table: TableSchema, rows: readonly Row[]) => EncodedRows | undefined;
-
-/** One page of a table as the destination encoded it, with its rows' keys for a `merge` table. */
-interface EncodedPage {
-  rows: EncodedRows;
-  /** `merge`: each row's key (its primary key value, or its `_restsync_id` for a key of several columns). */
-  keys: unknown[] | undefined;
-}
+import { EncodedPages, encodable, onlyRootRows, type RowEncoder } from './encoded-pages';
 
 interface TableEntry {
   table: TableSchema;
@@ -18,40 +9,7 @@ interface TableEntry {
   runAdds: number[];
   runStarts: number[];
   /** Pages the destination encoded (the entry then holds no `rows`). */
-  encoded: EncodedPage[];
-  /** Whether the keys of the encoded pages rose from row to row so far: then none repeats. */
-  keysRising: boolean;
-  lastKey: unknown;
-}
-
-/** Whether a table's rows may be encoded page by page: a root table whose write keeps every row as is. */
-function encodable(table: TableSchema): boolean {
-  if (table.parent !== undefined) return false;
-  if (table.writeDisposition !== 'merge') return true;
-  return (
-    (table.mergeStrategy ?? 'upsert') === 'upsert' &&
-    table.primaryKey.length > 0 &&
-    table.hardDelete === undefined
-  );
-}
-
-/** The one table of a page that has rows, when it is a root table and no other table (a child table) has any. */
-function onlyRootRows(batches: TableBatch[]): TableBatch | undefined {
-  let found: TableBatch | undefined;
-  for (const batch of batches) {
-    if (batch.rows.length === 0) continue;
-    if (found !== undefined || batch.table.parent !== undefined) return undefined;
-    found = batch;
-  }
-  return found;
-}
-
-/** The key of each row of a `merge` table: the value of a one-column key, else the row's `_restsync_id` (made from the key). */
-function rowKeys(table: TableSchema, rows: readonly Row[]): unknown[] {
-  const column = table.primaryKey.length === 1 ? (table.primaryKey[0] as string) : systemColumns.id;
-  const keys = new Array<unknown>(rows.length);
-  for (let index = 0; index < rows.length; index++) keys[index] = (rows[index] as Row)[column];
-  return keys;
+  encoded: EncodedPages;
 }
 
 /**
@@ -143,15 +101,7 @@ export class BatchBuffer {
     if (entry) {
       entry.table = table;
     } else {
-      entry = {
-        table,
-        rows: [],
-        runAdds: [],
-        runStarts: [],
-        encoded: [],
-        keysRising: true,
-        lastKey: undefined,
-      };
+      entry = { table, rows: [], runAdds: [], runStarts: [], encoded: new EncodedPages() };
       this.tables.set(table.name, entry);
     }
     return entry;
@@ -164,24 +114,7 @@ export class BatchBuffer {
     }
     const encoded = (this.encoder as RowEncoder)(batch.table, batch.rows);
     if (encoded === undefined) return false;
-    const entry = this.entryOf(batch.table);
-    let keys: unknown[] | undefined;
-    if (batch.table.writeDisposition === 'merge') {
-      keys = rowKeys(batch.table, batch.rows);
-      if (entry.keysRising) {
-        for (const key of keys) {
-          if (
-            entry.lastKey !== undefined &&
-            !(typeof key === typeof entry.lastKey && (key as number) > (entry.lastKey as number))
-          ) {
-            entry.keysRising = false;
-            break;
-          }
-          entry.lastKey = key;
-        }
-      }
-    }
-    entry.encoded.push({ rows: encoded, keys });
+    this.entryOf(batch.table).encoded.add(batch.table, encoded, batch.rows);
     this.adds += 1;
     this.count += encoded.rowCount;
     this.bytes += encoded.byteLength;
@@ -202,10 +135,7 @@ export class BatchBuffer {
     const entries = [...this.tables.values()];
     for (const root of entries) {
       if (root.table.parent !== undefined || root.table.writeDisposition !== 'merge') continue;
-      if (root.encoded.length > 0) {
-        if (!root.keysRising) dropReplacedEncoded(root);
-        continue;
-      }
+      if (root.encoded.length > 0) continue;
       if (root.table.primaryKey.length === 0) continue;
       const children = entries.filter(
         (entry) => entry.table.resource === root.table.resource && entry.table.parent !== undefined,
@@ -217,7 +147,7 @@ export class BatchBuffer {
       tables: entries.map(
         (entry): TableBatch =>
           entry.encoded.length > 0
-            ? { table: entry.table, rows: entry.rows, encoded: entry.encoded.map((page) => page.rows) }
+            ? { table: entry.table, rows: entry.rows, encoded: entry.encoded.drain() }
             : { table: entry.table, rows: entry.rows },
       ),
       states: [...this.states.values()].map((state) => state()),
@@ -229,26 +159,6 @@ export class BatchBuffer {
     this.adds = 0;
     return drained;
   }
-}
-
-/** Keeps the last row of every key among a table's encoded pages: the earlier copies are cut out of their pages. */
-function dropReplacedEncoded(entry: TableEntry): void {
-  const latest = new Map<unknown, number>();
-  let position = 0;
-  for (const page of entry.encoded) for (const key of page.keys as unknown[]) latest.set(key, position++);
-  if (latest.size === position) return;
-  position = 0;
-  const kept: EncodedPage[] = [];
-  for (const page of entry.encoded) {
-    const replaced: number[] = [];
-    const keys = page.keys as unknown[];
-    for (let index = 0; index < keys.length; index++, position++) {
-      if (latest.get(keys[index]) !== position) replaced.push(index);
-    }
-    if (replaced.length === keys.length) continue;
-    kept.push(replaced.length === 0 ? page : { rows: page.rows.without(replaced), keys: undefined });
-  }
-  entry.encoded = kept;
 }
 
 /** What a row costs beyond its values: the object, its hidden class share and its property slots. */

@@ -12,7 +12,8 @@ import type { Source, SourcePage } from '../contracts/source';
 import { SchemaError } from '../errors';
 import type { EventBus } from '../events';
 import type { Normalizer } from '../normalize/normalizer';
-import { BatchBuffer, estimatePageBytes, type RowEncoder } from './batch-buffer';
+import { BatchBuffer, estimatePageBytes } from './batch-buffer';
+import type { RowEncoder } from './encoded-pages';
 import { nextResourceState } from './resource-state';
 import type { ResourceRunStats } from './run-result';
 
