@@ -108,8 +108,8 @@ const fieldEncoders: Partial<Record<ColumnSchema['type'], FieldEncoder>> = {
 
 const tab = 9;
 const newline = 10;
-/** `\N`: NULL in COPY text. */
-const nullBytes = [92, 78];
+const backslash = 92;
+const capitalN = 78;
 
 /**
  * Encodes rows as COPY text, in UTF-8 bytes: one line per row, fields in `columns` order separated
@@ -137,8 +137,9 @@ export function encodeCopyText(
         if (columnIndex > 0) out.byte(tab);
         const value = row[names[columnIndex] as string];
         if (value === null || value === undefined) {
-          out.byte(nullBytes[0] as number);
-          out.byte(nullBytes[1] as number);
+          // `\N`: NULL in COPY text.
+          out.byte(backslash);
+          out.byte(capitalN);
         } else {
           (encoders[columnIndex] as FieldEncoder)(out, value);
         }

@@ -91,6 +91,17 @@ export async function loadPages(
     pendingWrite.catch(() => undefined);
   };
 
+  /**
+   * Adds a whole page tree to the batch: its pages are never encoded, so when they would join
+   * encoded pages the batch is written first (unless the run was cancelled: then nothing is added).
+   */
+  const addTree = async (tree: PageTree) => {
+    if (tree.pages.some((held) => buffer.mixes(held.batches))) await flush();
+    if (cancelled) return;
+    for (const page of tree.pages) buffer.add(page.batches, page.bytes, false);
+    for (const [resource, state] of tree.states) buffer.setState(resource, state);
+  };
+
   try {
     const pages = source.pages({
       events: context.events,
@@ -132,9 +143,8 @@ export async function loadPages(
           tree.states.set(root, pendingState(context, root, page.tree.end.checkpoint));
           openTrees.delete(root);
           heldBytes -= tree.bytes;
-          if (tree.pages.some((held) => buffer.mixes(held.batches))) await flush();
+          await addTree(tree);
           if (cancelled) break;
-          addTree(buffer, tree);
         }
       } else {
         // A page refused (its rows would join encoded pages of their table) starts the next batch.
@@ -150,8 +160,7 @@ export async function loadPages(
     // A source that ended without closing a tree yielded it whole all the same.
     for (const tree of openTrees.values()) {
       if (cancelled) break;
-      if (tree.pages.some((held) => buffer.mixes(held.batches))) await flush();
-      if (!cancelled) addTree(buffer, tree);
+      await addTree(tree);
     }
     await flush();
   } catch (error) {
@@ -174,12 +183,6 @@ interface PageTree {
   pages: { batches: TableBatch[]; bytes: number }[];
   states: Map<string, () => ResourceState>;
   bytes: number;
-}
-
-function addTree(buffer: BatchBuffer, tree: PageTree): void {
-  // Never encoded, and never refused: the caller drained the buffer first when they would mix.
-  for (const page of tree.pages) buffer.add(page.batches, page.bytes, false);
-  for (const [resource, state] of tree.states) buffer.setState(resource, state);
 }
 
 /**
