@@ -95,8 +95,19 @@ export interface Source {
    */
   readonly definition?: SourceDefinition;
   /**
-   * Called once per run by `pipeline.run()`, after the destination is open and stored checkpoints
-   * are read. Fetches every selected resource and yields their pages as one stream, parents before
+   * True when `pages()` called with no checkpoints and no incremental cursors sends only requests
+   * that read (GET), and no resource keeps an incremental cursor. `pipeline.run()` then starts it
+   * while the destination opens and reads up to one batch of pages ahead. Once the stored state is
+   * read, the run keeps those pages if it would have started the same way (no checkpoint to resume
+   * from, no cursor, the run's lease free at once), and otherwise aborts them and calls `pages()`
+   * again with the stored state; the pages and events of the aborted call are dropped. Set by
+   * `restApiSource` when every resource qualifies and no rate limit or circuit breaker is
+   * configured (each `pages()` call keeps its own). @default false
+   */
+  readonly earlyStart?: boolean;
+  /**
+   * Called once per run by `pipeline.run()` (twice when an early start is dropped, see
+   * `earlyStart`), after the destination is open and stored checkpoints are read. Fetches every selected resource and yields their pages as one stream, parents before
    * the child pages their records lead to. Streams: nothing is buffered beyond the current page.
    * A page's `checkpoint` is only set once everything before it has been yielded, so the pipeline
    * can store it with the rows. The pipeline stops iterating early when the run is cancelled or

@@ -190,12 +190,15 @@ function estimateRowBytes(row: Row): number {
 /** The estimated heap of the rows of one normalized page (see `BatchBuffer.byteSize`). */
 export function estimatePageBytes(batches: TableBatch[]): number {
   let bytes = 0;
-  for (const batch of batches) if (batch.rows.length > 0) bytes += estimateBatchBytes(batch.rows);
+  for (const batch of batches) if (batch.rows.length > 0) bytes += estimateRowsBytes(batch.rows);
   return bytes;
 }
 
-/** The rows of one page's table: the mean of its first, middle and last row's estimate, times the count. */
-function estimateBatchBytes(rows: Row[]): number {
+/**
+ * The heap of some rows (at least one; a page's rows of one table, or a page's records): the mean of
+ * the first, middle and last row's estimate, times the count.
+ */
+export function estimateRowsBytes(rows: Row[]): number {
   const samples = new Set([0, rows.length >> 1, rows.length - 1]);
   let sampled = 0;
   for (const index of samples) sampled += estimateRowBytes(rows[index] as Row);

@@ -63,8 +63,14 @@ export async function loadPages(
   source: Source,
   checkpoints: Record<string, PaginatorCheckpoint>,
   batchSize: number,
-  batchBytes = Number.POSITIVE_INFINITY,
+  options: {
+    /** @default no byte bound */
+    batchBytes?: number;
+    /** The source's pages when the run already started it (see `EarlyPages`); else it is started here. */
+    pages?: AsyncIterable<SourcePage> | undefined;
+  } = {},
 ): Promise<'loaded' | 'cancelled'> {
+  const batchBytes = options.batchBytes ?? Number.POSITIVE_INFINITY;
   const { signal, session } = context;
   const encoder: RowEncoder | undefined =
     session.encodeRows === undefined ? undefined : (table, rows) => session.encodeRows?.(table, rows);
@@ -103,15 +109,17 @@ export async function loadPages(
   };
 
   try {
-    const pages = source.pages({
-      events: context.events,
-      checkpoints,
-      incremental: Object.fromEntries(
-        [...context.cursors].map(([resource, cursors]) => [resource, { cursors: { ...cursors } }]),
-      ),
-      ...(signal === undefined ? {} : { signal }),
-      ...(context.maxConcurrency === undefined ? {} : { maxConcurrency: context.maxConcurrency }),
-    });
+    const pages =
+      options.pages ??
+      source.pages({
+        events: context.events,
+        checkpoints,
+        incremental: Object.fromEntries(
+          [...context.cursors].map(([resource, cursors]) => [resource, { cursors: { ...cursors } }]),
+        ),
+        ...(signal === undefined ? {} : { signal }),
+        ...(context.maxConcurrency === undefined ? {} : { maxConcurrency: context.maxConcurrency }),
+      });
     for await (const page of pages) {
       if (signal?.aborted) {
         cancelled = true;

@@ -15,6 +15,7 @@ import type { EventListener } from '../events';
 import { completedCursor } from '../incremental/incremental';
 import { createNormalizer } from '../normalize/normalizer';
 import { type DestinationRetryOptions, resolveDestinationRetryOptions } from './destination-retry';
+import { type EarlyPages, startEarlyPages } from './early-pages';
 import { createLoadId } from './load-id';
 import { loadPages, type RunContext } from './load-pages';
 import { migrateResourceState, nextResourceState } from './resource-state';
@@ -188,6 +189,45 @@ async function runPipeline(
   validateResources(source.resources, options.destination);
   const startedAt = Date.now();
   const loadId = createLoadId(startedAt);
+  const batchSize = options.batchSize ?? 5_000;
+  const batchBytes = options.batchBytes ?? defaultBatchBytes;
+  // Pages fetched while the destination opens (a PGlite worker takes most of a second).
+  const early =
+    source.earlyStart === true && runOptions.engine === undefined && !runOptions.signal?.aborted
+      ? startEarlyPages(source, {
+          signal: runOptions.signal,
+          maxConcurrency: options.maxConcurrency,
+          maxRecords: batchSize,
+          maxBytes: batchBytes,
+        })
+      : undefined;
+  try {
+    return await runOpenPipeline(options, source, listeners, runOptions, {
+      loadId,
+      startedAt,
+      early,
+      batchSize,
+      batchBytes,
+    });
+  } finally {
+    await early?.discard();
+  }
+}
+
+async function runOpenPipeline(
+  options: PipelineOptions & { dataset: string },
+  source: Source,
+  listeners: EventListener[],
+  runOptions: RunOptions,
+  run: {
+    loadId: string;
+    startedAt: number;
+    early: EarlyPages | undefined;
+    batchSize: number;
+    batchBytes: number;
+  },
+): Promise<RunResult> {
+  const { loadId, startedAt, early, batchSize, batchBytes } = run;
   const redact = (text: string) => source.redactor.redact(text);
   const { events, retries, session } = await openRunSession({
     destination: options.destination,
@@ -291,23 +331,26 @@ async function runPipeline(
       signal: runOptions.signal,
       maxConcurrency: options.maxConcurrency,
     };
+    // The early pages are the run's when it starts the source as they did: from scratch.
+    const earlyPages =
+      early && !lease.waited && Object.keys(checkpoints).length === 0 && context.cursors.size === 0
+        ? early.adopt(events)
+        : undefined;
+    if (earlyPages === undefined) await early?.discard();
     const outcome = runOptions.engine
       ? await loadWithEngine(context, source, {
           engine: runOptions.engine,
           pipeline: options.name,
           dataset: options.dataset,
           destination: options.destination.description,
-          batchSize: options.batchSize ?? 5_000,
+          batchSize,
           leaseTtlMs: resolveLeaseOptions(options).leaseTtlMs,
           fullRefresh: runOptions.fullRefresh === true,
         })
-      : await loadPages(
-          context,
-          source,
-          checkpoints,
-          options.batchSize ?? 5_000,
-          options.batchBytes ?? defaultBatchBytes,
-        );
+      : await loadPages(context, source, checkpoints, batchSize, {
+          batchBytes,
+          pages: earlyPages,
+        });
     if (outcome === 'cancelled') {
       const reason = redact(cancelReason(runOptions.signal));
       await session.finishLoad(loadRecord('cancelled', { error: reason }));

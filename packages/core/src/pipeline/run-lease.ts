@@ -45,6 +45,8 @@ export function currentLeaseOwner(runId: string, startedAt: number): LeaseOwner 
 
 /** A lease the run holds, renewed in the background until `release`. */
 export interface HeldRunLease {
+  /** True when another run held the lease first and this run waited for it. */
+  readonly waited: boolean;
   /** Stops the heartbeat and gives the lease up. Never throws. */
   release(): Promise<void>;
 }
@@ -79,14 +81,14 @@ export async function holdRunLease(
         `destination ${options.destination} has no leases: nothing stops another run of pipeline ` +
         `"${options.pipeline}" on dataset "${options.dataset}" from loading at the same time`,
     });
-    return { release: async () => undefined };
+    return { waited: false, release: async () => undefined };
   }
   const request = { owner: options.owner, ttlMs: options.leaseTtlMs };
   const deadline = Date.now() + options.lockTimeoutMs;
   let announced = false;
   for (;;) {
     const attempt = await session.acquireLease(request);
-    if (attempt.acquired) return heartbeat(attempt.lease, options);
+    if (attempt.acquired) return heartbeat(attempt.lease, options, announced);
     const remaining = deadline - Date.now();
     if (remaining <= 0) throw leaseHeldError(options, attempt.holder);
     if (!announced) {
@@ -143,7 +145,7 @@ function pause(milliseconds: number, signal: AbortSignal | undefined): Promise<b
  * Renews `lease` every third of the TTL, so two renewals can fail (a lost connection) before it
  * expires. A takeover ends the heartbeat: the session's next write is refused by the fencing check.
  */
-function heartbeat(lease: Lease, options: HoldRunLeaseOptions): HeldRunLease {
+function heartbeat(lease: Lease, options: HoldRunLeaseOptions, waited: boolean): HeldRunLease {
   const intervalMs = Math.max(1, Math.floor(options.leaseTtlMs / 3));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let renewing: Promise<void> | undefined;
@@ -175,6 +177,7 @@ function heartbeat(lease: Lease, options: HoldRunLeaseOptions): HeldRunLease {
   };
   schedule();
   return {
+    waited,
     async release() {
       stopped = true;
       clearTimeout(timer);

@@ -138,6 +138,18 @@ export function buildSource(config: unknown, options: RestApiSourceOptions, load
     resources: all.filter((resource) => resource.selected).map((resource) => resource.info),
     redactor,
     warnings: all.flatMap((resource) => resource.deprecations),
+    // Every request reads (GET), none depends on a stored cursor, and no rate limit or circuit
+    // breaker (kept per `pages()` call) would be split between a dropped early start and the run:
+    // pages can come while the destination opens.
+    earlyStart:
+      client.rateLimit === undefined &&
+      client.circuitBreaker === undefined &&
+      all.every(
+        (resource) =>
+          resource.incremental === undefined &&
+          resource.request.method === 'GET' &&
+          resource.rateLimit === undefined,
+      ),
     pages: (runOptions) => runSource(roots, client, redactor, runOptions),
     definition: {
       config: config as Record<string, unknown>,
