@@ -9,7 +9,8 @@ import {
   type WriteDisposition,
   type WriteResult,
 } from '@restsync/core';
-import { type LiveCatalog, planTableChanges, type TableLayout } from './catalog';
+import { type LiveCatalog, type LiveTable, planTableChanges, type TableLayout } from './catalog';
+import { binaryCopyData, binaryToText, binaryTupleEnds, matchesLive } from './copy-binary';
 import { type CopyPart, encodeTableRows, pagesToParts } from './copy-rows';
 import { operationFailed } from './destination-errors';
 import { qualifiedName, quoteIdentifier } from './identifier';
@@ -279,10 +280,15 @@ function mayCopyDirectly(context: SessionContext, catalog: LiveCatalog, table: T
   return unique === true && liveDescendantsOf(context, catalog, table).length === 0;
 }
 
-/** Where the first row of COPY text ends (after its newline; a newline inside a value is escaped). */
-function firstRowEnd(data: Uint8Array): number {
-  const newline = data.indexOf(0x0a);
-  return newline === -1 ? data.length : newline + 1;
+/** A part's first row, and the rest (undefined when it holds one row). */
+function splitFirstRow(part: CopyPart): [CopyPart, CopyPart | undefined] {
+  // COPY text: the first newline (a newline inside a value is escaped); binary: the first tuple's end.
+  const newline = part.data.indexOf(0x0a);
+  const textEnd = newline === -1 ? part.data.length : newline + 1;
+  const split = part.types === undefined ? textEnd : (binaryTupleEnds(part.data, 1)[0] as number);
+  const head = { ...part, rowCount: 1, data: part.data.slice(0, split) };
+  if (split >= part.data.length) return [head, undefined];
+  return [head, { ...part, rowCount: part.rowCount - 1, data: part.data.subarray(split) }];
 }
 
 /**
@@ -298,15 +304,19 @@ async function copyNewKeys(
   context: SessionContext,
   executor: SqlExecutor,
   write: TableWrite,
+  live: LiveTable | undefined,
 ): Promise<boolean> {
   const [first, ...others] = write.parts as [CopyPart, ...CopyPart[]];
-  const copy = copyStatement(context, write.physical, first.columns);
-  const split = firstRowEnd(first.data);
+  const [head, rest] = splitFirstRow(first);
+  const copyInto = (columns: readonly string[]) => copyStatement(context, write.physical, columns);
   await executor.query('SAVEPOINT restsync_new_keys');
   try {
-    await executor.copyFrom(copy, first.data.slice(0, split));
-    if (split < first.data.length) await executor.copyFrom(copy, first.data.subarray(split));
-    await copyParts(executor, others, (columns) => copyStatement(context, write.physical, columns));
+    await copyParts(
+      executor,
+      rest === undefined ? [head, ...others] : [head, rest, ...others],
+      copyInto,
+      live,
+    );
   } catch (error) {
     if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
     await executor.query('ROLLBACK TO SAVEPOINT restsync_new_keys');
@@ -318,13 +328,24 @@ async function copyNewKeys(
   return true;
 }
 
-/** Copies each part with the statement for its columns. */
+/**
+ * Copies each part with the statement for its columns into a table that is `live` now: COPY text,
+ * or binary tuples as COPY binary when the table holds their columns in the types they were
+ * written in, else (a column widened since they were encoded) converted to text.
+ */
 async function copyParts(
   executor: SqlExecutor,
   parts: readonly CopyPart[],
   statementFor: (columns: readonly string[]) => string,
+  live: LiveTable | undefined,
 ): Promise<void> {
-  for (const part of parts) await executor.copyFrom(statementFor(part.columns), part.data);
+  for (const part of parts) {
+    const statement = statementFor(part.columns);
+    if (part.types === undefined) await executor.copyFrom(statement, part.data);
+    else if (matchesLive(part, live))
+      await executor.copyFrom(`${statement} WITH (FORMAT binary)`, binaryCopyData(part.data));
+    else await executor.copyFrom(statement, binaryToText(part.data, part.types));
+  }
 }
 
 /** The COPY text of a write that came as rows (one part: the strategies that take rows never get encoded pages). */
@@ -344,8 +365,10 @@ async function writeTable(
   if (write.rowCount === 0) return appended;
   const { table } = write;
   const copyInto = (columns: readonly string[]) => copyStatement(context, write.physical, columns);
+  // The table the parts are copied into, or the one a merge's staging table is made like.
+  const live = catalog.get(write.physical);
   if (write.mode !== 'merge') {
-    await copyParts(executor, write.parts, copyInto);
+    await copyParts(executor, write.parts, copyInto, live);
     return appended;
   }
   const strategy = strategyOf(rootOf(context, table));
@@ -366,19 +389,23 @@ async function writeTable(
     return await writeDeleteInsert(context, executor, table, rowData(write), batch.loadId, descendants);
   }
   if (table.primaryKey.length === 0) {
-    await copyParts(executor, write.parts, copyInto);
+    await copyParts(executor, write.parts, copyInto, live);
     return appended;
   }
-  if (mayCopyDirectly(context, catalog, table) && (await copyNewKeys(context, executor, write))) {
+  if (mayCopyDirectly(context, catalog, table) && (await copyNewKeys(context, executor, write, live))) {
     return appended;
   }
   const statements = mergeStatements(context, table);
   await executor.query(statements.createStage);
   const all = table.columns.length;
-  await copyParts(executor, write.parts, (columns) =>
-    columns.length === all
-      ? statements.copy
-      : `COPY pg_temp.${statements.stage} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
+  await copyParts(
+    executor,
+    write.parts,
+    (columns) =>
+      columns.length === all
+        ? statements.copy
+        : `COPY pg_temp.${statements.stage} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
+    live,
   );
   if (table.parent === undefined) {
     await deleteDescendants(context, executor, catalog, table, statements.stage);

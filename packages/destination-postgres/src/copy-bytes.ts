@@ -107,6 +107,50 @@ export class CopyBytes {
     } while (rest > 0);
   }
 
+  /** Drops what the current piece holds so far; it starts again, empty. */
+  rewind(): void {
+    this.offset = this.start;
+  }
+
+  /** A big-endian 16-bit integer (COPY binary). */
+  int16(value: number): void {
+    this.reserve(2);
+    this.offset = this.buffer.writeInt16BE(value, this.offset);
+  }
+
+  /** A big-endian 32-bit integer (COPY binary). */
+  int32(value: number): void {
+    this.reserve(4);
+    this.offset = this.buffer.writeInt32BE(value, this.offset);
+  }
+
+  /** A big-endian 64-bit float (COPY binary). */
+  float64(value: number): void {
+    this.reserve(8);
+    this.offset = this.buffer.writeDoubleBE(value, this.offset);
+  }
+
+  /** A big-endian 64-bit integer (COPY binary). */
+  bigInt64(value: bigint): void {
+    this.reserve(8);
+    this.offset = this.buffer.writeBigInt64BE(value, this.offset);
+  }
+
+  /**
+   * A COPY binary field: a 32-bit length, then what `write` writes. The length is filled in after,
+   * so a text is written once, straight into the slab.
+   */
+  sized(write: () => void): void {
+    this.reserve(4);
+    const position = this.offset;
+    this.offset += 4;
+    // `write` may move the piece to a new slab: the length's place is kept relative to the piece.
+    const fromStart = position - this.start;
+    write();
+    const at = this.start + fromStart;
+    this.buffer.writeInt32BE(this.offset - at - 4, at);
+  }
+
   /** The current piece's bytes (a view of the slab); the next piece starts after them. */
   take(): Buffer {
     const piece = this.buffer.subarray(this.start, this.offset);

@@ -5,6 +5,7 @@ import {
   type Row,
   type TableSchema,
 } from '@restsync/core';
+import { binaryTupleEnds, encodeCopyBinary } from './copy-binary';
 import type { CopyBytes } from './copy-bytes';
 import { encodeCopyText } from './copy-text';
 import { scd2Of } from './merge-strategies';
@@ -21,6 +22,8 @@ export class CopyRows implements EncodedRows {
     readonly columns: readonly string[],
     readonly rowCount: number,
     readonly data: Uint8Array,
+    /** Set for COPY binary tuples: the Postgres type each column is written in (see `encodeCopyBinary`). */
+    readonly types?: readonly string[],
   ) {}
 
   get byteLength(): number {
@@ -29,11 +32,12 @@ export class CopyRows implements EncodedRows {
 
   without(indexes: readonly number[]): CopyRows {
     const kept: Uint8Array[] = [];
+    const tupleEnds = this.types === undefined ? undefined : binaryTupleEnds(this.data);
     let next = 0;
     let start = 0;
     let keptFrom = 0;
     for (let row = 0; row < this.rowCount && next < indexes.length; row++) {
-      const end = this.data.indexOf(newline, start) + 1;
+      const end = tupleEnds ? (tupleEnds[row] as number) : this.data.indexOf(newline, start) + 1;
       if (indexes[next] === row) {
         if (start > keptFrom) kept.push(this.data.subarray(keptFrom, start));
         keptFrom = end;
@@ -42,7 +46,7 @@ export class CopyRows implements EncodedRows {
       start = end;
     }
     if (keptFrom < this.data.length) kept.push(this.data.subarray(keptFrom));
-    return new CopyRows(this.columns, this.rowCount - next, Buffer.concat(kept));
+    return new CopyRows(this.columns, this.rowCount - next, Buffer.concat(kept), this.types);
   }
 }
 
@@ -65,18 +69,23 @@ export function encodeTableRows(
 }
 
 /**
- * The session's `encodeRows`: a page's rows of a root table as COPY text of the table's current
- * columns, written into `out` after the pages before it. Declines (undefined) an `scd2` table,
- * whose validity columns are set by SQL.
+ * The session's `encodeRows`: a page's rows of a root table as COPY data of the table's current
+ * columns, written into `out` after the pages before it: binary tuples when `binaryTypes` gives
+ * each column's type and every value has an exact binary form (see `encodeCopyBinary`), COPY text
+ * otherwise. Declines (undefined) an `scd2` table, whose validity columns are set by SQL.
  */
-export function encodePage(out: CopyBytes, table: TableSchema, rows: readonly Row[]): CopyRows | undefined {
+export function encodePage(
+  out: CopyBytes,
+  table: TableSchema,
+  rows: readonly Row[],
+  binaryTypes?: readonly string[],
+): CopyRows | undefined {
   if (table.parent !== undefined || scd2Of(table) !== undefined) return undefined;
   const columns = table.columns;
-  return new CopyRows(
-    columns.map((column) => column.name),
-    rows.length,
-    encodeTableRows(rows, table, columns, out),
-  );
+  const names = columns.map((column) => column.name);
+  const tuples = binaryTypes === undefined ? undefined : encodeCopyBinary(rows, columns, out);
+  if (tuples !== undefined) return new CopyRows(names, rows.length, tuples, binaryTypes);
+  return new CopyRows(names, rows.length, encodeTableRows(rows, table, columns, out));
 }
 
 /** The bytes of `pieces` as one buffer; pieces that follow each other in one slab are joined without a copy. */
@@ -91,35 +100,51 @@ function joined(pieces: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset);
 }
 
-/** Rows to copy: COPY text (UTF-8) of `rowCount` rows filling `columns`. */
+/** Rows to copy: COPY text (UTF-8) of `rowCount` rows filling `columns`, or COPY binary tuples. */
 export interface CopyPart {
   columns: readonly string[];
   rowCount: number;
   data: Uint8Array;
+  /** Set when `data` is COPY binary tuples (no header or trailer): the Postgres type of each column. */
+  types?: readonly string[] | undefined;
 }
 
 /**
- * The COPY text of a table batch's encoded pages: one part per run of pages with the same columns
- * (more than one only when the table grew a column during the batch).
+ * The COPY data of a table batch's encoded pages: one part per run of pages with the same columns
+ * and format (more than one only when the table grew a column during the batch, or a page went as
+ * text among binary ones).
  */
 export function pagesToParts(encoded: readonly EncodedRows[]): CopyPart[] {
-  const runs: { columns: readonly string[]; key: string; rowCount: number; data: Uint8Array[] }[] = [];
+  const runs: {
+    columns: readonly string[];
+    types: readonly string[] | undefined;
+    key: string;
+    rowCount: number;
+    data: Uint8Array[];
+  }[] = [];
   for (const page of encoded) {
     if (!(page instanceof CopyRows)) {
       throw new DestinationError('A batch holds encoded rows that this Postgres destination did not encode.');
     }
-    const key = page.columns.join('\u0000');
+    const key = `${page.columns.join('\u0000')}\u0001${page.types?.join('\u0000') ?? 'text'}`;
     const last = runs.at(-1);
     if (last !== undefined && last.key === key) {
       last.data.push(page.data);
       last.rowCount += page.rowCount;
     } else {
-      runs.push({ columns: page.columns, key, rowCount: page.rowCount, data: [page.data] });
+      runs.push({
+        columns: page.columns,
+        types: page.types,
+        key,
+        rowCount: page.rowCount,
+        data: [page.data],
+      });
     }
   }
   return runs.map((run) => ({
     columns: run.columns,
     rowCount: run.rowCount,
     data: joined(run.data),
+    ...(run.types === undefined ? {} : { types: run.types }),
   }));
 }

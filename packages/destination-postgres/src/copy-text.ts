@@ -43,7 +43,7 @@ function withoutNul(value: unknown): unknown {
  * JSON text for a `jsonb` field: bigints exact; a U+0000 in a string or key (which jsonb rejects)
  * becomes the six characters `\u0000`. Only a text that contains `\u0000` takes the slow path.
  */
-function jsonText(value: unknown): string {
+export function jsonText(value: unknown): string {
   const text = stringifyExactJson(value);
   // JSON.stringify writes a U+0000 as `\u0000` (so does a backslash followed by `u0000`, rarely).
   return text.includes(nulText) ? stringifyExactJson(withoutNul(value)) : text;

@@ -3,7 +3,7 @@ import type { SqlClient, SqlExecutor } from './sql-client';
 
 /** PGlite reads COPY data from a blob it exposes as `/dev/blob`. */
 export function toBlobCopy(copySql: string): string {
-  return copySql.replace(/FROM STDIN$/, "FROM '/dev/blob'");
+  return copySql.replace(/FROM STDIN( WITH \(FORMAT binary\))?$/, "FROM '/dev/blob'$1");
 }
 
 function executorFor(database: PGliteInterface | Transaction): SqlExecutor {

@@ -1,5 +1,7 @@
 import { DestinationError, type DestinationSession, LeaseError, type LoadRecord } from '@restsync/core';
 import { writeBatch } from './batch-writer';
+import { readCatalog } from './catalog';
+import { binaryTypesFor } from './copy-binary';
 import { CopyBytes } from './copy-bytes';
 import { encodePage } from './copy-rows';
 import { operationFailed } from './destination-errors';
@@ -48,6 +50,8 @@ export function createSession(context: SessionContext, release: () => Promise<vo
         context.leaseVersion = lease.version;
         // The run before this one may have added tables since the session opened.
         rememberTables(context, (await readStoredSchema(context.client, context.dataset))?.tables ?? []);
+        // The tables as they are now, under the lease: the first pages can be encoded for them (see `encodeRows`).
+        context.catalog = await readCatalog(context.client, context.dataset);
         return {
           acquired: true,
           lease: {
@@ -76,8 +80,15 @@ export function createSession(context: SessionContext, release: () => Promise<vo
           await abandonRunningLoads(executor, context.dataset, load);
         }),
       ),
-    // Each page of a root table as COPY text at once: the pipeline keeps the bytes, not the rows.
-    encodeRows: (table, rows) => encodePage(pages, table, rows),
+    // Each page of a root table as COPY data at once: the pipeline keeps the bytes, not the rows.
+    // PGlite gets binary where it can (its worker is the bound; the text parsing was most of a COPY).
+    encodeRows: (table, rows) =>
+      encodePage(
+        pages,
+        table,
+        rows,
+        context.client.embedded ? binaryTypesFor(context.catalog, table) : undefined,
+      ),
     write: (batch) => guard('write a batch', undefined, () => writeBatch(context, batch)),
     completeResource: (completion) =>
       guard(`complete resource "${completion.resource}"`, undefined, () =>
