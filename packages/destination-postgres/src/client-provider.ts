@@ -20,6 +20,8 @@ export interface ClientProvider {
   /** Where it writes, password redacted. */
   readonly description: string;
   readonly errors: ErrorContext;
+  /** Acquiring starts a database (embedded PGlite in its worker): most of a second. */
+  readonly opensSlowly: boolean;
   acquire(): Promise<SqlClient>;
   release(): Promise<void>;
 }
@@ -81,6 +83,7 @@ function userClientProvider(client: UserClient): ClientProvider {
     return {
       description,
       errors: errorContext(description, []),
+      opensSlowly: false,
       acquire: async () => sqlClient,
       release: async () => undefined,
     };
@@ -101,6 +104,7 @@ function userClientProvider(client: UserClient): ClientProvider {
   return {
     description,
     errors: errorContext(description, secrets, host, port),
+    opensSlowly: false,
     acquire: () => {
       sqlClient ??= import('./pg-client').then(({ createPgClient }) =>
         createPgClient(client, { ownsPool: false }),
@@ -126,6 +130,7 @@ function serverProvider(
   return {
     description: target.description,
     errors: errorContext(target.description, target.secrets, target.host, target.port, timeouts),
+    opensSlowly: false,
     ...shared,
   };
 }
@@ -147,7 +152,7 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
       );
     }
   }, target.directory === undefined);
-  return { description: target.description, errors, ...shared };
+  return { description: target.description, errors, opensSlowly: true, ...shared };
 }
 
 /**

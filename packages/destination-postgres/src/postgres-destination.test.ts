@@ -415,7 +415,19 @@ describe('postgres', () => {
       nesting: 'flatten',
       maxIdentifierLength: 63,
       writeCounts: true,
+      slowOpen: true,
     });
+  });
+
+  it('should say it opens slowly only for a PGlite it starts itself, so only those runs fetch while it opens', async () => {
+    expect(postgres({ url: 'pglite:memory' }).capabilities.slowOpen).toBe(true);
+    expect(postgres({ url: 'postgres://user@127.0.0.1:5432/db' }).capabilities.slowOpen).toBeUndefined();
+    const database = await PGlite.create();
+    try {
+      expect(postgres({ client: database }).capabilities.slowOpen).toBeUndefined();
+    } finally {
+      await database.close();
+    }
   });
 
   it('should persist a pglite:<directory> dataset across destination instances', async () => {

@@ -49,7 +49,7 @@ export function postgres(options: PostgresDestinationOptions = {}): Destination 
     kind: 'destination',
     specificationVersion: 'v1',
     type: 'postgres',
-    capabilities,
+    capabilities: provider.opensSlowly ? { ...capabilities, slowOpen: true } : capabilities,
     description: provider.description,
     async open({ pipeline, dataset }) {
       assertIdentifier(dataset, 'dataset');

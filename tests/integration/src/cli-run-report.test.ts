@@ -19,32 +19,32 @@ describe('restsync run: resume line and summary', () => {
     const { database, dataset, directory, run, startApi } = await workspace(onTestFinished);
     // No total: one page at a time, so request 3 is the third page. Two 2,500-row pages fill the
     // CLI's 5,000-row batch, committed before page 3 (a 200 with broken JSON) fails the run.
-    // Request 7 (the third run's second page) is a 429 with Retry-After: 1.
     const api = await startApi({
       records: 7_500,
       apiKey,
       maxLimit: 2_500,
       includeTotal: false,
-      script: { 3: 'malformed', 7: '429' },
+      script: { 3: 'malformed' },
       retryAfterSeconds: 1,
     });
-    const source = seedSource(api.url);
-    const config = await writeConfig(directory, 'sync.json', {
-      pipeline: { name: 'report' },
-      source: {
-        ...source,
-        resources: [
-          {
-            name: 'resource_name',
-            endpoint: {
-              path: '/v1/resource',
-              data_selector: 'data',
-              paginator: { type: 'offset', limit: 2_500, total_path: null },
+    const configFor = (url: string) =>
+      writeConfig(directory, 'sync.json', {
+        pipeline: { name: 'report' },
+        source: {
+          ...seedSource(url),
+          resources: [
+            {
+              name: 'resource_name',
+              endpoint: {
+                path: '/v1/resource',
+                data_selector: 'data',
+                paginator: { type: 'offset', limit: 2_500, total_path: null },
+              },
             },
-          },
-        ],
-      },
-    });
+          ],
+        },
+      });
+    const config = await configFor(api.url);
     const name = dataset('cli_report');
     const args = ['run', config, '--destination', database.url, '--dataset', name];
 
@@ -66,6 +66,18 @@ describe('restsync run: resume line and summary', () => {
       resumedFrom: expect.stringMatching(/^offset 5000 \(load \S+ interrupted\)$/),
     });
 
+    // The third run reads the same records from an API whose second answer is a 429 with
+    // Retry-After: 1 (its own server: the resumed run's requests, some fetched while the
+    // destination opened and then dropped for the checkpoint, do not shift the numbering).
+    const throttled = await startApi({
+      records: 7_500,
+      apiKey,
+      maxLimit: 2_500,
+      includeTotal: false,
+      script: { 2: '429' },
+      retryAfterSeconds: 1,
+    });
+    await configFor(throttled.url);
     const again = await run(args);
     expect(again.code, again.stderr).toBe(0);
     // A completed resource without a cursor is read from the start: nothing to resume.

@@ -25,6 +25,13 @@ export interface DestinationCapabilities {
    * @default false
    */
   writeCounts?: boolean;
+  /**
+   * Opening a session takes long: hundreds of milliseconds, an embedded database starting up. The
+   * pipeline then starts a source that allows it (`Source.earlyStart`) while the destination opens.
+   * The price, paid only by a run that resumes from a checkpoint or waits for the lease: up to one
+   * batch of requests fetched and dropped. @default false
+   */
+  slowOpen?: boolean;
 }
 
 /** The format version of the `ResourceState` documents this version of restsync writes. */

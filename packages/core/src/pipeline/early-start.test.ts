@@ -138,6 +138,8 @@ interface OpeningOptions {
   trace?: string[];
   /** Another run holds the lease until `freeLease()`. */
   leaseHeld?: boolean;
+  /** `capabilities.slowOpen`. @default true */
+  slowOpen?: boolean;
 }
 
 /**
@@ -164,6 +166,7 @@ function slowDestination(options: OpeningOptions = {}) {
   };
   const destination: Destination = {
     ...inner,
+    capabilities: { ...inner.capabilities, slowOpen: options.slowOpen ?? true },
     open: async (target) => {
       trace.push('open:start');
       opening.resolve();
@@ -256,6 +259,22 @@ describe('pipeline.run with a source that starts early', () => {
     expect(pages.map((event) => event.index)).toEqual(range(0, 10));
     expect(new Set(pages.map((event) => event.url)).size).toBe(10);
     expect(result.resources.items).toEqual({ rows: 95, pages: 10 });
+  });
+
+  it('should send no request before a destination that opens quickly (no slowOpen) is open', async () => {
+    const api = await itemsApi({ count: 25 });
+    const trace: string[] = [];
+    const target = slowDestination({ trace, slowOpen: false });
+    const run = pipeline({ name: 'test', destination: target.destination, batchSize: 30 }).run(
+      itemsSource(api.server.origin, 10),
+    );
+
+    await target.opening;
+    await overrunWindow();
+    expect(api.offsets()).toEqual([]);
+    target.open();
+    expect((await run).status).toBe('succeeded');
+    expect(api.offsets()).toEqual(range(0, 25, 10));
   });
 
   it('should read no more than one batch ahead (plus the pages in flight) while the destination opens', async () => {

@@ -193,7 +193,10 @@ async function runPipeline(
   const batchBytes = options.batchBytes ?? defaultBatchBytes;
   // Pages fetched while the destination opens (a PGlite worker takes most of a second).
   const early =
-    source.earlyStart === true && runOptions.engine === undefined && !runOptions.signal?.aborted
+    source.earlyStart === true &&
+    options.destination.capabilities.slowOpen === true &&
+    runOptions.engine === undefined &&
+    !runOptions.signal?.aborted
       ? startEarlyPages(source, {
           signal: runOptions.signal,
           maxConcurrency: options.maxConcurrency,
