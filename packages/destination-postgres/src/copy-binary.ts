@@ -34,9 +34,14 @@ const postgresEpochMs = postgresEpochDays * 86_400_000;
 function bigintField(out: CopyBytes, value: unknown): boolean {
   let exact: bigint;
   if (typeof value === 'number') {
+    if (Number.isSafeInteger(value)) {
+      out.int32(8);
+      out.int64(value);
+      return true;
+    }
     if (!Number.isInteger(value)) return false;
     // Beyond 2^53 the digits COPY text writes (`String`), not the double's exact value, as the text encoding stores.
-    exact = Number.isSafeInteger(value) ? BigInt(value) : BigInt(String(value));
+    exact = BigInt(String(value));
   } else if (typeof value === 'bigint') {
     exact = value;
   } else {
@@ -87,16 +92,30 @@ function jsonField(out: CopyBytes, value: unknown): boolean {
 }
 
 function timestampField(out: CopyBytes, value: unknown): boolean {
-  let micros: bigint | undefined;
+  let micros: number | bigint | undefined;
   if (typeof value === 'string') micros = isoMicros(value);
   else if (value instanceof Date || typeof value === 'number') {
     const ms = new Date(value).getTime();
-    if (!Number.isNaN(ms)) micros = BigInt(ms - postgresEpochMs) * 1000n;
+    if (!Number.isNaN(ms)) micros = micros64(ms - postgresEpochMs, 1000, 0);
   }
   if (micros === undefined) return false;
   out.int32(8);
-  out.bigInt64(micros);
+  if (typeof micros === 'number') out.int64(micros);
+  else out.bigInt64(micros);
   return true;
+}
+
+/**
+ * `whole × scale + fraction` exactly: a number while it is a safe integer (dates within about 285
+ * years of 2000), a bigint beyond.
+ */
+function micros64(whole: number, scale: number, fraction: number): number | bigint {
+  const product = whole * scale;
+  const micros = product + fraction;
+  // A rounded product or sum is never a safe integer, so both checks prove the number exact.
+  return Number.isSafeInteger(product) && Number.isSafeInteger(micros)
+    ? micros
+    : BigInt(whole) * BigInt(scale) + BigInt(fraction);
 }
 
 /** The number written by `count` decimal digits from `start`; -1 when one of them is not a digit. */
@@ -127,13 +146,13 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /**
- * Microseconds from Postgres's epoch (2000-01-01 UTC) of an RFC 3339 date-time:
+ * Microseconds from Postgres's epoch (2000-01-01 UTC) of an RFC 3339 date-time (see `micros64`):
  * `YYYY-MM-DDTHH:MM[:SS[.f]]` with at most 6 fraction digits, then `Z` or an offset (`+02:00`,
  * `+0200`, `+02`). Undefined for anything else (an impossible date, hour 24, a 60th second, more
  * fraction digits than Postgres keeps): that value goes to Postgres as text, which parses it as
  * it always did.
  */
-export function isoMicros(text: string): bigint | undefined {
+export function isoMicros(text: string): number | bigint | undefined {
   const length = text.length;
   if (length < 17 || length > 35) return undefined;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) return undefined;
@@ -193,7 +212,7 @@ export function isoMicros(text: string): bigint | undefined {
     minute * 60 +
     second -
     offsetSeconds;
-  return BigInt(seconds) * 1_000_000n + BigInt(fraction);
+  return micros64(seconds, 1_000_000, fraction);
 }
 
 const binaryFields: Partial<Record<ColumnType, BinaryField>> = {

@@ -130,6 +130,15 @@ export class CopyBytes {
     this.offset = this.buffer.writeDoubleBE(value, this.offset);
   }
 
+  /** A safe integer as a big-endian 64-bit integer (COPY binary), with no bigint made for it. */
+  int64(value: number): void {
+    this.reserve(8);
+    const high = Math.floor(value / 4_294_967_296);
+    this.buffer.writeInt32BE(high, this.offset);
+    this.buffer.writeUInt32BE(value - high * 4_294_967_296, this.offset + 4);
+    this.offset += 8;
+  }
+
   /** A big-endian 64-bit integer (COPY binary). */
   bigInt64(value: bigint): void {
     this.reserve(8);
