@@ -300,17 +300,17 @@ export default {
     const resumed = await workspace.run(['run', 'sync.mjs'], environment);
     expect(resumed.code, resumed.stderr).toBe(0);
     const resumedRequests = api.requests.slice(before);
-    // Resumed at the third page: the token left the URL, and the bearer auth sent its header.
-    // Into PGlite, pages read from the start while it opened come before, then are dropped for the checkpoint.
+    // Resumed at the third page: the token left the URL (a request that followed the API's next
+    // link would carry it), and the bearer auth sent its header. Into PGlite, pages read from the
+    // start while it opened come before it, then are dropped for the checkpoint.
     const sent = resumedRequests.map((request) => [
       request.query.get('after'),
       request.query.get('access_token'),
       request.headers.authorization,
     ]);
     expect(sent.at(-1)).toEqual([String(2 * cliPageSize), null, `Bearer ${token}`]);
-    expect(sent.filter(([after]) => after === String(2 * cliPageSize))).toHaveLength(1);
     expect(sent.slice(0, -1).map(([after]) => after)).toEqual(
-      [null, String(cliPageSize)].slice(0, sent.length - 1),
+      [null, String(cliPageSize), String(2 * cliPageSize)].slice(0, sent.length - 1),
     );
     // As int: the pg driver reads a bigint count as text, PGlite (without DATABASE_URL) as a number.
     const ids = await workspace.database.query<{ count: number; distinct: number }>(

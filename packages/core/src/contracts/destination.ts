@@ -28,8 +28,8 @@ export interface DestinationCapabilities {
   /**
    * Opening a session takes long: hundreds of milliseconds, an embedded database starting up. The
    * pipeline then starts a source that allows it (`Source.earlyStart`) while the destination opens.
-   * The price, paid only by a run that resumes from a checkpoint or waits for the lease: up to one
-   * batch of requests fetched and dropped. @default false
+   * The price, paid only by a run that resumes from a checkpoint or waits for the lease: up to four
+   * batches of requests fetched and dropped. @default false
    */
   slowOpen?: boolean;
 }

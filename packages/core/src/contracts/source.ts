@@ -98,7 +98,7 @@ export interface Source {
    * True when `pages()` called with no checkpoints and no incremental cursors sends only requests
    * that read (GET), and no resource keeps an incremental cursor. `pipeline.run()` then starts it
    * while a destination that opens slowly (`DestinationCapabilities.slowOpen`: embedded PGlite)
-   * opens, and reads up to one batch of pages ahead. Once the stored state is
+   * opens, and reads up to four batches of records ahead (within `batchBytes`). Once the stored state is
    * read, the run keeps those pages if it would have started the same way (no checkpoint to resume
    * from, no cursor, the run's lease free at once), and otherwise aborts them and calls `pages()`
    * again with the stored state; the pages and events of the aborted call are dropped. Set by

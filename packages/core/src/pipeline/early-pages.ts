@@ -4,7 +4,7 @@ import { estimateRowsBytes } from './batch-buffer';
 
 /**
  * The pages a run fetches while its destination opens (see `Source.earlyStart`): the source starts
- * from scratch (no checkpoints, no incremental cursors) and up to one batch of its pages is read
+ * from scratch (no checkpoints, no incremental cursors) and a bounded number of its pages is read
  * ahead. Once the stored state is known, the run either adopts them, when it would have started the
  * source the same way, or discards them: their requests are aborted and their pages and events are
  * dropped, as if never fetched.
@@ -29,7 +29,7 @@ export interface EarlyPagesOptions {
   maxBytes: number;
 }
 
-/** Starts `source.pages()` from scratch and reads up to one batch of pages ahead; see `EarlyPages`. */
+/** Starts `source.pages()` from scratch and reads pages ahead up to the bounds; see `EarlyPages`. */
 export function startEarlyPages(source: Source, options: EarlyPagesOptions): EarlyPages {
   const controller = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, controller.signal]) : controller.signal;

@@ -277,23 +277,24 @@ describe('pipeline.run with a source that starts early', () => {
     expect(api.offsets()).toEqual(range(0, 25, 10));
   });
 
-  it('should read no more than one batch ahead (plus the pages in flight) while the destination opens', async () => {
+  it('should read no more than four batches ahead (plus the pages in flight) while the destination opens', async () => {
     const count = 500;
     const pageSize = 10;
-    const batchSize = 50;
+    const batchSize = 25;
+    const readAhead = 4 * batchSize;
     const api = await itemsApi({ count });
     const target = slowDestination();
     const run = pipeline({ name: 'test', destination: target.destination, batchSize }).run(
       itemsSource(api.server.origin, pageSize),
     );
 
-    // Five pages fill the read-ahead; the fifth had paginate send the next four.
-    await api.server.received(batchSize / pageSize + pagesSentAhead);
+    // Ten pages fill the read-ahead (four batches of 25); the tenth had paginate send the next four.
+    await api.server.received(readAhead / pageSize + pagesSentAhead);
     await overrunWindow();
     const requestedRecords = api.server.requests.length * pageSize;
-    // The read-ahead stops once it holds a batch (50), whose last page may pass it by up to a page,
-    // and paginate has up to 4 more pages in flight: 50 + (1 + 4) * 10 = 100 of the 500 records.
-    expect(requestedRecords).toBeLessThanOrEqual(batchSize + (1 + pagesSentAhead) * pageSize);
+    // The read-ahead stops once it holds four batches (100), whose last page may pass it by up to a
+    // page, and paginate has up to 4 more pages in flight: 100 + (1 + 4) * 10 = 150 of the 500 records.
+    expect(requestedRecords).toBeLessThanOrEqual(readAhead + (1 + pagesSentAhead) * pageSize);
     target.open();
     const result = await run;
 

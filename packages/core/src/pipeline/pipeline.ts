@@ -30,6 +30,9 @@ import {
 import { committedText, type ResourceRunStats, type RunResult, summarize } from './run-result';
 import { openRunSession } from './run-session';
 
+/** How many batches of records a run reads ahead while a slow destination opens (within `batchBytes`). */
+const earlyBatches = 4;
+
 /** `PipelineOptions.batchBytes` unless set: 16 MiB. */
 const defaultBatchBytes = 16 * 1024 * 1024;
 
@@ -200,7 +203,8 @@ async function runPipeline(
       ? startEarlyPages(source, {
           signal: runOptions.signal,
           maxConcurrency: options.maxConcurrency,
-          maxRecords: batchSize,
+          // Four batches: the worker of a new PGlite opens in about the time it takes to fetch them.
+          maxRecords: earlyBatches * batchSize,
           maxBytes: batchBytes,
         })
       : undefined;
