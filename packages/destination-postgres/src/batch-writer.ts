@@ -282,10 +282,11 @@ function mayCopyDirectly(context: SessionContext, catalog: LiveCatalog, table: T
 
 /** A part's first row, and the rest (undefined when it holds one row). */
 function splitFirstRow(part: CopyPart): [CopyPart, CopyPart | undefined] {
-  // COPY text: the first newline (a newline inside a value is escaped); binary: the first tuple's end.
-  const newline = part.data.indexOf(0x0a);
-  const textEnd = newline === -1 ? part.data.length : newline + 1;
-  const split = part.types === undefined ? textEnd : (binaryTupleEnds(part.data, 1)[0] as number);
+  // COPY text: after the first newline (a newline inside a value is escaped); binary: the first tuple's end.
+  const split =
+    part.types === undefined
+      ? part.data.indexOf(0x0a) + 1 || part.data.length
+      : (binaryTupleEnds(part.data, 1)[0] as number);
   const head = { ...part, rowCount: 1, data: part.data.slice(0, split) };
   if (split >= part.data.length) return [head, undefined];
   return [head, { ...part, rowCount: part.rowCount - 1, data: part.data.subarray(split) }];

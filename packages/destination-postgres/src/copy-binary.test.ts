@@ -178,6 +178,26 @@ describe('COPY binary', () => {
     expect(await client.query(`SELECT ${asText} FROM as_binary ORDER BY id`)).toEqual(expected);
   });
 
+  it('should keep a field whole when its text moves the page to a new slab partway', async () => {
+    const long = `${'é'.repeat(3_000)}\u0000${'x'.repeat(3_000)}`;
+    const rows: Row[] = [
+      { id: 1, t: 'short', j: { long } },
+      { id: 2, t: long, j: [long] },
+    ];
+    const out = new CopyBytes(1024);
+    // A page before it, so the page starts partway into the slab it then leaves.
+    const before = Buffer.from(encodeCopyBinary([{ id: 0, t: 'before' }], columns, out) as Buffer);
+    const tuples = encodeCopyBinary(rows, columns, out) as Buffer;
+    expect(binaryTupleEnds(before)).toHaveLength(1);
+    await tableOf('moved');
+    await client.copyFrom('COPY moved FROM STDIN WITH (FORMAT binary)', binaryCopyData(tuples));
+    const stored = long.replace('\u0000', '\\u0000');
+    expect(await client.query('SELECT id::int, t, j FROM moved ORDER BY id')).toEqual([
+      { id: 1, t: 'short', j: { long: stored } },
+      { id: 2, t: stored, j: [stored] },
+    ]);
+  });
+
   it('should give the page to COPY text, with the slab as it was, when a value has no exact binary form', () => {
     const out = new CopyBytes();
     const types = binaryColumnTypes(columns);

@@ -1,4 +1,11 @@
-import type { ColumnSchema, ColumnType, Row, TableSchema } from '@restsync/core';
+import {
+  type ColumnSchema,
+  type ColumnType,
+  type IsoDateTimeParts,
+  type Row,
+  readIsoDateTime,
+  type TableSchema,
+} from '@restsync/core';
 import type { LiveCatalog, LiveTable } from './catalog';
 import type { CopyBytes } from './copy-bytes';
 import type { CopyPart } from './copy-rows';
@@ -76,18 +83,18 @@ function storable(text: string): string {
 function textField(out: CopyBytes, value: unknown): boolean {
   const text =
     typeof value === 'string' ? value : typeof value === 'object' ? jsonText(value) : String(value);
-  const stored = storable(text);
-  out.sized(() => out.text(stored));
+  const mark = out.openField();
+  out.text(storable(text));
+  out.closeField(mark);
   return true;
 }
 
 /** `jsonb`'s binary form: a version byte (1), then the JSON text. */
 function jsonField(out: CopyBytes, value: unknown): boolean {
-  const text = jsonText(value);
-  out.sized(() => {
-    out.byte(1);
-    out.text(text);
-  });
+  const mark = out.openField();
+  out.byte(1);
+  out.text(jsonText(value));
+  out.closeField(mark);
   return true;
 }
 
@@ -95,7 +102,7 @@ function timestampField(out: CopyBytes, value: unknown): boolean {
   let micros: number | bigint | undefined;
   if (typeof value === 'string') micros = isoMicros(value);
   else if (value instanceof Date || typeof value === 'number') {
-    const ms = new Date(value).getTime();
+    const ms = value instanceof Date ? value.getTime() : new Date(value).getTime();
     if (!Number.isNaN(ms)) micros = micros64(ms - postgresEpochMs, 1000, 0);
   }
   if (micros === undefined) return false;
@@ -118,23 +125,6 @@ function micros64(whole: number, scale: number, fraction: number): number | bigi
     : BigInt(whole) * BigInt(scale) + BigInt(fraction);
 }
 
-/** The number written by `count` decimal digits from `start`; -1 when one of them is not a digit. */
-function digitsAt(text: string, start: number, count: number): number {
-  let result = 0;
-  for (let index = start; index < start + count; index++) {
-    const code = text.charCodeAt(index) - 48;
-    if (!(code >= 0 && code <= 9)) return -1;
-    result = result * 10 + code;
-  }
-  return result;
-}
-
-const daysPerMonth = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-function isLeapYear(year: number): boolean {
-  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-}
-
 /** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (year >= 1). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const shifted = month <= 2 ? year - 1 : year;
@@ -145,74 +135,34 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + dayOfEra - 719_468;
 }
 
+/** What `readIsoDateTime` fills for `isoMicros`: one object for every value. */
+const parts: IsoDateTimeParts = {
+  year: 0,
+  month: 0,
+  day: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  micros: 0,
+  fractionDigits: 0,
+  offsetSeconds: 0,
+};
+
 /**
- * Microseconds from Postgres's epoch (2000-01-01 UTC) of an RFC 3339 date-time (see `micros64`):
- * `YYYY-MM-DDTHH:MM[:SS[.f]]` with at most 6 fraction digits, then `Z` or an offset (`+02:00`,
- * `+0200`, `+02`). Undefined for anything else (an impossible date, hour 24, a 60th second, more
- * fraction digits than Postgres keeps): that value goes to Postgres as text, which parses it as
- * it always did.
+ * Microseconds from Postgres's epoch (2000-01-01 UTC) of a date-time core's `readIsoDateTime`
+ * accepts (the form the normalizer types as `timestamp`), with at most 6 fraction digits (see
+ * `micros64`). Undefined for anything else, more fraction digits than Postgres keeps included: that
+ * value goes to Postgres as text, which parses it as it always did.
  */
 export function isoMicros(text: string): number | bigint | undefined {
-  const length = text.length;
-  if (length < 17 || length > 35) return undefined;
-  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45 || text.charCodeAt(10) !== 84) return undefined;
-  if (text.charCodeAt(13) !== 58) return undefined;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
-    return undefined;
-  }
-  const monthDays = month === 2 && isLeapYear(year) ? 29 : (daysPerMonth[month - 1] as number);
-  if (day > monthDays) return undefined;
-  let index = 16;
-  let second = 0;
-  let fraction = 0;
-  if (text.charCodeAt(index) === 58) {
-    second = digitsAt(text, index + 1, 2);
-    if (second < 0 || second > 59) return undefined;
-    index += 3;
-    if (text.charCodeAt(index) === 46) {
-      index += 1;
-      let scale = 100_000;
-      const start = index;
-      for (; index < length; index++) {
-        const code = text.charCodeAt(index) - 48;
-        if (!(code >= 0 && code <= 9)) break;
-        fraction += code * scale;
-        scale /= 10;
-      }
-      const digits = index - start;
-      if (digits < 1 || digits > 6) return undefined;
-    }
-  }
-  let offsetSeconds = 0;
-  const zone = text.charCodeAt(index);
-  if (zone === 90) {
-    if (index + 1 !== length) return undefined;
-  } else if (zone === 43 || zone === 45) {
-    const offsetHours = digitsAt(text, index + 1, 2);
-    if (offsetHours < 0 || offsetHours > 14) return undefined;
-    index += 3;
-    let offsetMinutes = 0;
-    if (index !== length) {
-      if (text.charCodeAt(index) === 58) index += 1;
-      offsetMinutes = digitsAt(text, index, 2);
-      if (offsetMinutes < 0 || offsetMinutes > 59 || index + 2 !== length) return undefined;
-    }
-    offsetSeconds = (zone === 43 ? 1 : -1) * (offsetHours * 3600 + offsetMinutes * 60);
-  } else {
-    return undefined;
-  }
+  if (!readIsoDateTime(text, parts) || parts.fractionDigits > 6) return undefined;
   const seconds =
-    (daysFromCivil(year, month, day) - postgresEpochDays) * 86_400 +
-    hour * 3600 +
-    minute * 60 +
-    second -
-    offsetSeconds;
-  return micros64(seconds, 1_000_000, fraction);
+    (daysFromCivil(parts.year, parts.month, parts.day) - postgresEpochDays) * 86_400 +
+    parts.hour * 3600 +
+    parts.minute * 60 +
+    parts.second -
+    parts.offsetSeconds;
+  return micros64(seconds, 1_000_000, parts.micros);
 }
 
 const binaryFields: Partial<Record<ColumnType, BinaryField>> = {

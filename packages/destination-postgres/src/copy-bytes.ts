@@ -146,18 +146,20 @@ export class CopyBytes {
   }
 
   /**
-   * A COPY binary field: a 32-bit length, then what `write` writes. The length is filled in after,
-   * so a text is written once, straight into the slab.
+   * Starts a COPY binary field whose length is known once it is written: room for the 32-bit
+   * length, filled in by `closeField` with the mark this returns (its place within the piece, kept
+   * if the piece moves to a new slab meanwhile). A text is so written once, straight into the slab.
    */
-  sized(write: () => void): void {
+  openField(): number {
     this.reserve(4);
-    const position = this.offset;
     this.offset += 4;
-    // `write` may move the piece to a new slab: the length's place is kept relative to the piece.
-    const fromStart = position - this.start;
-    write();
-    const at = this.start + fromStart;
-    this.buffer.writeInt32BE(this.offset - at - 4, at);
+    return this.offset - this.start;
+  }
+
+  /** Writes the length of the field `openField` started at `mark`: the bytes written since. */
+  closeField(mark: number): void {
+    const fieldStart = this.start + mark;
+    this.buffer.writeInt32BE(this.offset - fieldStart, fieldStart - 4);
   }
 
   /** The current piece's bytes (a view of the slab); the next piece starts after them. */

@@ -19,14 +19,16 @@ describe('restsync run: resume line and summary', () => {
     const { database, dataset, directory, run, startApi } = await workspace(onTestFinished);
     // No total: one page at a time, so request 3 is the third page. Two 2,500-row pages fill the
     // CLI's 5,000-row batch, committed before page 3 (a 200 with broken JSON) fails the run.
-    const api = await startApi({
-      records: 7_500,
-      apiKey,
-      maxLimit: 2_500,
-      includeTotal: false,
-      script: { 3: 'malformed' },
-      retryAfterSeconds: 1,
-    });
+    const seedApi = (script: Record<number, 'malformed' | '429'>) =>
+      startApi({
+        records: 7_500,
+        apiKey,
+        maxLimit: 2_500,
+        includeTotal: false,
+        script,
+        retryAfterSeconds: 1,
+      });
+    const api = await seedApi({ 3: 'malformed' });
     const configFor = (url: string) =>
       writeConfig(directory, 'sync.json', {
         pipeline: { name: 'report' },
@@ -69,14 +71,7 @@ describe('restsync run: resume line and summary', () => {
     // The third run reads the same records from an API whose second answer is a 429 with
     // Retry-After: 1 (its own server: the resumed run's requests, some fetched while the
     // destination opened and then dropped for the checkpoint, do not shift the numbering).
-    const throttled = await startApi({
-      records: 7_500,
-      apiKey,
-      maxLimit: 2_500,
-      includeTotal: false,
-      script: { 2: '429' },
-      retryAfterSeconds: 1,
-    });
+    const throttled = await seedApi({ 2: '429' });
     await configFor(throttled.url);
     const again = await run(args);
     expect(again.code, again.stderr).toBe(0);

@@ -23,12 +23,49 @@ function isInt64Bigint(value: bigint): boolean {
   return value < int64LimitBig && value >= -int64LimitBig;
 }
 
+/** The fields of an RFC 3339 date-time, as `readIsoDateTime` reads them. */
+export interface IsoDateTimeParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  /** The fraction's first 6 digits, in microseconds. */
+  micros: number;
+  /** How many fraction digits the text has (0 to 9). */
+  fractionDigits: number;
+  /** The zone's offset east of UTC, in seconds (`Z`: 0). */
+  offsetSeconds: number;
+}
+
+/** Filled by `isIsoDateTime`, which needs no parts: one object for every call. */
+const scratchParts: IsoDateTimeParts = {
+  year: 0,
+  month: 0,
+  day: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  micros: 0,
+  fractionDigits: 0,
+  offsetSeconds: 0,
+};
+
 /**
  * Whether a string is an ISO 8601 / RFC 3339 date-time that every destination parses the same way:
  * `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z` or an offset (`+02:00`, `+0200`, `+02`).
  * A date-time without a zone, a date alone, or an impossible date (`2024-02-30`) does not match.
  */
 export function isIsoDateTime(value: string): boolean {
+  return readIsoDateTime(value, scratchParts);
+}
+
+/**
+ * Reads a date-time `isIsoDateTime` accepts into `parts` (the caller's object, reused: no
+ * allocation per value); false, with `parts` partly written, for anything else.
+ */
+export function readIsoDateTime(value: string, parts: IsoDateTimeParts): boolean {
   // Read character by character (no regex, no match array): every timestamp of every row passes here.
   const length = value.length;
   if (length < 17 || length > 40) return false;
@@ -42,6 +79,8 @@ export function isIsoDateTime(value: string): boolean {
   if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0) return false;
   let index = 16;
   let second = 0;
+  let micros = 0;
+  let fractionDigits = 0;
   if (value.charCodeAt(index) === 58) {
     second = digits(value, index + 1, 2);
     if (second < 0) return false;
@@ -49,11 +88,18 @@ export function isIsoDateTime(value: string): boolean {
     if (value.charCodeAt(index) === 46) {
       const fractionStart = index + 1;
       index = fractionStart;
-      while (index < length && isDigitCode(value.charCodeAt(index))) index += 1;
-      const fractionDigits = index - fractionStart;
+      let scale = 100_000;
+      for (; index < length; index++) {
+        const code = value.charCodeAt(index);
+        if (!isDigitCode(code)) break;
+        if (scale >= 1) micros += (code - 48) * scale;
+        scale /= 10;
+      }
+      fractionDigits = index - fractionStart;
       if (fractionDigits < 1 || fractionDigits > 9) return false;
     }
   }
+  let offsetSeconds = 0;
   const zone = value.charCodeAt(index);
   if (zone === 90) {
     if (index + 1 !== length) return false;
@@ -61,17 +107,29 @@ export function isIsoDateTime(value: string): boolean {
     const offsetHours = digits(value, index + 1, 2);
     if (offsetHours < 0 || offsetHours > 14) return false;
     index += 3;
+    let offsetMinutes = 0;
     if (index !== length) {
       if (value.charCodeAt(index) === 58) index += 1;
-      const offsetMinutes = digits(value, index, 2);
+      offsetMinutes = digits(value, index, 2);
       if (offsetMinutes < 0 || offsetMinutes > 59 || index + 2 !== length) return false;
     }
+    offsetSeconds = (zone === 43 ? 1 : -1) * (offsetHours * 3600 + offsetMinutes * 60);
   } else {
     return false;
   }
   if (year < 1 || month < 1 || month > 12 || day < 1 || day > (daysPerMonth[month - 1] ?? 0)) return false;
   if (month === 2 && day === 29 && !(year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return false;
-  return hour <= 23 && minute <= 59 && second <= 59;
+  if (hour > 23 || minute > 59 || second > 59) return false;
+  parts.year = year;
+  parts.month = month;
+  parts.day = day;
+  parts.hour = hour;
+  parts.minute = minute;
+  parts.second = second;
+  parts.micros = micros;
+  parts.fractionDigits = fractionDigits;
+  parts.offsetSeconds = offsetSeconds;
+  return true;
 }
 
 function isDigitCode(code: number): boolean {
