@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import packageJson from '../package.json' with { type: 'json' };
-import { announceDestination, earlyDestinationLine } from './destination-line';
+import { announceDestination, describeDestinationTarget, earlyDestinationTarget } from './destination-line';
 import { createInterruptHandler } from './interrupt';
 import { watchUnexpectedFailures } from './unexpected-failure';
 import { applyV8Settings } from './v8-settings';
@@ -37,8 +37,23 @@ async function askOnTerminal(question: string): Promise<boolean> {
 // The destination line of a plain `restsync run` is shown before the CLI's modules (core, zod, the
 // adapters) load, so the first output never waits for them; the full check of the config follows.
 const cwd = callerDirectory(process.env, process.cwd());
-const earlyLine = await earlyDestinationLine(argv, { cwd, env: process.env });
-const announcement = earlyLine === undefined ? undefined : announceDestination(earlyLine, process.stderr);
+const earlyTarget = await earlyDestinationTarget(argv, { cwd, env: process.env });
+const announcement =
+  earlyTarget === undefined
+    ? undefined
+    : announceDestination(describeDestinationTarget(earlyTarget), process.stderr);
+// Into PGlite, its worker thread starts now and opens the database while the CLI's modules load and
+// the config is checked; the run's destination takes it open. A run that ends without opening it
+// (a config error) closes it cleanly below.
+const pgliteStart =
+  earlyTarget?.type === 'pglite' ? await import('@restsync/destination-postgres/prestart') : undefined;
+if (earlyTarget?.type === 'pglite') {
+  const location = earlyTarget.url.slice('pglite:'.length);
+  pgliteStart?.prestartPgliteWorker({
+    directory: location === 'memory' ? undefined : location,
+    packedFile: undefined,
+  });
+}
 
 const { runCli } = await import('./cli');
 const code = await runCli(argv, {
@@ -52,6 +67,7 @@ const code = await runCli(argv, {
   ...(announcement ? { announcement } : {}),
 });
 
+await pgliteStart?.releasePrestartedPgliteWorker();
 // Exit once the output is flushed, even if a driver left a socket or timer open.
 const flush = (stream: NodeJS.WriteStream) =>
   new Promise<void>((resolve) => stream.write('', () => resolve()));

@@ -168,6 +168,15 @@ export async function earlyDestinationLine(
   argv: readonly string[],
   options: { cwd: string; env: Record<string, string | undefined> },
 ): Promise<string | undefined> {
+  const target = await earlyDestinationTarget(argv, options);
+  return target && describeDestinationTarget(target);
+}
+
+/** The destination `earlyDestinationLine` describes: a Postgres server or PGlite, or undefined. */
+export async function earlyDestinationTarget(
+  argv: readonly string[],
+  options: { cwd: string; env: Record<string, string | undefined> },
+): Promise<DestinationTarget | undefined> {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof plainRunOptions; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: [...argv], options: plainRunOptions, allowPositionals: true, strict: true });
@@ -181,8 +190,7 @@ export async function earlyDestinationLine(
   const { cwd, env } = options;
   if (values.destination !== undefined) {
     if (values.destination.trim() === '') return undefined;
-    const target = postgresTarget(values.destination, '--destination', cwd);
-    return target && describeDestinationTarget(target);
+    return postgresTarget(values.destination, '--destination', cwd);
   }
   const file = await readDataFile(resolve(cwd, configPath));
   if (file === undefined) return undefined;
@@ -201,5 +209,5 @@ export async function earlyDestinationLine(
         ? postgresTarget(defaultDestinationUrl(cwd), 'default', cwd)
         : postgresTarget(env[named]?.trim() as string, named, cwd);
   }
-  return target && describeDestinationTarget(target);
+  return target;
 }

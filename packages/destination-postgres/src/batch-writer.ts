@@ -231,6 +231,12 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
   });
 }
 
+/** Whether `table` has child tables holding rows to replace when its stored rows are updated. */
+function hasLiveDescendants(context: SessionContext, catalog: LiveCatalog, table: TableSchema): boolean {
+  if (!catalog.get(table.name)?.columns.has(systemColumns.id)) return false;
+  return liveDescendantsOf(context, catalog, table).length > 0;
+}
+
 async function deleteDescendants(
   context: SessionContext,
   executor: SqlExecutor,
@@ -238,10 +244,8 @@ async function deleteDescendants(
   table: TableSchema,
   stage: string,
 ): Promise<void> {
-  const target = catalog.get(table.name);
-  if (!target?.columns.has(systemColumns.id)) return;
+  if (!hasLiveDescendants(context, catalog, table)) return;
   const descendants = liveDescendantsOf(context, catalog, table);
-  if (descendants.length === 0) return;
   const ids = quoteIdentifier(`${stage.slice(1, -1)}_ids`);
   const id = quoteIdentifier(systemColumns.id);
   const matches = table.primaryKey
@@ -310,14 +314,13 @@ async function copyNewKeys(
   const [first, ...others] = write.parts as [CopyPart, ...CopyPart[]];
   const [head, rest] = splitFirstRow(first);
   const copyInto = (columns: readonly string[]) => copyStatement(context, write.physical, columns);
-  await executor.query('SAVEPOINT restsync_new_keys');
+  // Sent together (see `copyParts`): a failed COPY fails the RELEASE behind it, and the first failure is the COPY's.
   try {
-    await copyParts(
-      executor,
-      rest === undefined ? [head, ...others] : [head, rest, ...others],
-      copyInto,
-      live,
-    );
+    await Promise.all([
+      executor.query('SAVEPOINT restsync_new_keys'),
+      copyParts(executor, rest === undefined ? [head, ...others] : [head, rest, ...others], copyInto, live),
+      executor.query('RELEASE SAVEPOINT restsync_new_keys'),
+    ]);
   } catch (error) {
     if ((error as { code?: unknown }).code !== uniqueViolation) throw error;
     await executor.query('ROLLBACK TO SAVEPOINT restsync_new_keys');
@@ -325,7 +328,6 @@ async function copyNewKeys(
     context.keysStored.add(write.table.name);
     return false;
   }
-  await executor.query('RELEASE SAVEPOINT restsync_new_keys');
   return true;
 }
 
@@ -333,20 +335,28 @@ async function copyNewKeys(
  * Copies each part with the statement for its columns into a table that is `live` now: COPY text,
  * or binary tuples as COPY binary when the table holds their columns in the types they were
  * written in, else (a column widened since they were encoded) converted to text.
+ *
+ * Every part is sent before the first one is answered: a connection runs its statements in the
+ * order they were sent, so PGlite's worker thread goes from one COPY to the next without waiting
+ * for this thread (which may be busy with the next pages) between them. A part that fails makes
+ * the ones after it fail too (the transaction is aborted); the first failure is the one thrown.
+ * The same holds for the statements `writeTable` and `writeBatch` send ahead.
  */
-async function copyParts(
+function copyParts(
   executor: SqlExecutor,
   parts: readonly CopyPart[],
   statementFor: (columns: readonly string[]) => string,
   live: LiveTable | undefined,
-): Promise<void> {
-  for (const part of parts) {
-    const statement = statementFor(part.columns);
-    if (part.types === undefined) await executor.copyFrom(statement, part.data);
-    else if (matchesLive(part, live))
-      await executor.copyFrom(`${statement} WITH (FORMAT binary)`, binaryCopyData(part.data));
-    else await executor.copyFrom(statement, binaryToText(part.data, part.types));
-  }
+): Promise<unknown> {
+  return Promise.all(
+    parts.map((part) => {
+      const statement = statementFor(part.columns);
+      if (part.types === undefined) return executor.copyFrom(statement, part.data);
+      if (matchesLive(part, live))
+        return executor.copyFrom(`${statement} WITH (FORMAT binary)`, binaryCopyData(part.data));
+      return executor.copyFrom(statement, binaryToText(part.data, part.types));
+    }),
+  );
 }
 
 /** The COPY text of a write that came as rows (one part: the strategies that take rows never get encoded pages). */
@@ -397,22 +407,30 @@ async function writeTable(
     return appended;
   }
   const statements = mergeStatements(context, table);
-  await executor.query(statements.createStage);
   const all = table.columns.length;
-  await copyParts(
-    executor,
-    write.parts,
-    (columns) =>
-      columns.length === all
-        ? statements.copy
-        : `COPY pg_temp.${statements.stage} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
-    live,
-  );
-  if (table.parent === undefined) {
+  // The staging table, its rows and (unless stored rows must go first) the upsert, sent together.
+  let staged: Promise<unknown> = Promise.all([
+    executor.query(statements.createStage),
+    copyParts(
+      executor,
+      write.parts,
+      (columns) =>
+        columns.length === all
+          ? statements.copy
+          : `COPY pg_temp.${statements.stage} (${columns.map(quoteIdentifier).join(', ')}) FROM STDIN`,
+      live,
+    ),
+  ]);
+  if (
+    table.parent === undefined &&
+    (table.hardDelete !== undefined || hasLiveDescendants(context, catalog, table))
+  ) {
+    await staged;
     await deleteDescendants(context, executor, catalog, table, statements.stage);
     await deleteFlaggedKeys(context, executor, table, statements.stage);
+    staged = Promise.resolve();
   }
-  const [counts] = await executor.query<CountRow>(statements.upsert);
+  const [, [counts]] = await Promise.all([staged, executor.query<CountRow>(statements.upsert)]);
   return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0 };
 }
 
@@ -432,10 +450,7 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
       batch.tables.map((tableBatch) => tableBatch.table),
     );
     const writes = prepareWrites(context, batch);
-    await context.client.transaction(async (executor) => {
-      started = true;
-      step = { operation: 'check the lease', table: systemTables.leases };
-      await fenceWrites(context, executor);
+    const writeAll = async (executor: SqlExecutor) => {
       step = { operation: 'read the catalog' };
       let catalog = await currentCatalog(context, executor);
       if (batch.schema) {
@@ -465,6 +480,24 @@ export async function writeBatch(context: SessionContext, batch: LoadBatch): Pro
         step = { operation: `store the state of resource "${state.resource}"`, table: systemTables.state };
         await writeState(executor, context.dataset, context.pipeline, state);
       }
+    };
+    await context.client.transaction(async (executor) => {
+      started = true;
+      // The lease check is sent first and its answer awaited last (see `copyParts`): the writes
+      // sent behind it are undone with the batch when the lease is lost, and a lost lease (or a
+      // failed check) is the failure reported, whatever it made fail after it.
+      const fenceFailure = fenceWrites(context, executor).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      const failure = await writeAll(executor).then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
+      const fence = await fenceFailure;
+      if (fence) step = { operation: 'check the lease', table: systemTables.leases };
+      const thrown = fence ?? failure;
+      if (thrown) throw thrown.error;
     });
   } catch (error) {
     if (started) context.catalog = undefined;

@@ -1,5 +1,4 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { PGliteInterface } from '@electric-sql/pglite';
 import { createRedactor, DestinationError } from '@restsync/core';
 import type pg from 'pg';
@@ -141,7 +140,6 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
   const shared = sharedClient(async () => {
     try {
       const directory = target.directory === undefined ? undefined : resolve(target.directory);
-      if (directory !== undefined) await mkdir(dirname(directory), { recursive: true });
       // Postgres in its own thread works while this one fetches and normalizes the next pages.
       return await openPgliteWorker({ directory, packedFile: undefined });
     } catch (error) {

@@ -47,6 +47,28 @@ function executorFor(client: Pool | PoolClient): SqlExecutor {
 }
 
 /**
+ * An executor on one connection that runs its statements one after another, in the order they
+ * are called: the batch writer sends a statement before the previous one is answered (see
+ * `copyParts`), and `pg` must not be handed a query while one runs (it warns that this is
+ * deprecated). A statement runs after the previous one settles, whether it succeeded or not, so a
+ * ROLLBACK sent after a failure runs after every statement sent before it.
+ */
+function orderedExecutor(connection: PoolClient): SqlExecutor {
+  const direct = executorFor(connection);
+  let previous: Promise<unknown> = Promise.resolve();
+  const inTurn = <Result>(work: () => Promise<Result>): Promise<Result> => {
+    const turn = previous.then(work, work);
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
+  return {
+    query: <ResultRow>(text: string, params?: readonly unknown[]) =>
+      inTurn(() => direct.query<ResultRow>(text, params)),
+    copyFrom: (copySql, data) => inTurn(() => direct.copyFrom(copySql, data)),
+  };
+}
+
+/**
  * A SqlClient over a `pg` Pool: every transaction runs on one pooled connection, COPY goes
  * through `pg-copy-streams`. `ownsPool`: `close()` ends the pool (false for a user's pool).
  * A connection that failed is discarded, never handed out again, so the next transaction runs
@@ -60,13 +82,14 @@ export function createPgClient(pool: Pool, options: { ownsPool: boolean }): SqlC
     copyFrom: direct.copyFrom,
     async transaction(work) {
       const connection = await checkout(pool);
+      const ordered = orderedExecutor(connection);
       let releaseError: Error | undefined;
       let committing = false;
       try {
-        await connection.query('BEGIN');
-        const result = await work(executorFor(connection));
+        await ordered.query('BEGIN');
+        const result = await work(ordered);
         committing = true;
-        await connection.query('COMMIT');
+        await ordered.query('COMMIT');
         return result;
       } catch (error) {
         if (committing && isConnectionError(error)) {
@@ -75,7 +98,7 @@ export function createPgClient(pool: Pool, options: { ownsPool: boolean }): SqlC
           throw new CommitOutcomeUnknownError(error);
         }
         try {
-          await connection.query('ROLLBACK');
+          await ordered.query('ROLLBACK');
         } catch (rollbackError) {
           // The connection is unusable: tell the pool to discard it instead of reusing it.
           releaseError = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));

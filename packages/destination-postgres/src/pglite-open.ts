@@ -82,21 +82,40 @@ async function compilePglite(): Promise<PGliteOptions['wasmModule']> {
   }
 }
 
+/** What opening PGlite needs before it touches a directory: PGlite's module and its compiled WebAssembly. */
+export interface PreparedPglite {
+  PGlite: typeof PGlite;
+  wasmModule: PGliteOptions['wasmModule'];
+}
+
+/**
+ * Loads PGlite and compiles its WebAssembly module (V8 compiles on threads of its own while
+ * PGlite's JavaScript loads). It reads no data directory and writes nothing, so a worker thread
+ * can do it before it is told which directory to open (see `pglite-worker-start.ts`).
+ */
+export async function preparePglite(): Promise<PreparedPglite> {
+  const [wasmModule, { PGlite }] = await Promise.all([compilePglite(), import('@electric-sql/pglite')]);
+  return { PGlite, wasmModule };
+}
+
 /**
  * Opens PGlite on `directory` (undefined: in memory). A new or empty directory, and a new
  * in-memory database, start from the packed data directory when the build left one for the
  * installed PGlite version: no `initdb` at open. Without it (or if PGlite refuses the copy),
- * PGlite initializes the directory itself, as it always did. PGlite's WebAssembly module compiles
- * while the directory is prepared.
+ * PGlite initializes the directory itself, as it always did. PGlite loads and its WebAssembly
+ * module compiles (`prepared`, when the caller started that earlier) while the directory is
+ * prepared.
  */
-export async function openPglite(directory: string | undefined, packedFile?: string): Promise<PGlite> {
-  const compiling = compilePglite();
-  const [{ PGlite }, file] = await Promise.all([
-    import('@electric-sql/pglite'),
-    packedFile ?? installedPgliteVersion().then(packedDataDirFile),
-  ]);
+export async function openPglite(
+  directory: string | undefined,
+  packedFile?: string,
+  prepared: Promise<PreparedPglite> = preparePglite(),
+): Promise<PGlite> {
+  // Awaited only by `create`: a failure before it must not leave the preparation's rejection unheard.
+  prepared.catch(() => undefined);
+  const file = packedFile ?? packedDataDirFile(await installedPgliteVersion());
   const create = async (options: { loadDataDir?: Blob } = {}) => {
-    const wasmModule = await compiling;
+    const { PGlite, wasmModule } = await prepared;
     return PGlite.create({
       database: pgliteDatabase,
       ...(directory === undefined ? {} : { dataDir: directory }),

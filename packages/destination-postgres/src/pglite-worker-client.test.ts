@@ -1,5 +1,17 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteWorker } from './pglite-worker-client';
+import {
+  prestartPgliteWorker,
+  releasePrestartedPgliteWorker,
+  startPgliteWorker,
+  takePrestartedWorker,
+} from './pglite-worker-start';
 import type { SqlClient } from './sql-client';
 
 let client: SqlClient;
@@ -48,4 +60,193 @@ describe('openPgliteWorker', () => {
     );
     expect(await client.query('SELECT count(*)::int AS rows FROM items')).toEqual([{ rows: 3 }]);
   });
+
+  it('should run the first statement of a transaction inside it, and commit only when the work succeeds', async () => {
+    // The first statement carries the BEGIN: it must see the same transaction as the rest.
+    const ids = await client.transaction(async (transaction) => {
+      const [first] = await transaction.query<{ id: string }>('SELECT txid_current()::text AS id');
+      await transaction.copyFrom('COPY items (id, name) FROM STDIN', Buffer.from('5\tfive\n'));
+      const [second] = await transaction.query<{ id: string }>('SELECT txid_current()::text AS id');
+      return [first?.id, second?.id];
+    });
+    expect(ids[0]).toBeDefined();
+    expect(ids[1]).toBe(ids[0]);
+    expect(await client.query('SELECT name FROM items WHERE id = 5')).toEqual([{ name: 'five' }]);
+  });
+
+  it('should roll back when the first statement of a transaction fails, and when its COPY is first', async () => {
+    await expect(
+      client.transaction(async (transaction) => {
+        await transaction.query("INSERT INTO items (id, name) VALUES (1, 'duplicate')");
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    await expect(
+      client.transaction(async (transaction) => {
+        await transaction.copyFrom('COPY items (id, name) FROM STDIN', Buffer.from('6\tsix\n'));
+        await transaction.query("INSERT INTO items (id, name) VALUES (6, 'again')");
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    // Nothing of either is kept, and no transaction is left open: a later one commits on its own.
+    expect(await client.query('SELECT id::int AS id FROM items WHERE id IN (1, 6) ORDER BY id')).toEqual([
+      { id: 1 },
+    ]);
+    expect(await client.transaction(async () => 'no statement')).toBe('no statement');
+    await client.transaction((transaction) =>
+      transaction.query("INSERT INTO items (id, name) VALUES (7, 'seven')"),
+    );
+    await expect(client.query('ROLLBACK')).resolves.toEqual([]);
+    expect(await client.query('SELECT name FROM items WHERE id = 7')).toEqual([{ name: 'seven' }]);
+  });
+});
+
+describe('prestartPgliteWorker', () => {
+  let scratch: string;
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'restsync-prestart-'));
+  });
+  afterAll(async () => {
+    await releasePrestartedPgliteWorker();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  const inMemory = { directory: undefined, packedFile: undefined };
+
+  /** `DBState` in the directory's `global/pg_control` (after a u64 and two u32): 1 once shut down cleanly. */
+  const shutDownCleanly = async (directory: string) =>
+    (await readFile(join(directory, 'global', 'pg_control'))).readInt32LE(16) === 1;
+
+  it('should hand a thread that opens nothing to the next PGlite destination, once', async () => {
+    prestartPgliteWorker();
+    const waiting = takePrestartedWorker(inMemory);
+    expect(waiting?.worker).toBeDefined();
+    expect(waiting?.opened).toBeUndefined();
+    expect(takePrestartedWorker(inMemory)).toBeUndefined();
+    await waiting?.worker.terminate();
+
+    prestartPgliteWorker();
+    const database = await openPgliteWorker(inMemory);
+    try {
+      expect(takePrestartedWorker(inMemory)).toBeUndefined();
+      expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+
+  it('should hand a destination of the same directory the database it opened ahead', async () => {
+    const settings = { directory: join(scratch, 'nested', 'ahead'), packedFile: undefined };
+    prestartPgliteWorker(settings);
+    const database = await openPgliteWorker(settings);
+    try {
+      expect(takePrestartedWorker(settings)).toBeUndefined();
+      await database.query('CREATE TABLE kept (id int)');
+      await database.query('INSERT INTO kept VALUES (1)');
+    } finally {
+      await database.close();
+    }
+    const reopened = await openPgliteWorker(settings);
+    try {
+      expect(await reopened.query('SELECT id FROM kept')).toEqual([{ id: 1 }]);
+    } finally {
+      await reopened.close();
+    }
+  }, 300_000);
+
+  it('should close a database opened ahead for another directory, and open the one asked for', async () => {
+    const other = { directory: join(scratch, 'other'), packedFile: undefined };
+    const wanted = { directory: join(scratch, 'wanted'), packedFile: undefined };
+    prestartPgliteWorker(other);
+    const database = await openPgliteWorker(wanted);
+    try {
+      await database.query('CREATE TABLE wanted_here (id int)');
+    } finally {
+      await database.close();
+    }
+    // The other one was opened, then shut down cleanly (in the background), not killed.
+    await expect.poll(() => shutDownCleanly(other.directory), { timeout: 120_000, interval: 100 }).toBe(true);
+    const otherDatabase = await openPgliteWorker(other);
+    try {
+      expect(
+        await otherDatabase.query(
+          "SELECT count(*)::int AS tables FROM pg_tables WHERE tablename = 'wanted_here'",
+        ),
+      ).toEqual([{ tables: 0 }]);
+    } finally {
+      await otherDatabase.close();
+    }
+  }, 300_000);
+
+  it('should close a database opened ahead that no destination took, when released', async () => {
+    const settings = { directory: join(scratch, 'released'), packedFile: undefined };
+    prestartPgliteWorker(settings);
+    await releasePrestartedPgliteWorker();
+    expect(takePrestartedWorker(settings)).toBeUndefined();
+    expect(await shutDownCleanly(settings.directory)).toBe(true);
+    const database = await openPgliteWorker(settings);
+    try {
+      await database.query('CREATE TABLE after_release (id int)');
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+
+  it('should fail the destination with the open error of a database opened ahead, not hang', async () => {
+    const file = join(scratch, 'a-file');
+    await writeFile(file, 'not a directory');
+    const settings = { directory: join(file, 'pglite'), packedFile: undefined };
+    prestartPgliteWorker(settings);
+    await expect(openPgliteWorker(settings)).rejects.toThrow(/EEXIST|ENOTDIR/);
+  }, 300_000);
+
+  it('should start a new thread when the prestarted one has died', async () => {
+    prestartPgliteWorker();
+    const waiting = takePrestartedWorker(inMemory);
+    await waiting?.worker.terminate();
+    prestartPgliteWorker();
+    // Killed while it waits: it is never handed over, and the destination starts its own thread.
+    const dying = takePrestartedWorker(inMemory) as NonNullable<ReturnType<typeof takePrestartedWorker>>;
+    prestartPgliteWorker();
+    const exited = new Promise((resolve) => dying.worker.once('exit', resolve));
+    await dying.worker.terminate();
+    await exited;
+    const database = await openPgliteWorker(inMemory);
+    try {
+      expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
+  }, 300_000);
+
+  it('should not hold the process open when no destination takes it', async () => {
+    const script = `
+      const { prestartPgliteWorker } = await import(${JSON.stringify(new URL('./pglite-worker-start.ts', import.meta.url).href)});
+      prestartPgliteWorker();
+      setTimeout(() => process.stdout.write('still here'), 50);
+    `;
+    // The process must end by itself once its own work is done (the test's timeout catches a hang).
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: fileURLToPath(new URL('..', import.meta.url)), timeout: 120_000, killSignal: 'SIGKILL' },
+    );
+    expect(stdout).toBe('still here');
+  }, 150_000);
+
+  it('should answer a request sent before "open" with an error, not a hang', async () => {
+    const worker = startPgliteWorker();
+    try {
+      const response = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+        worker.postMessage({ id: 1, kind: 'query', text: 'SELECT 1', params: [] });
+      });
+      expect(response).toMatchObject({
+        id: 1,
+        ok: false,
+        error: { message: expect.stringMatching(/before "open"/) },
+      });
+    } finally {
+      await worker.terminate();
+    }
+  }, 300_000);
 });

@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
 import type { WorkerRequest, WorkerResponse, WorkerSettings } from './pglite-worker';
+import { startPgliteWorker, takePrestartedWorker } from './pglite-worker-start';
 import type { SqlClient, SqlExecutor } from './sql-client';
 
 type Request = WorkerRequest extends infer Each
@@ -7,21 +7,6 @@ type Request = WorkerRequest extends infer Each
     ? Omit<Each, 'id'>
     : never
   : never;
-
-/**
- * Starts the worker from its built `.js` beside this file, or, when this file runs from the
- * TypeScript sources (the workspace's tests), from its `.ts` source through tsx's loader.
- */
-function startWorker(settings: WorkerSettings): Worker {
-  if (!import.meta.url.endsWith('.ts')) {
-    return new Worker(new URL('./pglite-worker.js', import.meta.url), { workerData: settings });
-  }
-  const source = JSON.stringify(new URL('./pglite-worker.ts', import.meta.url).href);
-  return new Worker(
-    `import('tsx/esm/api').then(({ register }) => { register(); return import(${source}); });`,
-    { eval: true, workerData: settings },
-  );
-}
 
 function errorFrom(failure: Extract<WorkerResponse, { ok: false }>['error']): Error {
   const error = Object.assign(new Error(failure.message), failure.fields);
@@ -34,10 +19,13 @@ function errorFrom(failure: Extract<WorkerResponse, { ok: false }>['error']): Er
  * while this thread fetches and normalizes the next pages (as with a server, which runs in its own
  * process). Same guarantees as the in-thread client: one transaction at a time, and a query outside
  * a transaction waits for the running one to end. The worker holds the process open only while a
- * request is in flight; `close()` closes the database and ends the thread.
+ * request is in flight; `close()` closes the database and ends the thread. It takes the thread
+ * `prestartPgliteWorker` started, if one waits (already opening this database, or not opening
+ * any), else starts one.
  */
 export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlClient> {
-  const worker = startWorker(settings);
+  const taken = takePrestartedWorker(settings);
+  const worker = taken?.worker ?? startPgliteWorker();
   const pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: Error) => void }>();
   let stopped: Error | undefined;
   let nextId = 1;
@@ -57,21 +45,25 @@ export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlCli
   worker.on('error', stop);
   worker.on('exit', (code) => stop(new Error(`The PGlite worker thread stopped (exit code ${code}).`)));
 
-  const answer = (id: number) =>
+  const send = (request: Request): Promise<unknown[]> =>
     new Promise<unknown[]>((resolve, reject) => {
       if (stopped) return reject(stopped);
+      const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.ref();
+      worker.postMessage({ ...request, id });
     });
-  const send = (request: Request): Promise<unknown[]> => {
-    const id = nextId++;
-    const rows = answer(id);
-    if (!stopped) worker.postMessage({ ...request, id });
-    return rows;
-  };
 
   try {
-    await answer(0);
+    if (taken?.opened) {
+      // Opening since the thread started: held open (referenced) until it answers.
+      worker.ref();
+      const response = await taken.opened;
+      if (pending.size === 0) worker.unref();
+      if (!response.ok) throw errorFrom(response.error);
+    } else {
+      await send({ kind: 'open', settings });
+    }
   } catch (error) {
     await worker.terminate();
     throw error;
@@ -97,13 +89,27 @@ export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlCli
     copyFrom: (sql, data) => exclusive(() => executor.copyFrom(sql, data)),
     transaction: (work) =>
       exclusive(async () => {
-        await executor.query('BEGIN');
+        // The first statement carries the BEGIN (the worker runs it only if BEGIN succeeded), so
+        // a batch does not wait a round trip between BEGIN and its first statement.
+        let begun = false;
+        const begin = () => {
+          const first = !begun;
+          begun = true;
+          return first;
+        };
+        const inTransaction: SqlExecutor = {
+          query: async <ResultRow>(text: string, params?: readonly unknown[]) =>
+            (await send({ kind: 'query', text, params: params ?? [], begin: begin() })) as ResultRow[],
+          copyFrom: async (sql, data) => {
+            await send({ kind: 'copy', sql, data, begin: begin() });
+          },
+        };
         try {
-          const result = await work(executor);
-          await executor.query('COMMIT');
+          const result = await work(inTransaction);
+          if (begun) await executor.query('COMMIT');
           return result;
         } catch (error) {
-          await executor.query('ROLLBACK').catch(() => undefined);
+          if (begun) await executor.query('ROLLBACK').catch(() => undefined);
           throw error;
         }
       }),

@@ -1,19 +1,29 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { PGlite } from '@electric-sql/pglite';
 import { toBlobCopy } from './pglite-client';
-import { openPglite } from './pglite-open';
+import { openPglite, preparePglite } from './pglite-open';
 
 /**
  * The worker thread that owns an embedded PGlite database (see `pglite-worker-client.ts`): Postgres
  * runs here, beside the thread that fetches and normalizes pages, as a server would in its own
  * process. It runs one request at a time, in the order they arrive.
+ *
+ * At start it loads PGlite and compiles its WebAssembly, touching no directory; the first request
+ * (`open`) names the directory. So the thread can be started before the run knows it will open the
+ * database (see `pglite-worker-start.ts`).
  */
 
-/** A request from the destination's thread. */
+/**
+ * A request from the destination's thread. `begin`: run `BEGIN` first, and the statement only if
+ * it succeeded; a transaction's first statement carries it, which saves the thread a round trip.
+ */
 export type WorkerRequest =
-  | { id: number; kind: 'query'; text: string; params: readonly unknown[] }
-  | { id: number; kind: 'copy'; sql: string; data: Uint8Array }
+  | { id: number; kind: 'open'; settings: WorkerSettings }
+  | { id: number; kind: 'query'; text: string; params: readonly unknown[]; begin?: boolean }
+  | { id: number; kind: 'copy'; sql: string; data: Uint8Array; begin?: boolean }
   | { id: number; kind: 'close' };
 
 /** The answer to one request; a failure carries the error's own fields (`code`, `detail`, `hint`, ...). */
@@ -37,7 +47,11 @@ function describeError(error: unknown): Extract<WorkerResponse, { ok: false }>['
   return { name: error.name, message: error.message, fields };
 }
 
-async function handle(database: PGlite, request: WorkerRequest): Promise<unknown[]> {
+async function handle(
+  database: PGlite,
+  request: Exclude<WorkerRequest, { kind: 'open' }>,
+): Promise<unknown[]> {
+  if (request.kind !== 'close' && request.begin) await database.query('BEGIN');
   if (request.kind === 'query') return (await database.query(request.text, [...request.params])).rows;
   if (request.kind === 'copy') {
     await database.query(toBlobCopy(request.sql), [], { blob: new Blob([request.data]) });
@@ -66,26 +80,34 @@ function wasmTieringSetByUser(): boolean {
 
 const port = parentPort;
 if (port) {
-  const settings = workerData as WorkerSettings;
   if (!wasmTieringSetByUser()) setFlagsFromString(`--wasm-tiering-budget=${pgliteTieringBudget}`);
-  const opening = openPglite(settings.directory, settings.packedFile);
-  let queue: Promise<unknown> = opening;
+  const prepared = preparePglite();
+  let opening: Promise<PGlite> | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
   port.on('message', (request: WorkerRequest) => {
     queue = queue
       .catch(() => undefined)
       .then(async () => {
         let response: WorkerResponse;
         try {
-          response = { id: request.id, ok: true, rows: await handle(await opening, request) };
+          let rows: unknown[] = [];
+          if (request.kind === 'open') {
+            if (opening) throw new Error('This PGlite worker thread has opened its database already.');
+            const { directory, packedFile } = request.settings;
+            opening = (async () => {
+              if (directory !== undefined) await mkdir(dirname(directory), { recursive: true });
+              return openPglite(directory, packedFile, prepared);
+            })();
+            await opening;
+          } else {
+            if (!opening) throw new Error('The PGlite worker thread was sent a request before "open".');
+            rows = await handle(await opening, request);
+          }
+          response = { id: request.id, ok: true, rows };
         } catch (error) {
           response = { id: request.id, ok: false, error: describeError(error) };
         }
         port.postMessage(response);
       });
   });
-  opening.then(
-    () => port.postMessage({ id: 0, ok: true, rows: [] } satisfies WorkerResponse),
-    (error: unknown) =>
-      port.postMessage({ id: 0, ok: false, error: describeError(error) } satisfies WorkerResponse),
-  );
 }

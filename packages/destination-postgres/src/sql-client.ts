@@ -1,4 +1,9 @@
-/** What the destination needs from a connection or a transaction. */
+/**
+ * What the destination needs from a connection or a transaction. Statements run in the order they
+ * are called, and a caller may call the next before the previous one is answered: within a
+ * transaction they run one after another on its connection (a failed one makes the rest fail),
+ * and the transaction's COMMIT or ROLLBACK runs after all of them.
+ */
 export interface SqlExecutor {
   /** Runs one statement with `$1`-style parameters and returns its rows. */
   query<ResultRow = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<ResultRow[]>;

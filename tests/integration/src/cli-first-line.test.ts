@@ -1,6 +1,9 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentDatabase } from './cli-helpers/silent-database';
 import { seedSource, writeConfig } from './cli-helpers/sync-config';
+import { pgliteQuery } from './cli-helpers/test-database';
 import { createWorkspace } from './cli-helpers/workspace';
 
 const apiKey = 'first-line-key-3b7e';
@@ -79,5 +82,54 @@ describe.concurrent('restsync run: the first line (child process)', () => {
     expect(result.stdout + result.stderr).not.toContain(password);
     expect(database.connections()).toBe(0);
     expect(api.requests).toHaveLength(0);
+  });
+
+  // PGlite's worker opens the database while the CLI loads and checks the config (see bin.ts).
+  it('should name every bad path of a wrong config into PGlite, request nothing, and leave the database closed for the next run', async ({
+    onTestFinished,
+  }) => {
+    const workspace = await createWorkspace(apiKey, (cleanup) => onTestFinished(cleanup));
+    const api = await workspace.startApi({ records: 120, apiKey });
+    const source = seedSource(api.url);
+    const wrong = await writeConfig(workspace.directory, 'wrong.json', {
+      pipeline: { name: 'first_line' },
+      source: {
+        ...source,
+        client: { ...source.client, retry: { max_retrys: 3 } },
+        resources: [{ ...source.resources[0], write_disposition: 'sometimes' }],
+      },
+    });
+    const pglite = join(workspace.directory, 'db');
+
+    const failed = await workspace.run(['run', wrong, '--destination', `pglite:${pglite}`]);
+
+    expect(failed.code, failed.stderr).toBe(2);
+    expect(failed.stderr.split('\n')[0]).toMatch(/^restsync: opening PGlite at /);
+    expect(failed.stderr).toContain('client.retry.max_retrys');
+    expect(failed.stderr).toContain('resources[0].write_disposition');
+    expect(api.requests).toHaveLength(0);
+    // The database it opened ahead was shut down cleanly (`DBState` 1 in pg_control), not killed with
+    // the process: no half-unpacked copy beside it, and not left running.
+    expect((await readFile(join(pglite, 'global', 'pg_control'))).readInt32LE(16)).toBe(1);
+    expect((await readdir(workspace.directory)).filter((name) => name.startsWith('db.'))).toEqual([]);
+
+    const good = await writeConfig(workspace.directory, 'good.json', {
+      pipeline: { name: 'first_line' },
+      source,
+    });
+    const loaded = await workspace.run([
+      'run',
+      good,
+      '--destination',
+      `pglite:${pglite}`,
+      '--dataset',
+      'after',
+    ]);
+    expect(loaded.code, loaded.stderr).toBe(0);
+    const [row] = await pgliteQuery<{ rows: number }>(
+      pglite,
+      'select count(*)::int as rows from "after"."resource_name"',
+    );
+    expect(row?.rows).toBe(120);
   });
 });
