@@ -45,11 +45,11 @@ const announcement =
 // Into PGlite, its worker thread starts now and opens the database while the CLI's modules load and
 // the config is checked; the run's destination takes it open. A run that ends without opening it
 // (a config error) closes it cleanly below.
-const pgliteStart =
-  earlyTarget?.type === 'pglite' ? await import('@restsync/destination-postgres/prestart') : undefined;
+let pgliteStart: typeof import('@restsync/destination-postgres/prestart') | undefined;
 if (earlyTarget?.type === 'pglite') {
+  pgliteStart = await import('@restsync/destination-postgres/prestart');
   const location = earlyTarget.url.slice('pglite:'.length);
-  pgliteStart?.prestartPgliteWorker({
+  pgliteStart.prestartPgliteWorker({
     directory: location === 'memory' ? undefined : location,
     packedFile: undefined,
   });
