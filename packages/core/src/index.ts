@@ -135,7 +135,7 @@ export type { Normalizer, NormalizerOptions, SchemaChange } from './normalize/no
 export { createNormalizer } from './normalize/normalizer';
 export { scd2ChildPart, scd2RowHash, scd2ValueText } from './normalize/scd2-row-hash';
 export { migrateSchema } from './normalize/schema-migration';
-export { type IsoDateTimeParts, readIsoDateTime } from './normalize/value-types';
+export { createIsoDateTimeParts, type IsoDateTimeParts, readIsoDateTime } from './normalize/value-types';
 export type { DestinationRetryOptions } from './pipeline/destination-retry';
 export type { Pipeline, PipelineOptions, RunOptions } from './pipeline/pipeline';
 export { pipeline } from './pipeline/pipeline';

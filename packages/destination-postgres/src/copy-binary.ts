@@ -1,7 +1,7 @@
 import {
   type ColumnSchema,
   type ColumnType,
-  type IsoDateTimeParts,
+  createIsoDateTimeParts,
   type Row,
   readIsoDateTime,
   type TableSchema,
@@ -136,17 +136,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 }
 
 /** What `readIsoDateTime` fills for `isoMicros`: one object for every value. */
-const parts: IsoDateTimeParts = {
-  year: 0,
-  month: 0,
-  day: 0,
-  hour: 0,
-  minute: 0,
-  second: 0,
-  micros: 0,
-  fractionDigits: 0,
-  offsetSeconds: 0,
-};
+const parts = createIsoDateTimeParts();
 
 /**
  * Microseconds from Postgres's epoch (2000-01-01 UTC) of a date-time core's `readIsoDateTime`

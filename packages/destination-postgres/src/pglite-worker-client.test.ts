@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteWorker } from './pglite-worker-client';
 import {
@@ -198,19 +200,21 @@ describe('prestartPgliteWorker', () => {
     await expect(openPgliteWorker(settings)).rejects.toThrow(/EEXIST|ENOTDIR/);
   }, 300_000);
 
-  it('should start a new thread when the prestarted one has died', async () => {
-    prestartPgliteWorker();
-    const waiting = takePrestartedWorker(inMemory);
-    await waiting?.worker.terminate();
-    prestartPgliteWorker();
-    // Killed while it waits: it is never handed over, and the destination starts its own thread.
-    const dying = takePrestartedWorker(inMemory) as NonNullable<ReturnType<typeof takePrestartedWorker>>;
-    prestartPgliteWorker();
-    const exited = new Promise((resolve) => dying.worker.once('exit', resolve));
-    await dying.worker.terminate();
-    await exited;
+  it('should never hand over a prestarted thread that has died, and start a new one', async () => {
+    const terminated = async (thread: Worker) => {
+      const exited = once(thread, 'exit');
+      await thread.terminate();
+      await exited;
+    };
+    await terminated(prestartPgliteWorker());
+    expect(takePrestartedWorker(inMemory)).toBeUndefined();
+    const dead = prestartPgliteWorker();
+    await terminated(dead);
+    // A prestart while a dead one waits starts a new thread, and the destination takes that one.
+    expect(prestartPgliteWorker()).not.toBe(dead);
     const database = await openPgliteWorker(inMemory);
     try {
+      expect(takePrestartedWorker(inMemory)).toBeUndefined();
       expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
     } finally {
       await database.close();

@@ -69,13 +69,15 @@ export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlCli
     throw error;
   }
 
-  const executor: SqlExecutor = {
+  /** Statements through the thread; `begin()` says whether one is the first of its transaction. */
+  const executorWith = (begin: () => boolean): SqlExecutor => ({
     query: async <ResultRow>(text: string, params?: readonly unknown[]) =>
-      (await send({ kind: 'query', text, params: params ?? [] })) as ResultRow[],
+      (await send({ kind: 'query', text, params: params ?? [], begin: begin() })) as ResultRow[],
     copyFrom: async (sql, data) => {
-      await send({ kind: 'copy', sql, data });
+      await send({ kind: 'copy', sql, data, begin: begin() });
     },
-  };
+  });
+  const executor = executorWith(() => false);
   let turn: Promise<unknown> = Promise.resolve();
   const exclusive = <Result>(work: () => Promise<Result>): Promise<Result> => {
     const run = turn.then(work);
@@ -92,18 +94,11 @@ export async function openPgliteWorker(settings: WorkerSettings): Promise<SqlCli
         // The first statement carries the BEGIN (the worker runs it only if BEGIN succeeded), so
         // a batch does not wait a round trip between BEGIN and its first statement.
         let begun = false;
-        const begin = () => {
+        const inTransaction = executorWith(() => {
           const first = !begun;
           begun = true;
           return first;
-        };
-        const inTransaction: SqlExecutor = {
-          query: async <ResultRow>(text: string, params?: readonly unknown[]) =>
-            (await send({ kind: 'query', text, params: params ?? [], begin: begin() })) as ResultRow[],
-          copyFrom: async (sql, data) => {
-            await send({ kind: 'copy', sql, data, begin: begin() });
-          },
-        };
+        });
         try {
           const result = await work(inTransaction);
           if (begun) await executor.query('COMMIT');

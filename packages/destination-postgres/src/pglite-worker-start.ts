@@ -77,10 +77,11 @@ function answerTo(worker: Worker, id: number): Promise<WorkerResponse> {
  *
  * The thread never keeps the process alive. A caller that may end without opening a destination
  * calls `releasePrestartedPgliteWorker()` first, so a database opened ahead is closed cleanly.
- * A second call while one waits does nothing.
+ * A second call while one waits does nothing. Returns the waiting thread (to watch it, not to use:
+ * a destination takes it over).
  */
-export function prestartPgliteWorker(open?: WorkerSettings): void {
-  if (prestarted && !prestarted.dead) return;
+export function prestartPgliteWorker(open?: WorkerSettings): Worker {
+  if (prestarted && !prestarted.dead) return prestarted.worker;
   const worker = startPgliteWorker();
   const entry: Prestarted = {
     worker,
@@ -97,6 +98,7 @@ export function prestartPgliteWorker(open?: WorkerSettings): void {
   }
   worker.unref();
   prestarted = entry;
+  return worker;
 }
 
 /** A prestarted thread handed to a destination, and the answer to its `open` when it was sent one. */

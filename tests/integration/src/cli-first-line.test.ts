@@ -9,6 +9,15 @@ import { createWorkspace } from './cli-helpers/workspace';
 const apiKey = 'first-line-key-3b7e';
 const password = 'first-line-pa55-91c2';
 
+/** The seed source with two mistakes: `client.retry.max_retrys` and `resources[0].write_disposition`. */
+function withTwoBadPaths(source: ReturnType<typeof seedSource>) {
+  return {
+    ...source,
+    client: { ...source.client, retry: { max_retrys: 3 } },
+    resources: [{ ...source.resources[0], write_disposition: 'sometimes' }],
+  };
+}
+
 describe.concurrent('restsync run: the first line (child process)', () => {
   // Regression: the destination line came only after every module had loaded and the config was checked (0.5–2 s), so a run looked stuck.
   it('should write the destination line first, password masked, while the database has not answered', async ({
@@ -61,11 +70,7 @@ describe.concurrent('restsync run: the first line (child process)', () => {
     const source = seedSource(api.url);
     const config = await writeConfig(workspace.directory, 'sync.json', {
       pipeline: { name: 'first_line' },
-      source: {
-        ...source,
-        client: { ...source.client, retry: { max_retrys: 3 } },
-        resources: [{ ...source.resources[0], write_disposition: 'sometimes' }],
-      },
+      source: withTwoBadPaths(source),
     });
 
     const result = await workspace.run([
@@ -93,11 +98,7 @@ describe.concurrent('restsync run: the first line (child process)', () => {
     const source = seedSource(api.url);
     const wrong = await writeConfig(workspace.directory, 'wrong.json', {
       pipeline: { name: 'first_line' },
-      source: {
-        ...source,
-        client: { ...source.client, retry: { max_retrys: 3 } },
-        resources: [{ ...source.resources[0], write_disposition: 'sometimes' }],
-      },
+      source: withTwoBadPaths(source),
     });
     const pglite = join(workspace.directory, 'db');
 

@@ -39,18 +39,23 @@ export interface IsoDateTimeParts {
   offsetSeconds: number;
 }
 
+/** A parts object for `readIsoDateTime` to fill, every field 0: make one and reuse it for every value. */
+export function createIsoDateTimeParts(): IsoDateTimeParts {
+  return {
+    year: 0,
+    month: 0,
+    day: 0,
+    hour: 0,
+    minute: 0,
+    second: 0,
+    micros: 0,
+    fractionDigits: 0,
+    offsetSeconds: 0,
+  };
+}
+
 /** Filled by `isIsoDateTime`, which needs no parts: one object for every call. */
-const scratchParts: IsoDateTimeParts = {
-  year: 0,
-  month: 0,
-  day: 0,
-  hour: 0,
-  minute: 0,
-  second: 0,
-  micros: 0,
-  fractionDigits: 0,
-  offsetSeconds: 0,
-};
+const scratchParts = createIsoDateTimeParts();
 
 /**
  * Whether a string is an ISO 8601 / RFC 3339 date-time that every destination parses the same way:
