@@ -7,6 +7,7 @@ import {
 import type { PreparedRun } from './prepare-run';
 import { createProgress, type ProgressStream } from './progress';
 import type { RunTracker } from './run-tracker';
+import { notePage } from './v8-settings';
 
 export interface RunSyncOptions {
   /** Where progress goes (stderr). */
@@ -83,6 +84,7 @@ export async function runSync(prepared: PreparedRun, options: RunSyncOptions): P
   const onEvent = (event: RestsyncEvent) => {
     opening.done();
     tracker.onEvent(event);
+    if (event.type === 'page') notePage(event);
     progress?.onEvent(event);
     for (const listener of options.listeners ?? []) listener(event);
     if (event.type === 'paginator_detected') options.progressStream.write(formatDetection(event));

@@ -100,6 +100,17 @@ export class CopyBytes {
     for (let scale = 10; scale <= rest; scale *= 10) digits += 1;
     let position = this.offset + digits;
     this.offset = position;
+    // Below 2^31 the digits come from 32-bit integer division (about twice as fast as a double's
+    // `Math.floor`); ids and counts almost always are.
+    if (rest <= 0x7fffffff) {
+      let small = rest | 0;
+      do {
+        const next = (small / 10) | 0;
+        buffer[--position] = 48 + (small - next * 10);
+        small = next;
+      } while (small > 0);
+      return;
+    }
     do {
       const next = Math.floor(rest / 10);
       buffer[--position] = 48 + (rest - next * 10);

@@ -35,6 +35,34 @@ describe('encodeCopyText', () => {
     expect(text).toBe('1\ta\n2\tb\n');
   });
 
+  it('should write every safe integer as its decimal digits, on both sides of 32 bits', () => {
+    const values = [
+      0,
+      7,
+      9,
+      10,
+      99,
+      100,
+      500_000,
+      2_147_483_646,
+      2_147_483_647,
+      2_147_483_648,
+      4_294_967_296,
+      -1,
+      -10,
+      -2_147_483_647,
+      -2_147_483_648,
+      -2_147_483_649,
+      Number.MAX_SAFE_INTEGER,
+      Number.MIN_SAFE_INTEGER,
+    ];
+    const text = encodeText(
+      values.map((value) => ({ value })),
+      columns([['value', 'bigint']]),
+    );
+    expect(text).toBe(values.map((value) => `${String(value)}\n`).join(''));
+  });
+
   it('should write NULL as \\N and keep the literal text "\\N" and the empty string distinct', () => {
     const text = encodeText(
       [{ a: null, b: undefined, c: '\\N', d: '' }],
