@@ -63,7 +63,7 @@ export function pagesStillExpected(page: FetchedPage): number | undefined {
 }
 
 /** Whether a run that has fetched `fetched` pages, the last one `page`, counts as long. */
-export function isLongRun(fetched: number, page: FetchedPage): boolean {
+function isLongRun(fetched: number, page: FetchedPage): boolean {
   return fetched >= longRunPages || (pagesStillExpected(page) ?? 0) >= longRunPages;
 }
 

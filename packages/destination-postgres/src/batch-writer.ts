@@ -231,21 +231,20 @@ function prepareWrites(context: SessionContext, batch: LoadBatch): TableWrite[] 
   });
 }
 
-/** Whether `table` has child tables holding rows to replace when its stored rows are updated. */
-function hasLiveDescendants(context: SessionContext, catalog: LiveCatalog, table: TableSchema): boolean {
-  if (!catalog.get(table.name)?.columns.has(systemColumns.id)) return false;
-  return liveDescendantsOf(context, catalog, table).length > 0;
+/** The child tables whose rows are replaced when `table`'s stored rows are (none without its `_restsync_id` column). */
+function descendantsToReplace(context: SessionContext, catalog: LiveCatalog, table: TableSchema): string[] {
+  if (!catalog.get(table.name)?.columns.has(systemColumns.id)) return [];
+  return liveDescendantsOf(context, catalog, table);
 }
 
 async function deleteDescendants(
   context: SessionContext,
   executor: SqlExecutor,
-  catalog: LiveCatalog,
   table: TableSchema,
   stage: string,
+  descendants: readonly string[],
 ): Promise<void> {
-  if (!hasLiveDescendants(context, catalog, table)) return;
-  const descendants = liveDescendantsOf(context, catalog, table);
+  if (descendants.length === 0) return;
   const ids = quoteIdentifier(`${stage.slice(1, -1)}_ids`);
   const id = quoteIdentifier(systemColumns.id);
   const matches = table.primaryKey
@@ -394,9 +393,7 @@ async function writeTable(
     return { inserted: await writeScd2Child(context, executor, table, rowData(write), inserted), updated: 0 };
   }
   if (strategy === 'delete-insert' && table.parent === undefined) {
-    const descendants = catalog.get(table.name)?.columns.has(systemColumns.id)
-      ? liveDescendantsOf(context, catalog, table)
-      : [];
+    const descendants = descendantsToReplace(context, catalog, table);
     return await writeDeleteInsert(context, executor, table, rowData(write), batch.loadId, descendants);
   }
   if (table.primaryKey.length === 0) {
@@ -421,12 +418,10 @@ async function writeTable(
       live,
     ),
   ]);
-  if (
-    table.parent === undefined &&
-    (table.hardDelete !== undefined || hasLiveDescendants(context, catalog, table))
-  ) {
+  const descendants = table.parent === undefined ? descendantsToReplace(context, catalog, table) : [];
+  if (table.parent === undefined && (table.hardDelete !== undefined || descendants.length > 0)) {
     await staged;
-    await deleteDescendants(context, executor, catalog, table, statements.stage);
+    await deleteDescendants(context, executor, table, statements.stage, descendants);
     await deleteFlaggedKeys(context, executor, table, statements.stage);
     staged = Promise.resolve();
   }

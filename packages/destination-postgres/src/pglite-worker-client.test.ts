@@ -117,6 +117,17 @@ describe('prestartPgliteWorker', () => {
   const shutDownCleanly = async (directory: string) =>
     (await readFile(join(directory, 'global', 'pg_control'))).readInt32LE(16) === 1;
 
+  /** Opens an in-memory database as a destination does: it took the waiting thread (none is left) and runs. */
+  const openTakingThePrestarted = async () => {
+    const database = await openPgliteWorker(inMemory);
+    try {
+      expect(takePrestartedWorker(inMemory)).toBeUndefined();
+      expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    } finally {
+      await database.close();
+    }
+  };
+
   it('should hand a thread that opens nothing to the next PGlite destination, once', async () => {
     prestartPgliteWorker();
     const waiting = takePrestartedWorker(inMemory);
@@ -126,13 +137,7 @@ describe('prestartPgliteWorker', () => {
     await waiting?.worker.terminate();
 
     prestartPgliteWorker();
-    const database = await openPgliteWorker(inMemory);
-    try {
-      expect(takePrestartedWorker(inMemory)).toBeUndefined();
-      expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
-    } finally {
-      await database.close();
-    }
+    await openTakingThePrestarted();
   }, 300_000);
 
   it('should hand a destination of the same directory the database it opened ahead', async () => {
@@ -212,13 +217,7 @@ describe('prestartPgliteWorker', () => {
     await terminated(dead);
     // A prestart while a dead one waits starts a new thread, and the destination takes that one.
     expect(prestartPgliteWorker()).not.toBe(dead);
-    const database = await openPgliteWorker(inMemory);
-    try {
-      expect(takePrestartedWorker(inMemory)).toBeUndefined();
-      expect(await database.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
-    } finally {
-      await database.close();
-    }
+    await openTakingThePrestarted();
   }, 300_000);
 
   it('should not hold the process open when no destination takes it', async () => {
