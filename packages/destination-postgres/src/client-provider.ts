@@ -134,6 +134,12 @@ function serverProvider(
   };
 }
 
+function hasHint(error: unknown): boolean {
+  return (
+    typeof error === 'object' && error !== null && typeof (error as { hint?: unknown }).hint === 'string'
+  );
+}
+
 function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): ClientProvider {
   const errors = errorContext(target.description, []);
   // In memory, the database lives as long as the destination, so a second run sees the first.
@@ -143,9 +149,12 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
       // Postgres in its own thread works while this one fetches and normalizes the next pages.
       return await openPgliteWorker({ directory, packedFile: undefined });
     } catch (error) {
+      // A cause with its own hint (a directory of another PostgreSQL version) says what to do.
+      const advice = hasHint(error)
+        ? ''
+        : ' Check that the directory is writable and not open in another process.';
       throw new DestinationError(
-        `Could not open the embedded PGlite database ${target.description}: ${describeCause(error, errors)}. ` +
-          'Check that the directory is writable and not open in another process.',
+        `Could not open the embedded PGlite database ${target.description}: ${describeCause(error, errors).replace(/\.$/, '')}.${advice}`,
         { cause: error },
       );
     }

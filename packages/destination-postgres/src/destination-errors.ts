@@ -117,7 +117,7 @@ export function describeCause(error: unknown, context: ErrorContext): string {
     const detail = fieldOf(error, 'detail');
     const hint = fieldOf(error, 'hint');
     if (typeof detail === 'string' && detail) text += ` (${detail})`;
-    if (typeof hint === 'string' && hint) text += ` Hint: ${hint}`;
+    if (typeof hint === 'string' && hint) text += `${/[.!?]$/.test(text) ? '' : '.'} Hint: ${hint}`;
   } else {
     text = String(error);
   }

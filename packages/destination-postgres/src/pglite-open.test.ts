@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { resourceState, rootRow, rootTable, testLoadId } from '@restsync/testing/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packDataDir, unpackDataDir, writePackedDataDir } from './pglite-data-dir';
-import { openPglite } from './pglite-open';
+import { openPglite, pgliteSharedBuffers } from './pglite-open';
 import { postgres } from './postgres-destination';
 
 let scratch: string;
@@ -102,14 +102,14 @@ describe('openPglite', () => {
     const database = await openPglite(directory, packedFile);
     try {
       const names = await database.query<{ datname: string }>('SELECT datname FROM pg_database');
-      expect(names.rows).toEqual([{ datname: 'template1' }]);
+      expect(names.rows).toEqual([{ datname: 'postgres' }]);
       expect((await database.query('SELECT current_database() AS name')).rows).toEqual([
-        { name: 'template1' },
+        { name: 'postgres' },
       ]);
     } finally {
       await database.close();
     }
-    // initdb's three databases came to about 970 files; the one kept is about 380.
+    // initdb's three databases came to about 1 000 files; the one kept is about 400.
     const files = await readdir(directory, { recursive: true });
     expect(files.length).toBeLessThan(500);
   });
@@ -179,6 +179,55 @@ describe('openPglite', () => {
     } finally {
       await reopened.close();
     }
+  });
+
+  it("should start PostgreSQL with restsync's shared buffer pool, not PGlite's 128 MB", async () => {
+    const database = await openPglite(join(scratch, 'shared-buffers'), packedFile);
+    try {
+      const setting = await database.query<{ size: string }>(
+        "SELECT current_setting('shared_buffers') AS size",
+      );
+      expect(setting.rows).toEqual([{ size: pgliteSharedBuffers }]);
+      expect(pgliteSharedBuffers).not.toBe('128MB');
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('should name both PostgreSQL versions and what to do, and change nothing, when a directory is of another major version', async () => {
+    // A directory a PGlite of another PostgreSQL major version wrote: the reference copy, with the
+    // version file an older PGlite leaves (PostgreSQL refuses to start on it).
+    const directory = join(scratch, 'older-postgres');
+    await cp(join(scratch, 'reference'), directory, { recursive: true });
+    const current = (await readFile(join(directory, 'PG_VERSION'), 'utf8')).trim();
+    const older = String(Number(current) - 1);
+    await writeFile(join(directory, 'PG_VERSION'), `${older}\n`);
+    const before = (await readdir(directory, { recursive: true })).sort();
+
+    const failure = await openPglite(directory, packedFile).then(
+      () => undefined,
+      (error: unknown) => error as Error & { hint?: string },
+    );
+    expect(failure?.message).toMatch(
+      new RegExp(
+        `holds a PostgreSQL ${older} database.*@electric-sql/pglite \\d+\\.\\d+\\.\\d+\\) runs PostgreSQL ${current}, which cannot open it`,
+      ),
+    );
+    expect(failure?.hint).toMatch(/^Sync into a new directory \(a full load\)/);
+    expect((await readdir(directory, { recursive: true })).sort()).toEqual(before);
+    expect(await readFile(join(directory, 'PG_VERSION'), 'utf8')).toBe(`${older}\n`);
+  });
+
+  it("should keep PGlite's own error when a directory of the same version cannot be opened", async () => {
+    const directory = join(scratch, 'same-version-broken');
+    await mkdir(directory);
+    await writeFile(join(directory, 'PG_VERSION'), await readFile(join(scratch, 'reference', 'PG_VERSION')));
+    const failure = await openPglite(directory, packedFile).then(
+      () => undefined,
+      (error: unknown) => error as Error,
+    );
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure?.message).not.toMatch(/holds a PostgreSQL/);
   });
 
   it('should run initdb itself when the packed file is missing or unreadable', async () => {
