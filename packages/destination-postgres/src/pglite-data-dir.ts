@@ -1,135 +1,20 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gzipSync } from 'node:zlib';
-
-const gunzipAsync = promisify(gunzip);
+import { packedFileContent, packTree } from './packed-tree';
 
 /**
- * The tar of a packed data directory, decompressed off the calling thread in output chunks of
- * 1 MB instead of zlib's 16 kB: the 28 MB a data directory unpacks to comes back in 27 pieces to
- * join, not 1 700.
- */
-export function unpackTar(packed: Buffer): Promise<Buffer> {
-  return gunzipAsync(packed, { chunkSize: 1 << 20 });
-}
-
-/**
- * A packed, pre-initialized PGlite data directory: what `initdb` writes, as a gzipped tar (ustar,
- * names rooted at `/` as PGlite's `loadDataDir` expects). The build packs it once, so a new
- * directory starts from a copy instead of running `initdb` in WebAssembly (seconds of CPU).
+ * A packed, pre-initialized PGlite data directory: what `initdb` writes, packed once by the build
+ * (see `packed-tree.ts` for the format), so a new directory starts from a copy instead of running
+ * `initdb` in WebAssembly (seconds of CPU).
  */
 
-const block = 512;
 /** Left behind by a closed PGlite; it belongs to one process and must not travel. */
 const notPacked = new Set(['postmaster.pid']);
 
-function writeField(header: Buffer, offset: number, length: number, value: string): void {
-  header.write(value, offset, length, 'utf8');
-}
-
-function octal(value: number, length: number): string {
-  return `${value.toString(8).padStart(length - 1, '0')}\0`;
-}
-
-function tarHeader(name: string, size: number, directory: boolean, mode: number): Buffer {
-  const header = Buffer.alloc(block);
-  if (Buffer.byteLength(name) > 100) throw new Error(`${name}: a packed data-dir path must fit 100 bytes`);
-  writeField(header, 0, 100, name);
-  writeField(header, 100, 8, octal(mode & 0o7777, 8));
-  writeField(header, 108, 8, octal(0, 8));
-  writeField(header, 116, 8, octal(0, 8));
-  writeField(header, 124, 12, octal(size, 12));
-  writeField(header, 136, 12, octal(0, 12));
-  writeField(header, 148, 8, '        ');
-  writeField(header, 156, 1, directory ? '5' : '0');
-  writeField(header, 257, 8, 'ustar\u000000');
-  let checksum = 0;
-  for (const byte of header) checksum += byte;
-  writeField(header, 148, 8, `${checksum.toString(8).padStart(6, '0')}\0 `);
-  return header;
-}
-
-/** Packs `directory` (a closed PGlite data directory) into a gzipped tar. */
-export async function packDataDir(directory: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  const walk = async (relative: string): Promise<void> => {
-    const entries = (await readdir(join(directory, relative), { withFileTypes: true })).sort((left, right) =>
-      left.name.localeCompare(right.name),
-    );
-    for (const entry of entries) {
-      if (relative === '' && notPacked.has(entry.name)) continue;
-      const name = `${relative}/${entry.name}`;
-      const path = join(directory, name);
-      const { mode } = await stat(path);
-      if (entry.isDirectory()) {
-        parts.push(tarHeader(name, 0, true, mode));
-        await walk(name);
-      } else if (entry.isFile()) {
-        const data = await readFile(path);
-        parts.push(tarHeader(name, data.length, false, mode), data, Buffer.alloc(-data.length & (block - 1)));
-      }
-    }
-  };
-  await walk('');
-  parts.push(Buffer.alloc(block * 2));
-  return gzipSync(Buffer.concat(parts), { level: 9 });
-}
-
-function readString(tar: Buffer, offset: number, length: number): string {
-  const end = tar.indexOf(0, offset);
-  return tar.toString('utf8', offset, end === -1 || end > offset + length ? offset + length : end);
-}
-
-/** One file or directory of a packed data directory. */
-interface PackedEntry {
-  name: string;
-  mode: number;
-  directory: boolean;
-  data: Buffer;
-}
-
-function readEntries(tar: Buffer): PackedEntry[] {
-  const entries: PackedEntry[] = [];
-  let offset = 0;
-  while (offset + block <= tar.length && tar[offset] !== 0) {
-    const name = readString(tar, offset, 100);
-    const mode = Number.parseInt(readString(tar, offset + 100, 8), 8);
-    const size = Number.parseInt(readString(tar, offset + 124, 12), 8);
-    const directory = tar[offset + 156] === '5'.charCodeAt(0);
-    if (name.split('/').includes('..')) throw new Error(`packed data dir: refusing the path ${name}`);
-    entries.push({ name, mode, directory, data: tar.subarray(offset + block, offset + block + size) });
-    offset += block + Math.ceil(size / block) * block;
-  }
-  return entries;
-}
-
 /** The PostgreSQL major version (`PG_VERSION`) of a packed data directory, if it has one. */
 export async function packedPostgresVersion(packed: Buffer): Promise<string | undefined> {
-  const entry = readEntries(await unpackTar(packed)).find((each) => each.name === '/PG_VERSION');
-  return entry?.data.toString('utf8').trim();
-}
-
-/**
- * Writes the files of a packed data directory (`packDataDir`'s output) under `directory`. It
- * decompresses off the calling thread and writes the files (about a thousand) concurrently once
- * their directories exist, so a first open spends its time on PGlite, not on waiting for writes.
- */
-export async function unpackDataDir(packed: Buffer, directory: string): Promise<void> {
-  const entries = readEntries(await unpackTar(packed));
-  await mkdir(directory, { recursive: true, mode: 0o700 });
-  for (const entry of entries) {
-    if (entry.directory) await mkdir(join(directory, entry.name), { recursive: true, mode: entry.mode });
-  }
-  // Every write settles before a failure is thrown, so the caller's clean-up never races one.
-  const writes = await Promise.allSettled(
-    entries
-      .filter((entry) => !entry.directory)
-      .map((entry) => writeFile(join(directory, entry.name), entry.data, { mode: entry.mode })),
-  );
-  const failed = writes.find((write) => write.status === 'rejected');
-  if (failed) throw failed.reason;
+  return (await packedFileContent(packed, '/PG_VERSION'))?.toString('utf8').trim();
 }
 
 /**
@@ -161,11 +46,17 @@ export async function writePackedDataDir(file: string): Promise<void> {
       'DROP DATABASE template1',
       'ALTER DATABASE template0 IS_TEMPLATE false',
       'DROP DATABASE template0',
+      // initdb's WAL (7 MB of it) is not needed once a checkpoint follows it: a switch to the next
+      // segment, with recycling off, makes the checkpoint remove the old one, so the directory
+      // ships a WAL segment of a few hundred bytes and zeros.
+      'SET wal_recycle = off',
+      'SELECT pg_switch_wal()',
+      'CHECKPOINT',
     ]) {
       await database.exec(statement);
     }
     await database.close();
-    await writeFile(file, await packDataDir(join(directory, 'data')));
+    await writeFile(file, await packTree(join(directory, 'data'), notPacked));
   } finally {
     await rm(directory, { recursive: true, force: true });
   }

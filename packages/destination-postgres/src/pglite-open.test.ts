@@ -1,11 +1,11 @@
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { resourceState, rootRow, rootTable, testLoadId } from '@restsync/testing/conformance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packDataDir, unpackDataDir, writePackedDataDir } from './pglite-data-dir';
+import { writePackedDataDir } from './pglite-data-dir';
 import { openPglite, pgliteSharedBuffers } from './pglite-open';
 import { postgres } from './postgres-destination';
 
@@ -23,7 +23,7 @@ async function systemIdentifier(database: PGlite): Promise<string> {
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'restsync-pglite-open-'));
-  packedFile = join(scratch, 'packed.tar.gz');
+  packedFile = join(scratch, 'packed.tar.br');
   await writePackedDataDir(packedFile);
   const reference = await openPglite(join(scratch, 'reference'), packedFile);
   packedIdentifier = await systemIdentifier(reference);
@@ -32,59 +32,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
-});
-
-describe('packDataDir', () => {
-  it('should restore every file and directory it packed, byte for byte', async () => {
-    const source = join(scratch, 'round-trip-source');
-    await mkdir(join(source, 'base', '1'), { recursive: true });
-    await writeFile(join(source, 'PG_VERSION'), '17\n');
-    await writeFile(join(source, 'base', '1', '1259'), Buffer.alloc(8192 + 3, 7));
-    await writeFile(join(source, 'postmaster.pid'), '42');
-    const target = join(scratch, 'round-trip-target');
-    await unpackDataDir(await packDataDir(source), target);
-    expect(await readFile(join(target, 'PG_VERSION'), 'utf8')).toBe('17\n');
-    expect(await readFile(join(target, 'base', '1', '1259'))).toEqual(Buffer.alloc(8192 + 3, 7));
-    // A closed PGlite's pid file belongs to its process: a copy must not carry it.
-    await expect(readFile(join(target, 'postmaster.pid'))).rejects.toThrow(/ENOENT/);
-  });
-});
-
-describe('unpackDataDir', () => {
-  it('should restore every file of a tree with many directories, each with its mode', async () => {
-    const source = join(scratch, 'many-files-source');
-    for (let directory = 0; directory < 20; directory++) {
-      await mkdir(join(source, 'base', String(directory)), { recursive: true });
-      for (let file = 0; file < 30; file++) {
-        await writeFile(
-          join(source, 'base', String(directory), String(file)),
-          Buffer.alloc(file * 100, directory),
-        );
-      }
-    }
-    await writeFile(join(source, 'postgresql.conf'), 'x = 1\n', { mode: 0o600 });
-    const target = join(scratch, 'many-files-target');
-    await unpackDataDir(await packDataDir(source), target);
-    for (let directory = 0; directory < 20; directory++) {
-      for (let file = 0; file < 30; file++) {
-        expect(await readFile(join(target, 'base', String(directory), String(file)))).toEqual(
-          Buffer.alloc(file * 100, directory),
-        );
-      }
-    }
-    expect((await stat(join(target, 'postgresql.conf'))).mode & 0o777).toBe(0o600);
-  });
-  // Regression: a failed write rejected while the others were still writing, racing the clean-up.
-  it('should reject on a file it cannot write only after every other file is written', async () => {
-    const source = join(scratch, 'one-bad-file-source');
-    await mkdir(join(source, 'base'), { recursive: true });
-    await writeFile(join(source, 'base', 'blocked'), 'x');
-    await writeFile(join(source, 'base', 'written'), Buffer.alloc(1 << 20, 3));
-    const target = join(scratch, 'one-bad-file-target');
-    await mkdir(join(target, 'base', 'blocked'), { recursive: true });
-    await expect(unpackDataDir(await packDataDir(source), target)).rejects.toThrow(/EISDIR/);
-    expect(await readFile(join(target, 'base', 'written'))).toEqual(Buffer.alloc(1 << 20, 3));
-  });
 });
 
 describe('openPglite', () => {
@@ -231,7 +178,7 @@ describe('openPglite', () => {
   });
 
   it('should run initdb itself when the packed file is missing or unreadable', async () => {
-    const broken = join(scratch, 'broken.tar.gz');
+    const broken = join(scratch, 'broken.tar.br');
     await writeFile(broken, 'not a tarball');
     const database = await openPglite(join(scratch, 'from-initdb'), broken);
     try {

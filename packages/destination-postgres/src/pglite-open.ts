@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
-import { packedPostgresVersion, pgliteDatabase, unpackDataDir, unpackTar } from './pglite-data-dir';
+import { standardTar, unpackTree } from './packed-tree';
+import { packedPostgresVersion, pgliteDatabase } from './pglite-data-dir';
 
 /**
  * Where the build puts the packed data directory, named after the PGlite version that ran
@@ -12,7 +13,7 @@ import { packedPostgresVersion, pgliteDatabase, unpackDataDir, unpackTar } from 
  * `initdb` itself. The same path from `src/` (tests) and from `dist/` (the package).
  */
 export function packedDataDirFile(pgliteVersion: string): string {
-  return fileURLToPath(new URL(`../dist/pglite-${pgliteVersion}-data-dir.tar.gz`, import.meta.url));
+  return fileURLToPath(new URL(`../dist/pglite-${pgliteVersion}-data-dir.tar.br`, import.meta.url));
 }
 
 /** The version of the installed `@electric-sql/pglite` (its package.json is not exported). */
@@ -50,7 +51,7 @@ async function isEmptyOrMissing(directory: string): Promise<boolean> {
 async function placePacked(packed: Buffer, directory: string): Promise<boolean> {
   const staging = `${directory}.unpacking-${randomBytes(6).toString('hex')}`;
   try {
-    await unpackDataDir(packed, staging);
+    await unpackTree(packed, staging);
     await rename(staging, directory);
     return true;
   } catch {
@@ -176,7 +177,7 @@ export async function openPglite(
     if (packed === undefined) return create();
     try {
       return await create({
-        loadDataDir: new Blob([await unpackTar(packed)], { type: 'application/x-tar' }),
+        loadDataDir: new Blob([await standardTar(packed)], { type: 'application/x-tar' }),
       });
     } catch {
       return create();
