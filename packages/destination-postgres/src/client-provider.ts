@@ -9,7 +9,7 @@ import {
   resolveTimeouts,
 } from './connection-options';
 import { type ConnectionTarget, parseConnectionUrl, redactConnectionUrl } from './connection-target';
-import { describeCause, type ErrorContext } from './destination-errors';
+import { describeCause, type ErrorContext, fieldOf } from './destination-errors';
 import { createPgliteClient } from './pglite-client';
 import { openPgliteWorker } from './pglite-worker-client';
 import type { SqlClient } from './sql-client';
@@ -134,12 +134,6 @@ function serverProvider(
   };
 }
 
-function hasHint(error: unknown): boolean {
-  return (
-    typeof error === 'object' && error !== null && typeof (error as { hint?: unknown }).hint === 'string'
-  );
-}
-
 function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): ClientProvider {
   const errors = errorContext(target.description, []);
   // In memory, the database lives as long as the destination, so a second run sees the first.
@@ -150,9 +144,10 @@ function pgliteProvider(target: Extract<ConnectionTarget, { kind: 'pglite' }>): 
       return await openPgliteWorker({ directory, packedFile: undefined });
     } catch (error) {
       // A cause with its own hint (a directory of another PostgreSQL version) says what to do.
-      const advice = hasHint(error)
-        ? ''
-        : ' Check that the directory is writable and not open in another process.';
+      const advice =
+        typeof fieldOf(error, 'hint') === 'string'
+          ? ''
+          : ' Check that the directory is writable and not open in another process.';
       throw new DestinationError(
         `Could not open the embedded PGlite database ${target.description}: ${describeCause(error, errors).replace(/\.$/, '')}.${advice}`,
         { cause: error },

@@ -43,7 +43,8 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function fieldOf(error: unknown, field: string): unknown {
+/** A field of an error object (`code`, `detail`, `hint`, ...), whatever threw it. */
+export function fieldOf(error: unknown, field: string): unknown {
   return typeof error === 'object' && error !== null ? (error as Record<string, unknown>)[field] : undefined;
 }
 
